@@ -1,0 +1,459 @@
+//! What the generated clients call: request preparation, the retry loop with tracing, and the
+//! translation of progenitor's results into [`Error`]. Not a public API.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::error::{ApiError, DecodeError, snippet};
+use crate::retry::RetryConfig;
+use crate::{CallOptions, Error, Secret};
+
+/// Error bodies are read up to this size; the rest is discarded unread.
+const ERROR_BODY_LIMIT: usize = 16 * 1024;
+
+/// Built by the generated clients from the builder's parts.
+pub trait FromParts {
+    /// Assembles a client.
+    fn from_parts(base_url: &str, http: reqwest::Client, context: Context) -> Self;
+}
+
+/// Per-client settings, shared by clones of a client.
+#[derive(Clone)]
+pub struct Context(Arc<ContextInner>);
+
+struct ContextInner {
+    identity: HeaderMap,
+    token: Option<HeaderValue>,
+    retry: Option<RetryConfig>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("identity", &self.0.identity)
+            .field("token", &self.0.token.as_ref().map(|_| "<redacted>"))
+            .field("retry", &self.0.retry)
+            .field("timeout", &self.0.timeout)
+            .finish()
+    }
+}
+
+fn token_header(token: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| Error::Config {
+        message: "the token holds a character that is not allowed in a header".into(),
+    })?;
+    // Keeps the value out of reqwest's and hyper's Debug output.
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl Context {
+    pub(crate) fn new(
+        identity: HeaderMap,
+        token: Option<Secret>,
+        retry: Option<RetryConfig>,
+    ) -> Result<Self, Error> {
+        let token = token.as_ref().map(token_header).transpose()?;
+        Ok(Self(Arc::new(ContextInner {
+            identity,
+            token,
+            retry,
+            timeout: None,
+        })))
+    }
+
+    /// The context with `options` applied. A token that cannot be a header is dropped here
+    /// and reported by the first call (no request is sent without the token it asked for).
+    pub(crate) fn with_options(&self, options: CallOptions) -> Self {
+        let token = match &options.token {
+            Some(token) => token_header(token)
+                .ok()
+                .or(Some(HeaderValue::from_static(""))),
+            None => self.0.token.clone(),
+        };
+        Self(Arc::new(ContextInner {
+            identity: self.0.identity.clone(),
+            token,
+            retry: options.retry.or_else(|| self.0.retry.clone()),
+            timeout: options.timeout.or(self.0.timeout),
+        }))
+    }
+}
+
+/// How an operation is called, from the spec.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's operationId.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template.
+    pub path: &'static str,
+    /// Header carrying the token, for operations secured by one.
+    pub token_header: Option<&'static str>,
+    /// The declared success status.
+    pub success_status: u16,
+    /// Checks on request fields, made before sending.
+    pub rules: &'static [FieldRule],
+}
+
+impl Operation {
+    fn idempotent(&self) -> bool {
+        matches!(self.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+    }
+}
+
+/// Where a checked field travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldLocation {
+    /// The query string.
+    Query,
+    /// A form body.
+    Form,
+}
+
+/// A check on one request field, from the spec's `required`, `minLength` and `pattern`.
+#[derive(Debug)]
+pub struct FieldRule {
+    /// Where the field travels.
+    pub location: FieldLocation,
+    /// Its name on the wire.
+    pub name: &'static str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Minimum length in characters.
+    pub min_length: Option<usize>,
+    /// ECMA-262 pattern the value must match.
+    pub pattern: Option<&'static Pattern>,
+}
+
+/// A spec pattern, compiled on first use.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regress::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern from the spec.
+    pub const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn matches(&self, value: &str) -> Option<bool> {
+        self.compiled
+            .get_or_init(|| regress::Regex::new(self.source).ok())
+            .as_ref()
+            .map(|regex| regex.find(value).is_some())
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pattern({:?})", self.source)
+    }
+}
+
+/// Checks the request against the operation's rules and adds identity, token and timeout.
+/// Runs once per call, before any attempt; an error means nothing was sent.
+pub fn prepare(
+    context: &Context,
+    request: &mut reqwest::Request,
+    operation: Option<&'static Operation>,
+) -> Result<(), String> {
+    let operation = operation.ok_or("operation unknown to the runtime")?;
+    check_rules(operation, request)?;
+    let headers = request.headers_mut();
+    // progenitor sends the spec's version as `api-version`; Plex has no use for it.
+    headers.remove("api-version");
+    for (name, value) in &context.0.identity {
+        headers.insert(name.clone(), value.clone());
+    }
+    if let Some(header) = operation.token_header {
+        match &context.0.token {
+            Some(token) if !token.is_empty() => {
+                let name = HeaderName::from_bytes(header.as_bytes())
+                    .map_err(|_| format!("invalid token header name {header:?} in the spec"))?;
+                headers.insert(name, token.clone());
+            }
+            Some(_) => {
+                return Err("the token holds a character that is not allowed in a header".into());
+            }
+            None => {
+                return Err(format!(
+                    "this operation needs a token ({header}); set one with ClientBuilder::token"
+                ));
+            }
+        }
+    }
+    if let Some(timeout) = context.0.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+    Ok(())
+}
+
+fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), String> {
+    if operation.rules.is_empty() {
+        return Ok(());
+    }
+    let form: Vec<(String, String)> = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .map(|bytes| form_urlencoded::parse(bytes).into_owned().collect())
+        .unwrap_or_default();
+    let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+    for rule in operation.rules {
+        let (fields, place) = match rule.location {
+            FieldLocation::Query => (&query, "query parameter"),
+            FieldLocation::Form => (&form, "form field"),
+        };
+        let name = rule.name;
+        // Values are never quoted back: some fields are passwords.
+        let Some((_, value)) = fields.iter().find(|(key, _)| key == name) else {
+            if rule.required {
+                return Err(format!("{place} `{name}` is required"));
+            }
+            continue;
+        };
+        if let Some(min) = rule.min_length
+            && value.chars().count() < min
+        {
+            return Err(if min == 1 {
+                format!("{place} `{name}` must not be empty")
+            } else {
+                format!("{place} `{name}` must be at least {min} characters long")
+            });
+        }
+        if let Some(pattern) = rule.pattern {
+            match pattern.matches(value) {
+                Some(true) => {}
+                Some(false) => {
+                    return Err(format!(
+                        "{place} `{name}` must match the pattern {}",
+                        pattern.source
+                    ));
+                }
+                None => return Err(format!("the spec's pattern for `{name}` does not compile")),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends the request, retrying as the retry policy allows, inside a tracing span.
+pub async fn execute(
+    http: &reqwest::Client,
+    context: &Context,
+    request: reqwest::Request,
+    operation: Option<&'static Operation>,
+) -> reqwest::Result<reqwest::Response> {
+    let Some(operation) = operation else {
+        // prepare() already refused an unknown operation; send as is.
+        return http.execute(request).await;
+    };
+    let span = tracing::info_span!(
+        "plex_auth.call",
+        operation = operation.id,
+        method = %request.method(),
+        host = request.url().host_str().unwrap_or_default(),
+        path = request.url().path(),
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    );
+    attempts(http, context, request, operation)
+        .instrument(span)
+        .await
+}
+
+async fn attempts(
+    http: &reqwest::Client,
+    context: &Context,
+    request: reqwest::Request,
+    operation: &'static Operation,
+) -> reqwest::Result<reqwest::Response> {
+    let idempotent = operation.idempotent();
+    let policy = context.0.retry.clone().unwrap_or_else(|| {
+        if idempotent {
+            RetryConfig::idempotent_default()
+        } else {
+            RetryConfig::sign_in_default()
+        }
+    });
+    let started = Instant::now();
+    let mut attempt: u32 = 0;
+    let mut request = request;
+    loop {
+        attempt += 1;
+        // Keep a copy for the next attempt only when one may follow; a streaming body
+        // cannot be copied and is sent once.
+        let next = if attempt <= policy.max_retries {
+            request.try_clone()
+        } else {
+            None
+        };
+        let result = http.execute(request).await;
+        let elapsed = started.elapsed();
+        let span = tracing::Span::current();
+        span.record("attempts", attempt);
+        span.record("elapsed_ms", elapsed.as_millis() as u64);
+        let wait = match &result {
+            Ok(response) => {
+                let status = response.status();
+                span.record("status", status.as_u16());
+                tracing::debug!(attempt, status = status.as_u16(), "answer");
+                policy.retries_status(status, idempotent).then(|| {
+                    crate::retry::retry_after(response.headers())
+                        .unwrap_or_else(|| policy.backoff_wait(attempt))
+                })
+            }
+            Err(error) => {
+                tracing::debug!(attempt, error = %error, "transport error");
+                policy
+                    .retries_transport(error, idempotent)
+                    .then(|| policy.backoff_wait(attempt))
+            }
+        };
+        let (Some(wait), Some(next)) = (wait, next) else {
+            return result;
+        };
+        if elapsed + wait > policy.backoff.max_elapsed_time {
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retry budget spent"
+            );
+            return result;
+        }
+        // Free the connection before sleeping.
+        drop(result);
+        tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+        tokio::time::sleep(wait).await;
+        request = next;
+    }
+}
+
+/// Turns progenitor's result into the client's.
+pub async fn finish<T: DeserializeOwned>(
+    operation: &'static Operation,
+    result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
+) -> Result<ResponseValue<T>, Error> {
+    use progenitor_client::Error as Raw;
+
+    let id = operation.id;
+    let sends_token = operation.token_header.is_some();
+    let error = match result {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let error = match error {
+        Raw::InvalidRequest(message) => Error::InvalidInput {
+            operation: id,
+            message,
+        },
+        Raw::CommunicationError(source) | Raw::ResponseBodyError(source) => transport(id, source),
+        Raw::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_stream(response.into_inner()).await;
+            Error::Api(Box::new(ApiError::new(
+                id,
+                sends_token,
+                status,
+                &headers,
+                &body,
+            )))
+        }
+        Raw::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_response(response).await;
+            if status.is_success() {
+                decode_error::<T>(id, status, &body)
+            } else {
+                Error::Api(Box::new(ApiError::new(
+                    id,
+                    sends_token,
+                    status,
+                    &headers,
+                    &body,
+                )))
+            }
+        }
+        Raw::InvalidResponsePayload(body, _) => {
+            let status = reqwest::StatusCode::from_u16(operation.success_status)
+                .unwrap_or(reqwest::StatusCode::OK);
+            decode_error::<T>(id, status, &body)
+        }
+        Raw::InvalidUpgrade(source) => transport(id, source),
+        Raw::Custom(message) => Error::InvalidInput {
+            operation: id,
+            message,
+        },
+    };
+    tracing::debug!(operation = id, error = %error, "call failed");
+    Err(error)
+}
+
+fn transport(operation: &'static str, source: reqwest::Error) -> Error {
+    if source.is_timeout() {
+        Error::Timeout { operation, source }
+    } else {
+        Error::Transport { operation, source }
+    }
+}
+
+/// Decodes again, tracking the path, to say where the body departs from the spec.
+fn decode_error<T: DeserializeOwned>(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => (".".to_string(), "body decodes on a second read".to_string()),
+        Err(error) => (error.path().to_string(), error.inner().to_string()),
+    };
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        path,
+        message,
+        body: snippet(body),
+    }))
+}
+
+async fn read_stream(stream: ByteStream) -> Vec<u8> {
+    let mut stream = stream.into_inner();
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            Some(Ok(chunk)) => body.extend_from_slice(&chunk),
+            // The status is what matters; a body cut short still says what it can.
+            Some(Err(_)) | None => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    body
+}
+
+async fn read_response(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    body
+}
