@@ -57,3 +57,8 @@ pub use generated::{PlexTvClient, PmsClient, types};
 pub use progenitor_client::ResponseValue;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+
+// Compiles the README's examples with the crate's doc tests, so they cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -66,8 +66,9 @@ let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", i
 let info = client
     .get_source_connection_information("server://client-identifier")
     .await?;
-for device in info.media_container.device.iter() {
-    println!("{}: {} connections", device.name, device.connection.len());
+for device in info.media_container.device.iter().flatten() {
+    let connections = device.connection.as_deref().unwrap_or_default();
+    println!("{}: {} connections", device.name, connections.len());
 }
 # Ok(())
 # }
