@@ -71,7 +71,7 @@ pub(crate) struct Model {
 pub(crate) fn load(text: &str) -> Result<Model, CodegenError> {
     let raw: Value = serde_yaml::from_str(text).map_err(|err| CodegenError::Yaml {
         location: YamlLocation(err.location().map(|l| (l.line(), l.column()))),
-        message: strip_location(&err.to_string()),
+        message: err.to_string(),
     })?;
     check_version(&raw)?;
     let spec: OpenAPI =
@@ -175,14 +175,6 @@ pub(crate) fn load(text: &str) -> Result<Model, CodegenError> {
         operations,
         replacements,
     })
-}
-
-/// serde_yaml repeats the location inside its message; keep it once, in our own words.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// serde_path_to_error writes `paths./user.get`; turn it into a JSON pointer.

@@ -1,0 +1,103 @@
+//! `cargo xtask codegen` as maintainers run it: writes, checks, refuses bad specs without
+//! touching the generated files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn spec_text() -> String {
+    fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/plex-auth.yaml"))
+        .expect("spec")
+}
+
+/// A scratch directory under the target dir, fresh for each test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn check_fails_after_a_description_edit_and_codegen_brings_it_back() {
+    let dir = scratch("check-cycle");
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("generated");
+    fs::write(&spec, spec_text()).expect("write spec");
+    let (spec_arg, out_arg) = (spec.to_str().expect("utf8"), out.to_str().expect("utf8"));
+
+    let written = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let clean = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));
+
+    let edited = spec_text().replacen(
+        "this is the standard token check.",
+        "this is the usual token check.",
+        1,
+    );
+    assert_ne!(edited, spec_text(), "the edit applies");
+    fs::write(&spec, edited).expect("edit spec");
+    let stale = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
+    assert_eq!(stale.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&stale.stdout);
+    assert!(diff.contains("-this is the standard token check."), "{diff}");
+    assert!(diff.contains("+this is the usual token check."), "{diff}");
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("run `cargo xtask codegen`"));
+
+    let regenerated = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+    assert!(regenerated.status.success());
+    let green = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
+    assert!(green.status.success());
+}
+
+#[test]
+fn refused_specs_leave_the_generated_files_untouched() {
+    let dir = scratch("refusals");
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("generated");
+    fs::write(&spec, spec_text()).expect("write spec");
+    let (spec_arg, out_arg) = (spec.to_str().expect("utf8"), out.to_str().expect("utf8"));
+    assert!(xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]).status.success());
+    let before = snapshot(&out);
+    assert_eq!(before.len(), 5);
+
+    let cases = [
+        ("openapi: 3.0.3", "openapi: 3.1.0", "unsupported OpenAPI version \"3.1.0\""),
+        ("  title: Plex authentication", "  title: [broken", "not valid YAML at line"),
+        ("      operationId: getTokenDetails\n", "", "/paths/~1user/get has no operationId"),
+        (
+            "        \"422\":\n          $ref: \"#/components/responses/PlexTvError\"",
+            "        \"422\":\n          $ref: \"#/components/responses/PmsError\"",
+            "error responses differ in shape",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        fs::write(&spec, spec_text().replacen(from, to, 1)).expect("write bad spec");
+        let refused = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{expected}: {stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert!(stderr.contains("no file was written"), "{stderr}");
+        assert_eq!(snapshot(&out), before, "{expected}: files changed");
+    }
+}
