@@ -18,7 +18,9 @@ pub(crate) fn progenitor_settings(model: &Model) -> progenitor::GenerationSettin
         .with_tag(progenitor::TagStyle::Merged)
         .with_hooks(progenitor::HooksMode::Expected)
         // Every generated client stores the runtime's per-client settings.
-        .with_inner_type(quote!(crate::runtime::Context));
+        .with_inner_type(quote!(crate::runtime::Context))
+        // Callers compare decoded values (and tests do).
+        .with_derive("PartialEq");
     for (schema, path) in &model.replacements {
         settings.with_replacement(schema, path, std::iter::empty());
     }
@@ -86,15 +88,22 @@ fn is_module(item: &syn::Item, name: &str) -> bool {
     matches!(item, syn::Item::Mod(m) if m.ident == name)
 }
 
-/// The items of the `types` module for the whole spec: every schema once.
-pub(crate) fn types_file(model: &Model) -> Result<syn::File, CodegenError> {
+/// progenitor's output for every operation of the spec, in one pass: the `types` module and
+/// each client's methods are cut out of it (progenitor itself ignores `servers`).
+pub(crate) fn generate_all(model: &Model) -> Result<syn::File, CodegenError> {
     let all: Vec<usize> = (0..model.operations.len()).collect();
-    let file = generate(model, &all, "the types module")?;
-    let items = file
+    generate(model, &all, "the spec")
+}
+
+/// The items of the `types` module for the whole spec: every schema once.
+pub(crate) fn types_file(full: &syn::File) -> Result<syn::File, CodegenError> {
+    let items = full
         .items
-        .into_iter()
+        .iter()
         .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.map(|(_, items)| items),
+            syn::Item::Mod(m) if m.ident == "types" => {
+                m.content.as_ref().map(|(_, items)| items.clone())
+            }
             _ => None,
         })
         .ok_or_else(|| CodegenError::Emit {
@@ -112,7 +121,11 @@ pub(crate) fn types_file(model: &Model) -> Result<syn::File, CodegenError> {
 }
 
 /// One client's file: progenitor's raw client, its hooks, and the public client over it.
-pub(crate) fn client_file(model: &Model, client_index: usize) -> Result<syn::File, CodegenError> {
+pub(crate) fn client_file(
+    model: &Model,
+    client_index: usize,
+    full: &syn::File,
+) -> Result<syn::File, CodegenError> {
     let client = &model.clients[client_index];
     let ops: Vec<usize> = model
         .operations
@@ -121,20 +134,28 @@ pub(crate) fn client_file(model: &Model, client_index: usize) -> Result<syn::Fil
         .filter(|(_, op)| op.client == client_index)
         .map(|(index, _)| index)
         .collect();
-    let raw = generate(model, &ops, &format!("client {}", client.name))?;
+    let own: Vec<String> = ops
+        .iter()
+        .map(|&index| normalize(&model.operations[index].id))
+        .collect();
     let mut raw_items = Vec::new();
     let mut signatures = Vec::new();
-    for item in raw.items {
+    for item in full.items.iter().cloned() {
         if is_module(&item, "types") || is_module(&item, "prelude") {
             continue;
         }
         match item {
             syn::Item::Impl(mut block) if is_client_impl(&block) => {
                 // `Client::new` builds its own reqwest client and unwraps the result; the
-                // public builder replaces it.
-                block.items.retain(
-                    |member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"),
-                );
+                // public builder replaces it. Operations of other servers belong to other
+                // clients.
+                block.items.retain(|member| match member {
+                    syn::ImplItem::Fn(f) if f.sig.ident == "new" => false,
+                    syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => {
+                        own.contains(&normalize(&f.sig.ident.to_string()))
+                    }
+                    _ => true,
+                });
                 for member in &block.items {
                     if let syn::ImplItem::Fn(f) = member
                         && f.sig.asyncness.is_some()

@@ -1,9 +1,10 @@
 //! The plex-auth code generator: the OpenAPI spec in, the Rust source of `plex-auth-client`'s
 //! generated modules out.
 //!
-//! [`generate`] parses the YAML, checks the rules below, runs progenitor once per server of the
-//! spec (progenitor itself ignores `servers`) and once for the shared `types` module, and
-//! formats the result with prettyplease. The output is deterministic: the same spec gives the
+//! [`generate`] parses the YAML, checks the rules below, runs progenitor once over the whole
+//! spec, then cuts its output into the shared `types` module and one client per server of the
+//! spec (progenitor itself ignores `servers`), adds the httpmock helpers, and formats the result
+//! with prettyplease. The output is deterministic: the same spec gives the
 //! same bytes.
 //!
 //! Rules a spec must follow, each refused with an error naming the place at fault:
@@ -18,6 +19,7 @@
 
 mod emit;
 mod error;
+mod mock;
 mod model;
 mod view;
 
@@ -46,14 +48,16 @@ pub struct GeneratedFile {
 /// bad input: progenitor's panics are caught and reported against the operation at fault.
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
     let model = model::load(spec_text)?;
+    let full = emit::generate_all(&model)?;
     let mut files = vec![
-        render("mod.rs", emit::mod_file(&model)?),
-        render("types.rs", emit::types_file(&model)?),
+        render("mod.rs", mock::declare_module(emit::mod_file(&model)?)),
+        render("types.rs", emit::types_file(&full)?),
     ];
     for index in 0..model.clients.len() {
         let path = format!("{}.rs", model.clients[index].module);
-        files.push(render(&path, emit::client_file(&model, index)?));
+        files.push(render(&path, emit::client_file(&model, index, &full)?));
     }
+    files.push(render(mock::FILE, mock::mock_file(&model)?));
     Ok(files)
 }
 

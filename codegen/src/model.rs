@@ -545,7 +545,22 @@ impl OperationContext<'_> {
                 location: openapiv3::APIKeyLocation::Header,
                 name: header,
                 ..
-            }) => Ok(Some(header.clone())),
+            }) if !header.is_empty()
+                && header
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) =>
+            {
+                // HTTP header names are case-insensitive; the runtime wants them lower-cased.
+                Ok(Some(header.to_ascii_lowercase()))
+            }
+            Some(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name: header,
+                ..
+            }) => Err(self.error(
+                format!("{}/security", self.pointer),
+                format!("security scheme {name:?} names an invalid header {header:?}"),
+            )),
             Some(_) => Err(self.error(
                 format!("{}/security", self.pointer),
                 format!("security scheme {name:?} must be an apiKey sent in a header"),

@@ -3,8 +3,11 @@
 use plex_auth_codegen::{CodegenError, generate};
 
 fn spec() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/plex-auth.yaml"))
-        .expect("spec")
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/plex-auth.yaml"
+    ))
+    .expect("spec")
 }
 
 fn refused(text: &str) -> String {
@@ -26,10 +29,14 @@ fn file<'a>(files: &'a [plex_auth_codegen::GeneratedFile], path: &str) -> &'a st
 fn the_spec_generates_one_types_module_and_one_file_per_server() {
     let files = generate(&spec()).expect("spec generates");
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["mod.rs", "types.rs", "pms.rs", "plex_tv.rs", "mock.rs"]);
+    assert_eq!(
+        paths,
+        ["mod.rs", "types.rs", "pms.rs", "plex_tv.rs", "mock.rs"]
+    );
     for file in &files {
         assert!(
-            file.contents.starts_with(plex_auth_codegen::GENERATED_HEADER),
+            file.contents
+                .starts_with(plex_auth_codegen::GENERATED_HEADER),
             "{} lacks the header",
             file.path
         );
@@ -48,7 +55,11 @@ fn the_spec_generates_one_types_module_and_one_file_per_server() {
     assert!(pms.contains("pub async fn get_transient_token("));
     assert!(pms.contains("pub async fn get_source_connection_information("));
     assert!(!pms.contains("get_token_details"));
-    assert!(plex_tv.contains(r#"crate::ClientBuilder::new("https://plex.tv/api/v2".to_string(), identity)"#));
+    assert!(
+        plex_tv.contains(
+            r#"crate::ClientBuilder::new("https://plex.tv/api/v2".to_string(), identity)"#
+        )
+    );
 }
 
 #[test]
@@ -98,7 +109,10 @@ components:"##;
 #[test]
 fn openapi_3_1_is_refused() {
     let message = refused(&spec().replacen("openapi: 3.0.3", "openapi: 3.1.0", 1));
-    assert!(message.contains("unsupported OpenAPI version \"3.1.0\""), "{message}");
+    assert!(
+        message.contains("unsupported OpenAPI version \"3.1.0\""),
+        "{message}"
+    );
     assert!(message.contains("/openapi"), "{message}");
 }
 
@@ -111,8 +125,16 @@ fn broken_yaml_is_refused_with_its_line() {
     };
     // The parser stops on the line after the unclosed list, and names where the list began.
     assert_eq!(location.0.map(|(line, _)| line), Some(4), "{error}");
-    assert!(error.to_string().starts_with("spec is not valid YAML at line 4"), "{error}");
-    assert!(error.to_string().contains("flow sequence at line 3"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("spec is not valid YAML at line 4"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("flow sequence at line 3"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -123,11 +145,19 @@ fn a_missing_operation_id_is_refused_with_its_pointer() {
 
 #[test]
 fn a_duplicate_operation_id_is_refused() {
-    let message = refused(
-        &spec().replacen("operationId: getTokenDetails", "operationId: getTransientToken", 1),
+    let message = refused(&spec().replacen(
+        "operationId: getTokenDetails",
+        "operationId: getTransientToken",
+        1,
+    ));
+    assert!(
+        message.contains("duplicate operationId \"getTransientToken\""),
+        "{message}"
     );
-    assert!(message.contains("duplicate operationId \"getTransientToken\""), "{message}");
-    assert!(message.contains("/paths/~1security~1token/get"), "{message}");
+    assert!(
+        message.contains("/paths/~1security~1token/get"),
+        "{message}"
+    );
     assert!(message.contains("/paths/~1user/get"), "{message}");
 }
 
@@ -140,9 +170,18 @@ fn error_responses_of_different_shapes_are_refused() {
         1,
     );
     let message = refused(&text);
-    assert!(message.starts_with("operation \"getTokenDetails\""), "{message}");
-    assert!(message.contains("/paths/~1user/get/responses/422"), "{message}");
-    assert!(message.contains("error responses differ in shape"), "{message}");
+    assert!(
+        message.starts_with("operation \"getTokenDetails\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("/paths/~1user/get/responses/422"),
+        "{message}"
+    );
+    assert!(
+        message.contains("error responses differ in shape"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -166,7 +205,10 @@ fn an_unknown_server_is_refused() {
     );
     let message = refused(&text);
     assert!(message.contains("post-users-sign-in-data"), "{message}");
-    assert!(message.contains("unknown server https://clients.plex.tv/api/v2"), "{message}");
+    assert!(
+        message.contains("unknown server https://clients.plex.tv/api/v2"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -177,19 +219,32 @@ fn two_request_media_types_are_refused_instead_of_panicking_in_progenitor() {
         1,
     );
     let message = refused(&text);
-    assert!(message.contains("exactly one request media type"), "{message}");
+    assert!(
+        message.contains("exactly one request media type"),
+        "{message}"
+    );
 }
 
 #[test]
 fn an_invalid_pattern_is_refused() {
     let message = refused(&spec().replacen("\"^(server|provider)://.+\"", "\"^(server\"", 1));
-    assert!(message.contains("getSourceConnectionInformation"), "{message}");
+    assert!(
+        message.contains("getSourceConnectionInformation"),
+        "{message}"
+    );
     assert!(message.contains("does not compile"), "{message}");
 }
 
 #[test]
 fn degenerate_inputs_are_errors_not_panics() {
-    for text in ["", "[]", "42", "openapi: 3.0.3", "openapi: 3.0.3\ninfo: {}\npaths: {}", "\t"] {
+    for text in [
+        "",
+        "[]",
+        "42",
+        "openapi: 3.0.3",
+        "openapi: 3.0.3\ninfo: {}\npaths: {}",
+        "\t",
+    ] {
         assert!(generate(text).is_err(), "{text:?} was accepted");
     }
 }

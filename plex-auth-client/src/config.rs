@@ -229,10 +229,13 @@ impl<C: FromParts> ClientBuilder<C> {
     /// value or the token cannot be a header value, or when the HTTP client cannot be built.
     pub fn build(self) -> Result<C, Error> {
         let base_url = check_base_url(&self.base_url)?;
-        let headers = self.identity.headers()?;
-        let context = Context::new(headers, self.token, self.retry)?;
+        let identity = self.identity.headers()?;
+        let context = Context::new(self.token, self.retry)?;
         install_crypto_provider();
+        // The identity is the same on every request of the client: reqwest adds default
+        // headers while it builds each request, with no per-call work of ours.
         let http = reqwest::Client::builder()
+            .default_headers(identity)
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.total)
             .redirect(same_origin_redirects())
@@ -246,21 +249,45 @@ impl<C: FromParts> ClientBuilder<C> {
 }
 
 fn check_base_url(raw: &str) -> Result<String, Error> {
+    let shown = shown_url(raw);
     let url = reqwest::Url::parse(raw).map_err(|err| Error::Config {
-        message: format!("base URL {raw:?} does not parse: {err}"),
+        message: format!("base URL {shown:?} does not parse: {err}"),
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::Config {
-            message: format!("base URL {raw:?} must be an http or https URL with a host"),
+            message: format!("base URL {shown:?} must be an http or https URL with a host"),
         });
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(Error::Config {
-            message: format!("base URL {raw:?} must not carry a query, fragment or credentials"),
+            message: format!("base URL {shown:?} must not carry a query, fragment or credentials"),
         });
     }
     // Generated paths start with '/'.
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// A base URL as an error may quote it: without query or fragment (`?X-Plex-Token=…`) and with
+/// any user information masked.
+fn shown_url(raw: &str) -> String {
+    let end = raw.find(['?', '#']).unwrap_or(raw.len());
+    let url = &raw[..end];
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[authority_start..]
+        .find('/')
+        .map_or(url.len(), |i| authority_start + i);
+    match url[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***{}",
+            &url[..authority_start],
+            &url[authority_start + at..]
+        ),
+        None => url.to_string(),
+    }
 }
 
 /// Follows a redirect only within the origin the request was sent to: the token header would

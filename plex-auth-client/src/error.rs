@@ -71,21 +71,30 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The call ran out of time (connect or total timeout).
-    #[error("{operation}: timed out: {source}")]
+    #[error("{operation}: timed out{}: {source}", after_status(*.status))]
     Timeout {
         /// The operation called.
         operation: &'static str,
+        /// The status, when the answer had begun (the body was too slow).
+        status: Option<StatusCode>,
         /// reqwest's error.
         source: reqwest::Error,
     },
     /// The connection could not be made, or broke while the answer was read.
-    #[error("{operation}: transport error: {source}")]
+    #[error("{operation}: transport error{}: {source}", after_status(*.status))]
     Transport {
         /// The operation called.
         operation: &'static str,
+        /// The status, when the connection broke while the body was read.
+        status: Option<StatusCode>,
         /// reqwest's error.
         source: reqwest::Error,
     },
+}
+
+/// " after HTTP 200" for a failure that happened once the status was known.
+fn after_status(status: Option<StatusCode>) -> String {
+    status.map_or_else(String::new, |status| format!(" after HTTP {status}"))
 }
 
 impl Error {
@@ -101,11 +110,13 @@ impl Error {
         }
     }
 
-    /// The HTTP status, when the server answered.
+    /// The HTTP status, when the server answered (also for a body that broke off or timed out
+    /// after the status line).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
+            Error::Timeout { status, .. } | Error::Transport { status, .. } => *status,
             _ => None,
         }
     }
@@ -147,7 +158,8 @@ pub struct ApiError {
     pub kind: ErrorKind,
     /// Plex's errors from a JSON or XML envelope; empty for other bodies.
     pub errors: Vec<PlexError>,
-    /// The start of the body, as text (at most 2 KiB).
+    /// The start of the body, as text (at most 2 KiB), with the values of secret-looking
+    /// fields (`authToken`, `token`, `secret`, `X-Plex-Token=`…) replaced by `<redacted>`.
     pub body: String,
     /// `Retry-After`, when present.
     pub retry_after: Option<Duration>,
@@ -249,9 +261,10 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// The JSON path where decoding failed (`.` for the whole body).
     pub path: String,
-    /// What serde said.
+    /// What serde said; withheld when it would quote the value of a secret field.
     pub message: String,
-    /// The start of the body, as text (at most 2 KiB).
+    /// The start of the body, as text (at most 2 KiB), with the values of secret-looking
+    /// fields (`authToken`, `token`, `secret`, `X-Plex-Token=`…) replaced by `<redacted>`.
     pub body: String,
 }
 
@@ -313,8 +326,9 @@ fn parse_xml_errors(body: &[u8]) -> Vec<PlexError> {
     let mut reader = quick_xml::Reader::from_reader(body);
     let mut errors = Vec::new();
     let mut inside_errors = false;
-    // The <error> element being read, when its text may still follow.
-    let mut open: Option<PlexError> = None;
+    // The <error> element being read, with its text so far: quick-xml reports text in pieces,
+    // entity references (`&amp;`) apart from the text around them.
+    let mut open: Option<(PlexError, String)> = None;
     let mut buffer = Vec::new();
     // A malformed document ends the scan; what was read so far is kept.
     while let Ok(event) = reader.read_event_into(&mut buffer) {
@@ -344,25 +358,48 @@ fn parse_xml_errors(body: &[u8]) -> Vec<PlexError> {
                         if empty {
                             errors.push(error);
                         } else {
-                            open = Some(error);
+                            open = Some((error, String::new()));
                         }
                     }
                     _ => {}
                 }
             }
             Event::Text(text) => {
-                if let Some(error) = open.as_mut() {
-                    let raw = String::from_utf8_lossy(&text);
-                    let text = quick_xml::escape::unescape(&raw)
-                        .map(|t| t.trim().to_string())
-                        .unwrap_or_else(|_| raw.trim().to_string());
-                    if !text.is_empty() && error.message.is_none() {
-                        error.message = Some(text);
+                if let Some((_, content)) = open.as_mut() {
+                    content.push_str(&String::from_utf8_lossy(&text));
+                }
+            }
+            Event::CData(data) => {
+                if let Some((_, content)) = open.as_mut() {
+                    content.push_str(&String::from_utf8_lossy(&data));
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some((_, content)) = open.as_mut() {
+                    let name = String::from_utf8_lossy(&reference).into_owned();
+                    match reference.resolve_char_ref() {
+                        Ok(Some(character)) => content.push(character),
+                        _ => match quick_xml::escape::resolve_predefined_entity(&name) {
+                            Some(text) => content.push_str(text),
+                            None => {
+                                content.push('&');
+                                content.push_str(&name);
+                                content.push(';');
+                            }
+                        },
                     }
                 }
             }
             Event::End(tag) => match tag.name().as_ref() {
-                b"error" => errors.extend(open.take()),
+                b"error" => {
+                    if let Some((mut error, content)) = open.take() {
+                        let content = content.trim();
+                        if error.message.is_none() && !content.is_empty() {
+                            error.message = Some(content.to_string());
+                        }
+                        errors.push(error);
+                    }
+                }
                 b"errors" => inside_errors = false,
                 _ => {}
             },
@@ -393,14 +430,98 @@ fn html_heading(body: &str) -> Option<String> {
     None
 }
 
-/// The start of a body as text, at most [`BODY_SNIPPET_LIMIT`] bytes, cut on a character edge.
+/// The start of a body as text, at most [`BODY_SNIPPET_LIMIT`] bytes, cut on a character edge,
+/// with the values of secret-looking fields replaced (see [`redact_secrets`]).
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(BODY_SNIPPET_LIMIT)]);
-    let mut text = text.into_owned();
+    let mut text = redact_secrets(&text);
     while text.len() > BODY_SNIPPET_LIMIT {
         text.pop();
     }
     text
+}
+
+/// Whether a field name looks like it holds a credential (`authToken`, `accessToken`,
+/// `X-Plex-Token`, `secret`, `password`, `verificationCode`).
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["token", "secret", "password", "verificationcode"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// Replaces the value of every secret-looking field with `<redacted>`: JSON `"authToken":"…"`,
+/// XML attributes `accessToken="…"`, and `X-Plex-Token=…` in URLs or forms.
+///
+/// A body kept in an error can be a success body that failed to decode (a sign-in answer
+/// carries the account token and service tokens), and errors are printed and logged.
+pub(crate) fn redact_secrets(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut out = String::with_capacity(text.len());
+    // Bytes before `copied` are in `out`; cuts are made on ASCII bytes, so on char edges.
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let name_start = i;
+        while i < bytes.len() && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        if !is_secret_name(&text[name_start..i]) {
+            continue;
+        }
+        let mut j = i;
+        if j < bytes.len() && matches!(bytes[j], b'"' | b'\'') {
+            j += 1;
+        }
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= bytes.len() || !matches!(bytes[j], b':' | b'=') {
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let (value_start, value_end) = match bytes.get(j) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let mut k = j + 1;
+                while k < bytes.len() && bytes[k] != quote {
+                    // Skip an escaped character (JSON `\"`); stop at the end of the text.
+                    k += if bytes[k] == b'\\' { 2 } else { 1 };
+                }
+                (j + 1, k.min(bytes.len()))
+            }
+            Some(_) => {
+                let mut k = j;
+                while k < bytes.len()
+                    && !bytes[k].is_ascii_whitespace()
+                    && !matches!(
+                        bytes[k],
+                        b',' | b'}' | b']' | b'&' | b'<' | b'>' | b'"' | b'\''
+                    )
+                {
+                    k += 1;
+                }
+                (j, k)
+            }
+            None => continue,
+        };
+        let value = &text[value_start..value_end];
+        if !value.is_empty() && value != "null" {
+            out.push_str(&text[copied..value_start]);
+            out.push_str("<redacted>");
+            copied = value_end;
+        }
+        i = value_end.max(i);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn truncate_chars(text: &str, limit: usize) -> String {
@@ -410,4 +531,134 @@ fn truncate_chars(text: &str, limit: usize) -> String {
     let mut out: String = text.chars().take(limit).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_form_keeps_entities() {
+        let body = b"<?xml version=\"1.0\"?><errors><error>Invalid &amp; revoked &#116;oken</error></errors>";
+        let errors = parse_error_envelope(body);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, None);
+        assert_eq!(
+            errors[0].message.as_deref(),
+            Some("Invalid & revoked token")
+        );
+    }
+
+    #[test]
+    fn xml_attribute_form() {
+        let body = br#"<errors><error code="1029" message="Please enter the verification code" status="401"/><error code="7"/></errors>"#;
+        let errors = parse_error_envelope(body);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].code, Some(1029));
+        assert_eq!(errors[0].status, Some(401));
+        assert_eq!(
+            errors[0].message.as_deref(),
+            Some("Please enter the verification code")
+        );
+        assert_eq!(errors[1].code, Some(7));
+    }
+
+    #[test]
+    fn redaction_covers_json_xml_and_urls() {
+        let json = r#"{"id":1,"authToken":"abc\"def","services":[{"token": "t1","secret":null},{"token":42}],"message":"Invalid token"}"#;
+        assert_eq!(
+            redact_secrets(json),
+            r#"{"id":1,"authToken":"<redacted>","services":[{"token": "<redacted>","secret":null},{"token":<redacted>}],"message":"Invalid token"}"#
+        );
+        let xml = r#"<Device name="x" accessToken='transient-1'/>"#;
+        assert_eq!(
+            redact_secrets(xml),
+            r#"<Device name="x" accessToken='<redacted>'/>"#
+        );
+        let url = "see http://h/?X-Plex-Token=abc123&x=1 now";
+        assert_eq!(
+            redact_secrets(url),
+            "see http://h/?X-Plex-Token=<redacted>&x=1 now"
+        );
+        // A value cut by the snippet limit is redacted to the end.
+        assert_eq!(
+            redact_secrets(r#"{"authToken":"abc"#),
+            r#"{"authToken":"<redacted>"#
+        );
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_cut_on_a_char_edge() {
+        let body = "é".repeat(BODY_SNIPPET_LIMIT);
+        let text = snippet(body.as_bytes());
+        assert!(text.len() <= BODY_SNIPPET_LIMIT);
+        assert!(text.chars().all(|c| c == 'é'));
+        assert_eq!(text.len(), BODY_SNIPPET_LIMIT);
+    }
+
+    /// Random bodies, built from pieces of the formats the parser knows so the random walk
+    /// reaches deep into them, never make error handling panic, and the status always
+    /// survives.
+    #[test]
+    fn arbitrary_error_bodies_never_panic() {
+        const PIECES: &[&str] = &[
+            "<errors>",
+            "</errors>",
+            "<error",
+            " code=\"1029\"",
+            " code=\"x\"",
+            " message=\"m &amp; n\"",
+            " status=\"401\"",
+            "/>",
+            ">",
+            "</error>",
+            "&amp;",
+            "&#x;",
+            "&#1114112;",
+            "&bogus;",
+            "<![CDATA[",
+            "]]>",
+            "<?xml version=\"1.0\"?>",
+            "{\"errors\":[",
+            "{\"code\":1001,\"message\":\"m\",\"status\":401}",
+            "]}",
+            "\"authToken\":\"",
+            "token=",
+            "\\",
+            "\"",
+            "'",
+            "<html><h1>",
+            "</h1>",
+            "<title>",
+            "é",
+            "€",
+            " ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(0x5eed_1234);
+        for _ in 0..3000 {
+            let mut body = Vec::new();
+            for _ in 0..rng.usize(0..40) {
+                if rng.bool() {
+                    body.extend_from_slice(PIECES[rng.usize(0..PIECES.len())].as_bytes());
+                } else {
+                    body.extend((0..rng.usize(0..8)).map(|_| rng.u8(..)));
+                }
+            }
+            if rng.u8(..) < 16 {
+                body.resize(BODY_SNIPPET_LIMIT + rng.usize(0..64), b'x');
+            }
+            let status = StatusCode::from_u16(rng.u16(100..1000)).unwrap();
+            let mut headers = reqwest::header::HeaderMap::new();
+            if rng.bool() {
+                let value = rng.u64(..).to_string();
+                headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            }
+            let error = ApiError::new("op", rng.bool(), status, &headers, &body);
+            assert_eq!(error.status, status);
+            assert!(error.body.len() <= BODY_SNIPPET_LIMIT);
+            let shown = error.to_string();
+            assert!(shown.starts_with("op: HTTP "), "{shown}");
+            let _ = format!("{error:?}");
+        }
+    }
 }

@@ -34,6 +34,61 @@
 //! and which always keeps the HTTP status. GETs retry transport errors and 502/503/504 twice by
 //! default; sign-in is never retried after an answer. [`Secret`] values (tokens, passwords,
 //! codes, and the tokens inside responses) print as `<redacted>`.
+//!
+//! # Feature flags
+//!
+//! None is on by default.
+//!
+//! - `mock`: the `plex_auth_client::mock` module, typed [httpmock](https://docs.rs/httpmock)
+//!   0.9 helpers for every operation, generated from the spec with the clients. For a
+//!   downstream crate's tests: `plex-auth-client = { ..., features = ["mock"] }` under
+//!   `[dev-dependencies]`.
+//! - `cli`: the `plex-auth` command-line tool (`cargo install --path plex-auth-client
+//!   --features cli`, or `cargo run -p plex-auth-client --features cli -- --help`).
+//!
+//! # Testing code that uses this client
+//!
+//! With the `mock` feature, stub an operation with the client's own types and check what it
+//! received. Form bodies (sign-in) are matched field by field, in any order:
+//!
+//! ```no_run
+//! use httpmock::MockServer;
+//! use plex_auth_client::mock::MockServerAsyncExt;
+//! use plex_auth_client::types::SignInRequest;
+//! use plex_auth_client::{ClientIdentity, PlexTvClient, Secret};
+//!
+//! # async fn test(account: plex_auth_client::types::UserPlexAccount) {
+//! let server = MockServer::start_async().await;
+//! let request = SignInRequest {
+//!     login: "someone@example.com".into(),
+//!     password: Secret::new("password"),
+//!     remember_me: None,
+//!     verification_code: None,
+//! };
+//! let mock = server
+//!     .post_users_sign_in_data_async(|when, then| {
+//!         when.body(&request);
+//!         then.created(&account);
+//!     })
+//!     .await;
+//! let plex = PlexTvClient::builder(ClientIdentity::new("test", "Test", "1.0"))
+//!     .base_url(server.base_url())
+//!     .build()
+//!     .unwrap();
+//! plex.post_users_sign_in_data(&request).await.unwrap();
+//! mock.assert_calls_async(1).await;
+//! # }
+//! ```
+//!
+//! `MockServerExt` has the same methods without the `_async` suffix, for tests that do not run
+//! inside an async runtime (httpmock's blocking calls panic there).
+//!
+//! # Examples
+//!
+//! `examples/` has one program per operation. Each talks to a real Plex when `PLEX_TOKEN` is
+//! set (and `PLEX_SERVER_URL` for the Plex Media Server ones; `PLEX_LOGIN` and
+//! `PLEX_PASSWORD` for sign-in), and otherwise replays recorded answers from a loopback server:
+//! `cargo run -p plex-auth-client --example get_token_details` works offline.
 #![warn(missing_docs)]
 
 mod config;
@@ -57,6 +112,10 @@ pub use generated::{PlexTvClient, PmsClient, types};
 pub use progenitor_client::ResponseValue;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+
+// Feature `mock`: generated with the clients, from the same spec.
+#[cfg(feature = "mock")]
+pub use generated::mock;
 
 // Compiles the README's examples with the crate's doc tests, so they cannot drift from the API.
 #[doc = include_str!("../../README.md")]

@@ -35,8 +35,13 @@ impl Default for Backoff {
 /// handle ([`CallOptions::retry`](crate::CallOptions::retry)).
 ///
 /// Whatever the configuration, a request that is not idempotent (sign-in is a POST) is never
-/// retried after a 4xx answer, nor after a failure that may have reached the server: a retried
-/// wrong password walks the account into Plex's IP lockout (error 1031).
+/// retried after a 4xx answer, nor after a transport failure that may have reached the server
+/// (a reset, a timeout; only a connection that could not be made is retried): a retried wrong
+/// password walks the account into Plex's IP lockout (error 1031). Its 5xx answers are retried
+/// only when [`statuses`](Self::statuses) lists them, as [`aggressive`](Self::aggressive) does.
+///
+/// Only failures before the status line are retried: a body that breaks off or times out after
+/// it is reported (with the status), not retried.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryConfig {
     /// The waits between attempts.

@@ -2,11 +2,11 @@
 //! translation of progenitor's results into [`Error`]. Not a public API.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ByteStream, ResponseValue};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
@@ -28,8 +28,8 @@ pub trait FromParts {
 pub struct Context(Arc<ContextInner>);
 
 struct ContextInner {
-    identity: HeaderMap,
-    token: Option<HeaderValue>,
+    /// The token header value, or why the token given cannot be one.
+    token: Option<Result<HeaderValue, &'static str>>,
     retry: Option<RetryConfig>,
     timeout: Option<Duration>,
 }
@@ -37,7 +37,6 @@ struct ContextInner {
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
-            .field("identity", &self.0.identity)
             .field("token", &self.0.token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.0.retry)
             .field("timeout", &self.0.timeout)
@@ -45,41 +44,44 @@ impl fmt::Debug for Context {
     }
 }
 
-fn token_header(token: &Secret) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| Error::Config {
-        message: "the token holds a character that is not allowed in a header".into(),
-    })?;
+/// The token as a header value; the error says what is wrong without quoting the token.
+fn token_header(token: &Secret) -> Result<HeaderValue, &'static str> {
+    if token.expose().trim().is_empty() {
+        return Err("the token is empty");
+    }
+    let mut value = HeaderValue::from_str(token.expose())
+        .map_err(|_| "the token holds a character that is not allowed in a header")?;
     // Keeps the value out of reqwest's and hyper's Debug output.
     value.set_sensitive(true);
     Ok(value)
 }
 
 impl Context {
-    pub(crate) fn new(
-        identity: HeaderMap,
-        token: Option<Secret>,
-        retry: Option<RetryConfig>,
-    ) -> Result<Self, Error> {
-        let token = token.as_ref().map(token_header).transpose()?;
+    pub(crate) fn new(token: Option<Secret>, retry: Option<RetryConfig>) -> Result<Self, Error> {
+        let token = token
+            .as_ref()
+            .map(token_header)
+            .transpose()
+            .map_err(|message| Error::Config {
+                message: message.into(),
+            })?
+            .map(Ok);
         Ok(Self(Arc::new(ContextInner {
-            identity,
             token,
             retry,
             timeout: None,
         })))
     }
 
-    /// The context with `options` applied. A token that cannot be a header is dropped here
-    /// and reported by the first call (no request is sent without the token it asked for).
+    /// The context with `options` applied. A token that cannot be a header is kept as the
+    /// reason and reported by the first call that needs it (no request is sent without the
+    /// token it asked for).
     pub(crate) fn with_options(&self, options: CallOptions) -> Self {
         let token = match &options.token {
-            Some(token) => token_header(token)
-                .ok()
-                .or(Some(HeaderValue::from_static(""))),
+            Some(token) => Some(token_header(token)),
             None => self.0.token.clone(),
         };
         Self(Arc::new(ContextInner {
-            identity: self.0.identity.clone(),
             token,
             retry: options.retry.or_else(|| self.0.retry.clone()),
             timeout: options.timeout.or(self.0.timeout),
@@ -96,7 +98,7 @@ pub struct Operation {
     pub method: &'static str,
     /// Path template.
     pub path: &'static str,
-    /// Header carrying the token, for operations secured by one.
+    /// Header carrying the token (lower-cased), for operations secured by one.
     pub token_header: Option<&'static str>,
     /// The declared success status.
     pub success_status: u16,
@@ -163,7 +165,8 @@ impl fmt::Debug for Pattern {
     }
 }
 
-/// Checks the request against the operation's rules and adds identity, token and timeout.
+/// Checks the request against the operation's rules and adds the token and timeout (the
+/// identity headers are the HTTP client's default headers).
 /// Runs once per call, before any attempt; an error means nothing was sent.
 pub fn prepare(
     context: &Context,
@@ -175,19 +178,13 @@ pub fn prepare(
     let headers = request.headers_mut();
     // progenitor sends the spec's version as `api-version`; Plex has no use for it.
     headers.remove("api-version");
-    for (name, value) in &context.0.identity {
-        headers.insert(name.clone(), value.clone());
-    }
     if let Some(header) = operation.token_header {
         match &context.0.token {
-            Some(token) if !token.is_empty() => {
-                let name = HeaderName::from_bytes(header.as_bytes())
-                    .map_err(|_| format!("invalid token header name {header:?} in the spec"))?;
-                headers.insert(name, token.clone());
+            Some(Ok(token)) => {
+                // The generator emits the name lower-cased and checked, as from_static needs.
+                headers.insert(HeaderName::from_static(header), token.clone());
             }
-            Some(_) => {
-                return Err("the token holds a character that is not allowed in a header".into());
-            }
+            Some(Err(reason)) => return Err(format!("{reason} ({header})")),
             None => {
                 return Err(format!(
                     "this operation needs a token ({header}); set one with ClientBuilder::token"
@@ -282,13 +279,15 @@ async fn attempts(
     operation: &'static Operation,
 ) -> reqwest::Result<reqwest::Response> {
     let idempotent = operation.idempotent();
-    let policy = context.0.retry.clone().unwrap_or_else(|| {
-        if idempotent {
-            RetryConfig::idempotent_default()
-        } else {
-            RetryConfig::sign_in_default()
-        }
-    });
+    // The defaults are built once: a call borrows its policy rather than cloning one.
+    static IDEMPOTENT_DEFAULT: LazyLock<RetryConfig> =
+        LazyLock::new(RetryConfig::idempotent_default);
+    static SIGN_IN_DEFAULT: LazyLock<RetryConfig> = LazyLock::new(RetryConfig::sign_in_default);
+    let policy: &RetryConfig = match &context.0.retry {
+        Some(policy) => policy,
+        None if idempotent => &IDEMPOTENT_DEFAULT,
+        None => &SIGN_IN_DEFAULT,
+    };
     let started = Instant::now();
     let mut attempt: u32 = 0;
     let mut request = request;
@@ -326,7 +325,11 @@ async fn attempts(
         let (Some(wait), Some(next)) = (wait, next) else {
             return result;
         };
-        if elapsed + wait > policy.backoff.max_elapsed_time {
+        // A huge Retry-After must not overflow the addition.
+        if elapsed
+            .checked_add(wait)
+            .is_none_or(|end| end > policy.backoff.max_elapsed_time)
+        {
             tracing::debug!(
                 attempt,
                 wait_ms = wait.as_millis() as u64,
@@ -360,7 +363,9 @@ pub async fn finish<T: DeserializeOwned>(
             operation: id,
             message,
         },
-        Raw::CommunicationError(source) | Raw::ResponseBodyError(source) => transport(id, source),
+        Raw::CommunicationError(source) => transport(id, None, source),
+        // progenitor reads the body only for the declared success status.
+        Raw::ResponseBodyError(source) => transport(id, Some(success_status(operation)), source),
         Raw::ErrorResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
@@ -373,28 +378,34 @@ pub async fn finish<T: DeserializeOwned>(
                 &body,
             )))
         }
+        Raw::UnexpectedResponse(response) if response.status().is_success() => {
+            // Another 2xx than the declared one (200 for 201, say): its body decides.
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => match serde_json::from_slice::<T>(&body) {
+                    Ok(value) => return Ok(ResponseValue::new(value, status, headers)),
+                    Err(_) => decode_error::<T>(id, status, &body),
+                },
+                Err(source) => transport(id, Some(status), source),
+            }
+        }
         Raw::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
             let body = read_response(response).await;
-            if status.is_success() {
-                decode_error::<T>(id, status, &body)
-            } else {
-                Error::Api(Box::new(ApiError::new(
-                    id,
-                    sends_token,
-                    status,
-                    &headers,
-                    &body,
-                )))
-            }
+            Error::Api(Box::new(ApiError::new(
+                id,
+                sends_token,
+                status,
+                &headers,
+                &body,
+            )))
         }
         Raw::InvalidResponsePayload(body, _) => {
-            let status = reqwest::StatusCode::from_u16(operation.success_status)
-                .unwrap_or(reqwest::StatusCode::OK);
-            decode_error::<T>(id, status, &body)
+            decode_error::<T>(id, success_status(operation), &body)
         }
-        Raw::InvalidUpgrade(source) => transport(id, source),
+        Raw::InvalidUpgrade(source) => transport(id, None, source),
         Raw::Custom(message) => Error::InvalidInput {
             operation: id,
             message,
@@ -404,11 +415,28 @@ pub async fn finish<T: DeserializeOwned>(
     Err(error)
 }
 
-fn transport(operation: &'static str, source: reqwest::Error) -> Error {
+/// The status progenitor decodes a body for: the one the spec declares.
+fn success_status(operation: &Operation) -> reqwest::StatusCode {
+    reqwest::StatusCode::from_u16(operation.success_status).unwrap_or(reqwest::StatusCode::OK)
+}
+
+fn transport(
+    operation: &'static str,
+    status: Option<reqwest::StatusCode>,
+    source: reqwest::Error,
+) -> Error {
     if source.is_timeout() {
-        Error::Timeout { operation, source }
+        Error::Timeout {
+            operation,
+            status,
+            source,
+        }
     } else {
-        Error::Transport { operation, source }
+        Error::Transport {
+            operation,
+            status,
+            source,
+        }
     }
 }
 
@@ -419,10 +447,27 @@ fn decode_error<T: DeserializeOwned>(
     body: &[u8],
 ) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => (".".to_string(), "body decodes on a second read".to_string()),
-        Err(error) => (error.path().to_string(), error.inner().to_string()),
+    let mut withhold = false;
+    let (path, mut message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        // The value decoded: what failed is what follows it.
+        Ok(_) => match deserializer.end() {
+            Err(error) => (".".to_string(), error.to_string()),
+            Ok(()) => (".".to_string(), "body decodes on a second read".to_string()),
+        },
+        Err(error) => {
+            // serde quotes the offending value in data errors ("invalid type: integer `123`");
+            // a secret's stays out. Syntax and end-of-input errors quote nothing.
+            let field = error.path().to_string();
+            let field = field.rsplit('.').next().unwrap_or_default();
+            let field = field.split('[').next().unwrap_or_default();
+            withhold = error.inner().classify() == serde_json::error::Category::Data
+                && crate::error::is_secret_name(field);
+            (error.path().to_string(), error.inner().to_string())
+        }
     };
+    if withhold {
+        message = "the value does not decode (withheld: the field holds a secret)".to_string();
+    }
     Error::Decode(Box::new(DecodeError {
         operation,
         status,

@@ -28,5 +28,9 @@ fn generated_code_matches_the_spec() {
                 .unwrap_or(false)
         })
         .count();
-    assert_eq!(on_disk, files.len(), "a generated file the spec no longer produces lingers");
+    assert_eq!(
+        on_disk,
+        files.len(),
+        "a generated file the spec no longer produces lingers"
+    );
 }

@@ -22,7 +22,9 @@ fn sign_in_request(code: Option<&str>) -> SignInRequest {
 fn assert_api_error(error: &Error, kind: ErrorKind, status: u16, code: Option<i64>) {
     assert_eq!(error.kind(), kind, "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error}");
-    let api = error.api().unwrap_or_else(|| panic!("not an API error: {error:?}"));
+    let api = error
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {error:?}"));
     assert_eq!(api.code(), code, "{error}");
 }
 
@@ -63,23 +65,37 @@ async fn token_details_free_account_decodes_every_field() {
     assert!(icons.token.is_none() && icons.secret.is_none());
     let lyricfind = &account.services[13];
     assert_eq!(lyricfind.identifier, "lyricfind");
-    assert_eq!(lyricfind.secret.as_ref().map(Secret::expose), Some("secret6"));
+    assert_eq!(
+        lyricfind.secret.as_ref().map(Secret::expose),
+        Some("secret6")
+    );
     assert_eq!(lyricfind.token.as_ref().map(Secret::expose), Some("token6"));
 }
 
 #[tokio::test]
 async fn token_details_plexpass_account_decodes_subscriptions_and_roles() {
     let replay = Replay::start("get-token-details-200-plexpass-account").await;
-    let account = replay.plex_tv().get_token_details().await.expect("decodes").into_inner();
+    let account = replay
+        .plex_tv()
+        .get_token_details()
+        .await
+        .expect("decodes")
+        .into_inner();
     replay.verify().await;
     assert_eq!(account.pin.as_deref(), Some("<pin>"));
     assert_eq!(account.roles, vec!["plexpass".to_string()]);
-    assert_eq!(account.subscription_description.as_deref(), Some("Lifetime Plex Pass"));
+    assert_eq!(
+        account.subscription_description.as_deref(),
+        Some("Lifetime Plex Pass")
+    );
     assert_eq!(account.two_factor_enabled, Some(true));
     assert_eq!(account.ads_consent, Some(true));
     let subscription = account.subscription.expect("subscription");
     assert_eq!(subscription.plan.as_deref(), Some("lifetime"));
-    assert_eq!(subscription.subscribed_at.as_deref(), Some("2021-10-01T01:02:03Z"));
+    assert_eq!(
+        subscription.subscribed_at.as_deref(),
+        Some("2021-10-01T01:02:03Z")
+    );
     assert_eq!(account.subscriptions.len(), 1);
     assert_eq!(account.subscriptions[0].mode.as_deref(), Some("lifetime"));
     assert_eq!(account.subscriptions[0].state.as_deref(), Some("active"));
@@ -94,7 +110,12 @@ async fn token_details_plexpass_account_decodes_subscriptions_and_roles() {
 #[tokio::test]
 async fn token_details_managed_user_decodes_empty_and_null_fields() {
     let replay = Replay::start("get-token-details-200-managed-user").await;
-    let account = replay.plex_tv().get_token_details().await.expect("decodes").into_inner();
+    let account = replay
+        .plex_tv()
+        .get_token_details()
+        .await
+        .expect("decodes")
+        .into_inner();
     replay.verify().await;
     assert_eq!(account.id, 98765);
     assert_eq!(account.username, "");
@@ -109,7 +130,10 @@ async fn token_details_managed_user_decodes_empty_and_null_fields() {
     let subscription = account.subscription.expect("subscription");
     assert_eq!(subscription.status.as_deref(), Some("PendingCancellation"));
     // Profile integers go up to 3, not just 0 or 1.
-    assert_eq!(account.profile.expect("profile").auto_select_subtitle, Some(3));
+    assert_eq!(
+        account.profile.expect("profile").auto_select_subtitle,
+        Some(3)
+    );
     assert_eq!(account.auth_token.expose(), "managed_auth_token");
 }
 
@@ -131,7 +155,10 @@ async fn token_details_422_text_xml_is_an_invalid_token() {
     let error = replay.plex_tv().get_token_details().await.expect_err("422");
     replay.verify().await;
     assert_api_error(&error, ErrorKind::InvalidToken, 422, None);
-    assert_eq!(error.plex_errors()[0].message.as_deref(), Some("Invalid token"));
+    assert_eq!(
+        error.plex_errors()[0].message.as_deref(),
+        Some("Invalid token")
+    );
     assert!(error.to_string().contains("Invalid token"), "{error}");
 }
 
@@ -252,7 +279,11 @@ async fn sign_in_1000_is_client_identifier_missing() {
         .expect_err("400");
     replay.verify().await;
     assert_api_error(&error, ErrorKind::ClientIdentifierMissing, 400, Some(1000));
-    assert!(error.to_string().contains("X-Plex-Client-Identifier is missing"));
+    assert!(
+        error
+            .to_string()
+            .contains("X-Plex-Client-Identifier is missing")
+    );
 }
 
 // ---- getTransientToken ----
@@ -289,7 +320,11 @@ async fn transient_token_xml_body_is_a_decode_error_with_status() {
         panic!("{error:?}")
     };
     assert_eq!(decode.operation, "getTransientToken");
-    assert!(decode.body.starts_with("<MediaContainer"), "{}", decode.body);
+    assert!(
+        decode.body.starts_with("<MediaContainer"),
+        "{}",
+        decode.body
+    );
 }
 
 #[tokio::test]
@@ -316,7 +351,13 @@ async fn transient_token_400_html_keeps_status_and_heading() {
     replay.verify().await;
     assert_api_error(&error, ErrorKind::Http, 400, None);
     assert!(error.to_string().contains("400 Bad Request"), "{error}");
-    assert!(error.api().expect("api").body.contains("<h1>400 Bad Request</h1>"));
+    assert!(
+        error
+            .api()
+            .expect("api")
+            .body
+            .contains("<h1>400 Bad Request</h1>")
+    );
 }
 
 // ---- getSourceConnectionInformation ----
@@ -335,7 +376,10 @@ async fn resources_list_form_decodes_devices_and_connections() {
     assert_eq!(devices.len(), 1);
     let device = &devices[0];
     assert_eq!(device.name, "PlexCorp (plex-corp)");
-    assert_eq!(device.client_identifier, "243b471948ace337a8f92f129ec97d1902fcb1df");
+    assert_eq!(
+        device.client_identifier,
+        "243b471948ace337a8f92f129ec97d1902fcb1df"
+    );
     assert_eq!(
         device.access_token.as_ref().map(Secret::expose),
         Some("transient-fa75f159-b9d2-42b6-8fbd-1761c7a4195a")
@@ -343,7 +387,10 @@ async fn resources_list_form_decodes_devices_and_connections() {
     let connections = device.connection.as_ref().expect("connections");
     let ports: Vec<Option<i64>> = connections.iter().map(|c| c.port).collect();
     assert_eq!(ports, vec![Some(32400), Some(32403), Some(8443)]);
-    let local: Vec<bool> = connections.iter().map(|c| c.local.expect("local").get()).collect();
+    let local: Vec<bool> = connections
+        .iter()
+        .map(|c| c.local.expect("local").get())
+        .collect();
     assert_eq!(local, vec![true, false, false]);
     assert_eq!(connections[2].relay.map(|r| r.get()), Some(true));
     assert_eq!(connections[0].relay, None);
@@ -354,7 +401,11 @@ async fn resources_list_form_decodes_devices_and_connections() {
 async fn resources_single_object_form_decodes_like_the_list_form() {
     let list = Replay::start("resources-200-json-list").await;
     let single = Replay::start("resources-200-json-single").await;
-    let from_list = list.pms().get_source_connection_information(SOURCE).await.expect("list");
+    let from_list = list
+        .pms()
+        .get_source_connection_information(SOURCE)
+        .await
+        .expect("list");
     let from_single = single
         .pms()
         .get_source_connection_information(SOURCE)
@@ -397,7 +448,10 @@ async fn resources_xml_body_is_a_decode_error_with_status() {
     replay.verify().await;
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
-    assert!(error.to_string().contains("getSourceConnectionInformation"), "{error}");
+    assert!(
+        error.to_string().contains("getSourceConnectionInformation"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -438,7 +492,11 @@ fn recorded_bodies_are_byte_for_byte_copies() {
     for exchange in support::all() {
         if let Some(source) = &exchange.header.recorded {
             let original = std::fs::read(recorded.join(source)).expect("recorded file");
-            assert_eq!(exchange.body, original, "{} differs from {source}", exchange.name);
+            assert_eq!(
+                exchange.body, original,
+                "{} differs from {source}",
+                exchange.name
+            );
             checked += 1;
         }
     }
@@ -453,12 +511,24 @@ fn every_recorded_body_is_used_by_an_exchange() {
         .collect();
     let mut available: Vec<String> = std::fs::read_dir(support::recorded_dir())
         .expect("recorded set")
-        .map(|entry| entry.expect("entry").file_name().into_string().expect("name"))
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("name")
+        })
         .filter(|name| name != "PROVENANCE.md")
         .collect();
     available.sort();
-    let unused: Vec<&String> = available.iter().filter(|name| !used.contains(*name)).collect();
-    assert!(unused.is_empty(), "recorded bodies without an exchange: {unused:?}");
+    let unused: Vec<&String> = available
+        .iter()
+        .filter(|name| !used.contains(*name))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "recorded bodies without an exchange: {unused:?}"
+    );
     assert_eq!(available.len(), 13);
 }
 
@@ -472,10 +542,18 @@ async fn every_exchange_ends_in_a_value_or_an_error_with_its_status() {
         let name = exchange.name.clone();
         let status = exchange.header.response.status;
         let operation = exchange.header.operation.clone();
-        let with_code = exchange.header.request.form.contains_key("verificationCode");
+        let with_code = exchange
+            .header
+            .request
+            .form
+            .contains_key("verificationCode");
         let replay = Replay::serve(exchange).await;
         let outcome: Result<u16, Error> = match operation.as_str() {
-            "getTokenDetails" => replay.plex_tv().get_token_details().await.map(|r| r.status().as_u16()),
+            "getTokenDetails" => replay
+                .plex_tv()
+                .get_token_details()
+                .await
+                .map(|r| r.status().as_u16()),
             "post-users-sign-in-data" => replay
                 .plex_tv()
                 .post_users_sign_in_data(&sign_in_request(with_code.then_some("123456")))

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn spec_text() -> String {
-    fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/plex-auth.yaml"))
-        .expect("spec")
+    fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/plex-auth.yaml"
+    ))
+    .expect("spec")
 }
 
 /// A scratch directory under the target dir, fresh for each test.
@@ -30,7 +33,10 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("dir")
         .map(|e| {
             let e = e.expect("entry");
-            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).expect("read"))
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).expect("read"),
+            )
         })
         .collect();
     files.sort();
@@ -46,9 +52,17 @@ fn check_fails_after_a_description_edit_and_codegen_brings_it_back() {
     let (spec_arg, out_arg) = (spec.to_str().expect("utf8"), out.to_str().expect("utf8"));
 
     let written = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
-    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     let clean = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
-    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
 
     let edited = spec_text().replacen(
         "this is the standard token check.",
@@ -60,7 +74,10 @@ fn check_fails_after_a_description_edit_and_codegen_brings_it_back() {
     let stale = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
     assert_eq!(stale.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&stale.stdout);
-    assert!(diff.contains("-this is the standard token check."), "{diff}");
+    assert!(
+        diff.contains("-this is the standard token check."),
+        "{diff}"
+    );
     assert!(diff.contains("+this is the usual token check."), "{diff}");
     assert!(String::from_utf8_lossy(&stale.stderr).contains("run `cargo xtask codegen`"));
 
@@ -77,14 +94,30 @@ fn refused_specs_leave_the_generated_files_untouched() {
     let out = dir.join("generated");
     fs::write(&spec, spec_text()).expect("write spec");
     let (spec_arg, out_arg) = (spec.to_str().expect("utf8"), out.to_str().expect("utf8"));
-    assert!(xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]).status.success());
+    assert!(
+        xtask(&["codegen", "--spec", spec_arg, "--out", out_arg])
+            .status
+            .success()
+    );
     let before = snapshot(&out);
     assert_eq!(before.len(), 5);
 
     let cases = [
-        ("openapi: 3.0.3", "openapi: 3.1.0", "unsupported OpenAPI version \"3.1.0\""),
-        ("  title: Plex authentication", "  title: [broken", "not valid YAML at line"),
-        ("      operationId: getTokenDetails\n", "", "/paths/~1user/get has no operationId"),
+        (
+            "openapi: 3.0.3",
+            "openapi: 3.1.0",
+            "unsupported OpenAPI version \"3.1.0\"",
+        ),
+        (
+            "  title: Plex authentication",
+            "  title: [broken",
+            "not valid YAML at line",
+        ),
+        (
+            "      operationId: getTokenDetails\n",
+            "",
+            "/paths/~1user/get has no operationId",
+        ),
         (
             "        \"422\":\n          $ref: \"#/components/responses/PlexTvError\"",
             "        \"422\":\n          $ref: \"#/components/responses/PmsError\"",

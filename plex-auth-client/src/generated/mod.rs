@@ -8,3 +8,7 @@ pub use pms::PmsClient;
 ///The operations served by `https://plex.tv/api/v2`.
 pub mod plex_tv;
 pub use plex_tv::PlexTvClient;
+/// Typed [httpmock](https://docs.rs/httpmock) helpers for every operation, for tests
+/// (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;

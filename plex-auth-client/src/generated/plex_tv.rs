@@ -138,7 +138,7 @@ static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation 
     id: "getTokenDetails",
     method: "GET",
     path: "/user",
-    token_header: Some("X-Plex-Token"),
+    token_header: Some("x-plex-token"),
     success_status: 200u16,
     rules: &[],
 };

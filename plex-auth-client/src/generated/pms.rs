@@ -148,7 +148,7 @@ static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::run
     id: "getSourceConnectionInformation",
     method: "GET",
     path: "/security/resources",
-    token_header: Some("X-Plex-Token"),
+    token_header: Some("x-plex-token"),
     success_status: 200u16,
     rules: &[
         crate::runtime::FieldRule {
@@ -165,7 +165,7 @@ static GET_TRANSIENT_TOKEN: crate::runtime::Operation = crate::runtime::Operatio
     id: "getTransientToken",
     method: "GET",
     path: "/security/token",
-    token_header: Some("X-Plex-Token"),
+    token_header: Some("x-plex-token"),
     success_status: 200u16,
     rules: &[
         crate::runtime::FieldRule {

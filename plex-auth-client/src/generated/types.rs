@@ -4,7 +4,7 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
 //!Types of the operations' parameters, bodies and responses: every schema of the spec, once.
 ///A plex.tv service and the credentials the account has for it.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountService {
     pub endpoint: ::std::string::String,
     pub identifier: ::std::string::String,
@@ -16,7 +16,7 @@ pub struct AccountService {
     pub token: ::std::option::Option<crate::Secret>,
 }
 ///An entry of `subscriptions` or `pastSubscriptions`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AccountSubscription {
     #[serde(
         rename = "canConvert",
@@ -64,7 +64,7 @@ pub struct AccountSubscription {
     pub type_: ::std::option::Option<::std::string::String>,
 }
 ///One error of the envelope.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PlexError {
     ///Plex's error code, such as 1001 (wrong credentials) or 1029 (2FA code required).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,7 +75,7 @@ pub struct PlexError {
     pub status: ::std::option::Option<i64>,
 }
 ///plex.tv's error envelope.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PlexErrors {
     pub errors: ::std::vec::Vec<PlexError>,
 }
@@ -121,7 +121,7 @@ impl ::std::str::FromStr for PmsErrorPage {
     }
 }
 ///The form body of a sign-in.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SignInRequest {
     ///The account's email address or username.
     pub login: ::std::string::String,
@@ -141,7 +141,7 @@ pub struct SignInRequest {
     pub verification_code: ::std::option::Option<crate::Secret>,
 }
 ///One way to reach a source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SourceConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
@@ -156,13 +156,13 @@ pub struct SourceConnection {
     pub uri: ::std::string::String,
 }
 ///The answer of `/security/resources`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SourceConnectionInformation {
     #[serde(rename = "MediaContainer")]
     pub media_container: SourceContainer,
 }
 ///The sources matching the request, usually one.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SourceContainer {
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<crate::OneOrMany<crate::types::SourceDevice>>,
@@ -170,7 +170,7 @@ pub struct SourceContainer {
     pub size: ::std::option::Option<i64>,
 }
 ///A source and the ways to reach it.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SourceDevice {
     #[serde(
         rename = "accessToken",
@@ -189,7 +189,7 @@ pub struct SourceDevice {
     pub name: ::std::string::String,
 }
 ///The account's Plex Pass subscription.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Subscription {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
@@ -215,13 +215,13 @@ values, so this stays a string.
     pub subscribed_at: ::std::option::Option<::std::string::String>,
 }
 ///The answer of `/security/token`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TransientToken {
     #[serde(rename = "MediaContainer")]
     pub media_container: TransientTokenContainer,
 }
 ///The container holding the transient token.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TransientTokenContainer {
     ///Always 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -333,7 +333,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TransientTokenType {
 /**The plex.tv account behind a token, as `/user` and `/users/signin` return it. Only
 what every real body carries is required; fields Plex adds later are accepted and ignored.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPlexAccount {
     #[serde(
         rename = "adsConsent",
@@ -493,7 +493,7 @@ pub struct UserPlexAccount {
 /**Language and subtitle preferences. The integer settings take values 0 to 3 (the public
 schema says 0 or 1).
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UserProfile {
     #[serde(
         rename = "autoSelectAudio",

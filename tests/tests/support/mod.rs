@@ -66,7 +66,9 @@ pub struct Exchange {
 
 /// Loads `exchanges/<name>.exchange`.
 pub fn load(name: &str) -> Exchange {
-    let path = fixtures_dir().join("exchanges").join(format!("{name}.exchange"));
+    let path = fixtures_dir()
+        .join("exchanges")
+        .join(format!("{name}.exchange"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse(name, &bytes)
 }
@@ -94,7 +96,13 @@ pub fn parse(name: &str, bytes: &[u8]) -> Exchange {
 pub fn all() -> Vec<Exchange> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures_dir().join("exchanges"))
         .expect("exchanges folder")
-        .map(|entry| entry.expect("entry").file_name().into_string().expect("UTF-8 name"))
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("UTF-8 name")
+        })
         .filter_map(|name| name.strip_suffix(".exchange").map(str::to_owned))
         .collect();
     names.sort();
@@ -125,7 +133,10 @@ impl Replay {
             .cloned()
             .unwrap_or_else(|| "application/octet-stream".into());
         template = template.set_body_raw(exchange.body.clone(), &content_type);
-        Mock::given(any()).respond_with(template).mount(&server).await;
+        Mock::given(any())
+            .respond_with(template)
+            .mount(&server)
+            .await;
         Self { server, exchange }
     }
 
@@ -162,7 +173,11 @@ impl Replay {
                 .get(key)
                 .map(|v| v.to_str().expect("ASCII header").to_string())
         };
-        assert_eq!(header("accept").as_deref(), Some("application/json"), "{name}");
+        assert_eq!(
+            header("accept").as_deref(),
+            Some("application/json"),
+            "{name}"
+        );
         assert_eq!(
             header("x-plex-client-identifier").as_deref(),
             Some(CLIENT_IDENTIFIER),
@@ -172,10 +187,22 @@ impl Replay {
         assert_eq!(header("x-plex-version").as_deref(), Some("0.1.0"));
         assert_eq!(header("x-plex-platform").as_deref(), Some("Linux"));
         assert_eq!(header("x-plex-device").as_deref(), Some("CI"));
-        assert_eq!(header("x-plex-device-name"), None, "{name}: unset fields are not sent");
-        assert_eq!(header("api-version"), None, "{name}: progenitor's api-version is dropped");
+        assert_eq!(
+            header("x-plex-device-name"),
+            None,
+            "{name}: unset fields are not sent"
+        );
+        assert_eq!(
+            header("api-version"),
+            None,
+            "{name}: progenitor's api-version is dropped"
+        );
         let expected_token = expected.token.then_some(TOKEN);
-        assert_eq!(header("x-plex-token").as_deref(), expected_token, "{name}: token");
+        assert_eq!(
+            header("x-plex-token").as_deref(),
+            expected_token,
+            "{name}: token"
+        );
         let form: BTreeMap<String, String> = if expected.form.is_empty() {
             BTreeMap::new()
         } else {

@@ -1,0 +1,460 @@
+//! Shared by the client's benches: the recorded bodies, a loopback HTTP/1.1 server answering
+//! them, the two clients under comparison, and the ratio report read from criterion's output.
+#![allow(dead_code)] // each bench uses part of it
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use plex_auth_client::types::{SignInRequest, UserPlexAccount};
+use plex_auth_client::{ClientIdentity, PlexTvClient, Secret};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+pub const FREE_ACCOUNT: &str = "plextv-user-200-free-account.json";
+pub const PLEXPASS_ACCOUNT: &str = "plextv-user-200-plexpass-account.json";
+pub const SIGN_IN: &str = "plextv-users-signin-201.json";
+
+pub const TOKEN: &str = "bench-token-0123456789";
+
+/// A recorded body, byte for byte. `PLEX_RECORDED_FIXTURES` overrides the folder; by default
+/// it is the shared folder beside the workspace (read-only, not part of the repository).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let dir = std::env::var_os("PLEX_RECORDED_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/plex-recorded")
+        });
+    let path = dir.join(name);
+    std::fs::read(&path).unwrap_or_else(|err| {
+        panic!(
+            "cannot read {}: {err} (set PLEX_RECORDED_FIXTURES to the folder of recorded bodies)",
+            path.display()
+        )
+    })
+}
+
+/// Starts a keep-alive HTTP/1.1 server on 127.0.0.1 on its own thread and runtime, so its work
+/// is not scheduled among the callers being measured. Answers `GET /user` with the free
+/// account and `POST /users/signin` with the sign-in body; a request missing the identity
+/// header, the token or the form gets a 400/401, so a client that sends less than the other
+/// fails loudly instead of being measured. Returns the base URL.
+pub fn start_server() -> String {
+    let user = response("200 OK", &fixture(FREE_ACCOUNT));
+    let sign_in = response("201 Created", &fixture(SIGN_IN));
+    let refused = response("401 Unauthorized", br#"{"errors":[{"code":1001}]}"#);
+    let bad = response("400 Bad Request", br#"{"errors":[{"code":1000}]}"#);
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    std_listener.set_nonblocking(true).expect("nonblocking");
+    let address = std_listener.local_addr().expect("local address");
+    std::thread::Builder::new()
+        .name("loopback-server".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(std_listener).expect("listener");
+                let answers = std::sync::Arc::new([user, sign_in, refused, bad]);
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let answers = answers.clone();
+                    tokio::spawn(async move {
+                        let _ = serve(stream, &answers).await;
+                    });
+                }
+            });
+        })
+        .expect("server thread");
+    format!("http://{address}")
+}
+
+fn response(status: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// One connection: requests in a row until the client closes it.
+async fn serve(stream: tokio::net::TcpStream, answers: &[Vec<u8>; 4]) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut line = String::new();
+    let mut body = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_string();
+        let path = parts.next().unwrap_or_default().to_string();
+        let (mut length, mut identity, mut token) = (0usize, false, false);
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).await? == 0 {
+                return Ok(());
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            let Some((name, value)) = header.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.parse().unwrap_or(0);
+            } else if name.eq_ignore_ascii_case("x-plex-client-identifier") {
+                identity = !value.is_empty();
+            } else if name.eq_ignore_ascii_case("x-plex-token") {
+                token = value == TOKEN;
+            }
+        }
+        body.resize(length, 0);
+        reader.read_exact(&mut body).await?;
+        let answer = match (method.as_str(), path.as_str()) {
+            _ if !identity => &answers[3],
+            ("GET", "/user") if token => &answers[0],
+            ("GET", "/user") => &answers[2],
+            ("POST", "/users/signin") if body.starts_with(b"login=") => &answers[1],
+            _ => &answers[3],
+        };
+        write.write_all(answer).await?;
+    }
+}
+
+pub fn identity() -> ClientIdentity {
+    ClientIdentity::new(
+        "3381b62b-9ab7-4e37-827b-203e9809eb58",
+        "plex-auth bench",
+        "1.0.0",
+    )
+    .platform("Linux")
+    .device("Server")
+}
+
+/// The generated client with its defaults: hooks, tracing span, retry policy.
+pub fn generated_client(base_url: &str) -> PlexTvClient {
+    PlexTvClient::builder(identity())
+        .base_url(base_url)
+        .token(TOKEN)
+        .build()
+        .expect("generated client")
+}
+
+pub fn sign_in_request() -> SignInRequest {
+    SignInRequest {
+        login: "username@email.com".into(),
+        password: Secret::new("password123"),
+        remember_me: None,
+        verification_code: None,
+    }
+}
+
+/// What a careful person writes by hand with reqwest: the same headers on every request, the
+/// token per request, status check, serde decode into the same account type (the decode bench
+/// compares types; this one compares everything around the decode).
+#[derive(Clone)]
+pub struct RawClient {
+    http: reqwest::Client,
+    user_url: String,
+    sign_in_url: String,
+    token: HeaderValue,
+}
+
+impl RawClient {
+    pub fn new(base_url: &str) -> Self {
+        // The generated client installs ring as rustls' provider; the raw one needs it too.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        for (name, value) in [
+            (
+                "x-plex-client-identifier",
+                "3381b62b-9ab7-4e37-827b-203e9809eb58",
+            ),
+            ("x-plex-product", "plex-auth bench"),
+            ("x-plex-version", "1.0.0"),
+            ("x-plex-platform", "Linux"),
+            ("x-plex-device", "Server"),
+        ] {
+            headers.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent("plex-auth-client/0.1.0")
+            .build()
+            .expect("raw client");
+        let mut token = HeaderValue::from_static(TOKEN);
+        token.set_sensitive(true);
+        Self {
+            http,
+            user_url: format!("{base_url}/user"),
+            sign_in_url: format!("{base_url}/users/signin"),
+            token,
+        }
+    }
+
+    pub async fn get_token_details(&self) -> reqwest::Result<UserPlexAccount> {
+        self.http
+            .get(&self.user_url)
+            .header("x-plex-token", self.token.clone())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+
+    pub async fn sign_in(&self, request: &SignInRequest) -> reqwest::Result<UserPlexAccount> {
+        self.http
+            .post(&self.sign_in_url)
+            .form(request)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+}
+
+/// Ratios of a paired comparison, sorted: wall time, and (async comparisons) CPU time of the
+/// whole process (every thread: callers, runtime workers, the loopback server), which other
+/// programs on the machine disturb less.
+pub struct Paired {
+    pub wall: Vec<f64>,
+    pub cpu: Option<Vec<f64>>,
+}
+
+/// CPU time used so far by all threads of this process, in nanoseconds (Linux schedstat).
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Collects the per-block ratios of a paired comparison.
+struct Blocks {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+impl Blocks {
+    fn new(blocks: usize) -> Self {
+        Self {
+            wall: Vec::with_capacity(blocks),
+            cpu: Vec::with_capacity(blocks),
+        }
+    }
+
+    /// `times[side] = (wall, cpu)`, side 0 measured, 1 baseline.
+    fn push(&mut self, times: [(Duration, u64); 2]) {
+        self.wall
+            .push(times[0].0.as_secs_f64() / times[1].0.as_secs_f64());
+        self.cpu.push(times[0].1 as f64 / times[1].1.max(1) as f64);
+    }
+
+    /// `with_cpu` is false where the kernel's CPU accounting is too coarse for the block length.
+    fn finish(mut self, with_cpu: bool) -> Paired {
+        self.wall.sort_by(f64::total_cmp);
+        self.cpu.sort_by(f64::total_cmp);
+        Paired {
+            wall: self.wall,
+            cpu: with_cpu.then_some(self.cpu),
+        }
+    }
+}
+
+/// A paired comparison that drifting load on a shared machine cannot bias: `blocks` blocks,
+/// each timing `per_block` runs of `measured` and of `baseline` back to back (which one goes
+/// first alternates), giving one ratio measured/baseline per block.
+pub async fn paired_async<M, MF, B, BF>(
+    blocks: usize,
+    per_block: usize,
+    mut measured: M,
+    mut baseline: B,
+) -> Paired
+where
+    M: FnMut() -> MF,
+    MF: Future<Output = ()>,
+    B: FnMut() -> BF,
+    BF: Future<Output = ()>,
+{
+    let mut out = Blocks::new(blocks);
+    for block in 0..blocks {
+        let mut times = [(Duration::ZERO, 0); 2];
+        for side in [block % 2, 1 - block % 2] {
+            let cpu = process_cpu_ns();
+            let started = std::time::Instant::now();
+            for _ in 0..per_block {
+                if side == 0 {
+                    measured().await;
+                } else {
+                    baseline().await;
+                }
+            }
+            times[side] = (started.elapsed(), process_cpu_ns().saturating_sub(cpu));
+        }
+        out.push(times);
+    }
+    out.finish(true)
+}
+
+/// The synchronous form of [`paired_async`], wall time only: its blocks last a few
+/// milliseconds, and the CPU time the kernel reports is updated too rarely for that.
+pub fn paired(
+    blocks: usize,
+    per_block: usize,
+    mut measured: impl FnMut(),
+    mut baseline: impl FnMut(),
+) -> Paired {
+    let mut out = Blocks::new(blocks);
+    for block in 0..blocks {
+        let mut times = [(Duration::ZERO, 0); 2];
+        for side in [block % 2, 1 - block % 2] {
+            let started = std::time::Instant::now();
+            for _ in 0..per_block {
+                if side == 0 {
+                    measured();
+                } else {
+                    baseline();
+                }
+            }
+            times[side] = (started.elapsed(), 1);
+        }
+        out.push(times);
+    }
+    out.finish(false)
+}
+
+/// Prints the median paired ratios (wall and CPU) with quartiles and extremes, and the verdict
+/// on the wall-time median when there is a target (a control has none).
+pub fn report_paired(name: &str, paired: &Paired, target: Option<f64>) {
+    let summary = |ratios: &[f64]| {
+        let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+        (
+            at(0.5),
+            format!(
+                "median {:.3} (quartiles {:.3} .. {:.3}, range {:.3} .. {:.3})",
+                at(0.5),
+                at(0.25),
+                at(0.75),
+                at(0.0),
+                at(1.0)
+            ),
+        )
+    };
+    let (median, wall) = summary(&paired.wall);
+    let verdict = match target {
+        Some(target) if median <= target => format!("; target <= {target:.2}: met"),
+        Some(target) => format!("; target <= {target:.2}: MISSED"),
+        None => String::new(),
+    };
+    println!(
+        "{name} ({} blocks): wall {wall}{verdict}",
+        paired.wall.len()
+    );
+    if let Some(cpu) = &paired.cpu {
+        println!("    cpu {}", summary(cpu).1);
+    }
+}
+
+/// criterion's output folder, found as criterion finds it in a plain `cargo bench`.
+fn criterion_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(PathBuf::from(target).join("criterion"));
+    }
+    // The bench runs from <target>/<profile>/deps/.
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+}
+
+/// Median with its 95% confidence interval, in nanoseconds, of one benchmark measured since
+/// `since` (older results, from a run that measured it when this one did not, are left out).
+fn median(group: &str, function: &str, since: SystemTime) -> Option<(f64, f64, f64)> {
+    let path = criterion_dir()?
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    if std::fs::metadata(&path).ok()?.modified().ok()? < since {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let median = value.get("median")?;
+    let interval = median.get("confidence_interval")?;
+    Some((
+        median.get("point_estimate")?.as_f64()?,
+        interval.get("lower_bound")?.as_f64()?,
+        interval.get("upper_bound")?.as_f64()?,
+    ))
+}
+
+/// Whether criterion is timing (`cargo bench`), not just running each bench once
+/// (`cargo test --benches`).
+pub fn timing() -> bool {
+    std::env::args().any(|arg| arg == "--bench")
+}
+
+/// Prints, for each group measured since `since`, measured/baseline medians and their ratio
+/// against the target.
+pub fn report_ratios(title: &str, since: SystemTime, rows: &[(&str, &str, &str, f64)]) {
+    if !timing() {
+        return;
+    }
+    println!("\n== {title}: ratio of medians (measured / baseline)");
+    for &(group, measured, baseline, target) in rows {
+        let (Some(m), Some(b)) = (
+            median(group, measured, since),
+            median(group, baseline, since),
+        ) else {
+            continue;
+        };
+        let ratio = m.0 / b.0;
+        println!(
+            "{group}: {measured} {} [{} .. {}] / {baseline} {} [{} .. {}] = {ratio:.3} \
+             (target <= {target:.2}: {})",
+            show(m.0),
+            show(m.1),
+            show(m.2),
+            show(b.0),
+            show(b.1),
+            show(b.2),
+            if ratio <= target { "met" } else { "MISSED" }
+        );
+    }
+}
+
+fn show(nanos: f64) -> String {
+    if nanos >= 1e6 {
+        format!("{:.3} ms", nanos / 1e6)
+    } else if nanos >= 1e3 {
+        format!("{:.2} µs", nanos / 1e3)
+    } else {
+        format!("{nanos:.1} ns")
+    }
+}

@@ -1,0 +1,250 @@
+//! What the commands print: text for people, or one JSON document for scripts.
+//!
+//! Text mode puts the one value a command exists for (a token) alone on stdout and the notes
+//! for people on stderr, so `TOKEN=$(plex-auth sign-in)` works. JSON mode prints exactly one
+//! document on stdout, the result or `{"error": ...}`.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use plex_auth_client::types::{SourceConnectionInformation, UserPlexAccount};
+use plex_auth_client::{ErrorKind, FlexBool, Secret};
+use serde_json::{Value, json};
+
+use crate::Failure;
+
+pub(crate) struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub(crate) fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    fn print_json(&self, value: &Value) {
+        println!("{value:#}");
+    }
+
+    /// `sign-in`: the account's token, the one secret this command prints.
+    pub(crate) fn signed_in(&self, account: &UserPlexAccount) {
+        if self.json {
+            self.print_json(&json!({
+                "id": account.id,
+                "uuid": account.uuid,
+                "username": account.username,
+                "title": account.title,
+                "email": account.email,
+                "twoFactorEnabled": account.two_factor_enabled,
+                "authToken": account.auth_token.expose(),
+            }));
+        } else {
+            eprintln!("Signed in as {}.", display_name(account));
+            println!("{}", account.auth_token.expose());
+        }
+    }
+
+    /// `token-details`: the account, never its token nor its services' credentials.
+    pub(crate) fn account(&self, account: &UserPlexAccount) {
+        let subscription = account.subscription.as_ref();
+        if self.json {
+            self.print_json(&json!({
+                "valid": true,
+                "id": account.id,
+                "uuid": account.uuid,
+                "username": account.username,
+                "title": account.title,
+                "email": account.email,
+                "country": account.country,
+                "locale": account.locale,
+                "joinedAt": account.joined_at,
+                "home": account.home,
+                "twoFactorEnabled": account.two_factor_enabled,
+                "subscription": subscription.map(|s| json!({
+                    "active": s.active,
+                    "status": s.status,
+                    "plan": s.plan,
+                })),
+            }));
+            return;
+        }
+        println!("The token is valid.");
+        let rows = [
+            ("username", account.username.clone()),
+            ("title", account.title.clone()),
+            ("email", account.email.clone()),
+            ("uuid", account.uuid.clone()),
+            ("id", account.id.to_string()),
+            ("joined", account.joined_at.map(date).unwrap_or_default()),
+            (
+                "subscription",
+                subscription
+                    .and_then(|s| s.status.clone())
+                    .unwrap_or_else(|| "none".into()),
+            ),
+            (
+                "two-factor",
+                yes_no(account.two_factor_enabled, "enabled", "disabled"),
+            ),
+            ("Plex Home", yes_no(account.home, "yes", "no")),
+        ];
+        for (label, value) in rows {
+            println!("{:<14}{value}", format!("{label}:"));
+        }
+    }
+
+    /// `transient-token`: the transient token, the one secret this command prints.
+    pub(crate) fn transient_token(&self, token: &Secret) {
+        if self.json {
+            self.print_json(&json!({ "token": token.expose() }));
+        } else {
+            eprintln!("Transient token (valid up to 48 hours, until the server restarts):");
+            println!("{}", token.expose());
+        }
+    }
+
+    /// `resources`: devices and connections; whether an access token came, never the token.
+    pub(crate) fn resources(&self, answer: &SourceConnectionInformation) {
+        let devices: Vec<_> = answer.media_container.device.iter().flatten().collect();
+        if self.json {
+            let devices: Vec<Value> = devices
+                .iter()
+                .map(|device| {
+                    let connections: Vec<Value> = device
+                        .connection
+                        .iter()
+                        .flatten()
+                        .map(|c| {
+                            json!({
+                                "uri": c.uri,
+                                "protocol": c.protocol,
+                                "address": c.address,
+                                "port": c.port,
+                                "local": c.local.map(FlexBool::get),
+                                "relay": c.relay.map(FlexBool::get),
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "name": device.name,
+                        "clientIdentifier": device.client_identifier,
+                        "hasAccessToken": device.access_token.is_some(),
+                        "connections": connections,
+                    })
+                })
+                .collect();
+            self.print_json(&json!({ "devices": devices }));
+            return;
+        }
+        if devices.is_empty() {
+            println!("No source matches.");
+        }
+        for device in devices {
+            println!("{} ({})", device.name, device.client_identifier);
+            if device.access_token.is_some() {
+                println!("  access token: received (not shown)");
+            }
+            for connection in device.connection.iter().flatten() {
+                let mut notes = Vec::new();
+                match connection.local.map(FlexBool::get) {
+                    Some(true) => notes.push("local"),
+                    Some(false) => notes.push("remote"),
+                    None => {}
+                }
+                if connection.relay.is_some_and(FlexBool::get) {
+                    notes.push("relay");
+                }
+                println!("  {}  {}", connection.uri, notes.join(" "));
+            }
+        }
+    }
+
+    pub(crate) fn failure(&self, failure: &Failure) {
+        if !self.json {
+            eprintln!("plex-auth: error: {}", failure.message);
+            if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
+                eprintln!("plex-auth: {hint}");
+            }
+            return;
+        }
+        let error = failure.error.as_ref();
+        let codes: Vec<i64> = error
+            .map(|e| e.plex_errors().iter().filter_map(|p| p.code).collect())
+            .unwrap_or_default();
+        self.print_json(&json!({
+            "error": {
+                "kind": match error {
+                    Some(error) => kind_name(error.kind()),
+                    None if failure.code == crate::exit::BAD_INPUT => "bad-input",
+                    None => "failure",
+                },
+                "exitCode": failure.code,
+                "message": failure.message,
+                "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
+                "plexCodes": codes,
+            }
+        }));
+    }
+}
+
+fn display_name(account: &UserPlexAccount) -> String {
+    let name = if account.username.is_empty() {
+        &account.title
+    } else {
+        &account.username
+    };
+    if account.email.is_empty() {
+        name.clone()
+    } else {
+        format!("{name} ({})", account.email)
+    }
+}
+
+fn yes_no(flag: Option<bool>, yes: &str, no: &str) -> String {
+    match flag {
+        Some(true) => yes.into(),
+        Some(false) => no.into(),
+        None => "unknown".into(),
+    }
+}
+
+fn date(unix_seconds: i64) -> String {
+    match u64::try_from(unix_seconds) {
+        Ok(seconds) => httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds)),
+        Err(_) => unix_seconds.to_string(),
+    }
+}
+
+fn hint(kind: ErrorKind) -> Option<&'static str> {
+    match kind {
+        ErrorKind::VerificationCodeRequired => {
+            Some("the verification code was missing or not accepted; sign in again with a new code")
+        }
+        ErrorKind::LockedOut => {
+            Some("plex.tv locked this IP out after repeated failures; wait before trying again")
+        }
+        ErrorKind::InvalidToken | ErrorKind::Unauthorized => {
+            Some("the token was refused; sign in again to get a new one")
+        }
+        ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
+        _ => None,
+    }
+}
+
+/// Stable names for `--json` output.
+fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::VerificationCodeRequired => "verification-code-required",
+        ErrorKind::InvalidCredentials => "invalid-credentials",
+        ErrorKind::LockedOut => "locked-out",
+        ErrorKind::RateLimited => "rate-limited",
+        ErrorKind::ClientIdentifierMissing => "client-identifier-missing",
+        ErrorKind::InvalidToken => "invalid-token",
+        ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::Decode => "decode",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Transport => "transport",
+        ErrorKind::InvalidInput => "invalid-input",
+        ErrorKind::Config => "config",
+        _ => "http",
+    }
+}
