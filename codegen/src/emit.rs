@@ -34,14 +34,19 @@ static PANIC_HOOK: Mutex<()> = Mutex::new(());
 /// Runs progenitor, turning both its errors and its panics into messages.
 fn run_progenitor(model: &Model, view: &OpenAPI) -> Result<TokenStream, String> {
     let settings = progenitor_settings(model);
+    catch_progenitor(|| progenitor::Generator::new(&settings).generate_tokens(view))
+}
+
+/// Calls into progenitor with its panics caught (and kept off stderr) and reported as messages.
+pub(crate) fn catch_progenitor(
+    run: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
+) -> Result<TokenStream, String> {
     let _guard = PANIC_HOOK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(&settings).generate_tokens(view)
-    }));
+    let result = catch_unwind(AssertUnwindSafe(run));
     std::panic::set_hook(previous);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

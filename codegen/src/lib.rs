@@ -15,7 +15,9 @@
 //! - exactly one success (2xx) response, with an `application/json` schema;
 //! - every response content has a schema, and all error responses of an operation share one
 //!   shape (progenitor has one error type per operation);
-//! - one request media type at most; no cookie parameters.
+//! - one request media type at most; no cookie parameters;
+//! - a `pattern` on a query parameter or form field compiles with regex-lite, the engine the
+//!   client checks it with before sending (`minLength` and `required` are checked there too).
 
 mod emit;
 mod error;

@@ -7,11 +7,9 @@
 //! is encoded with serde_urlencoded, as progenitor-client encodes the request, and every field
 //! must be present with its value and no other field may be.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use quote::quote;
 
-use crate::emit::progenitor_settings;
+use crate::emit::{catch_progenitor, progenitor_settings};
 use crate::error::CodegenError;
 use crate::model::Model;
 use crate::view::progenitor_view;
@@ -41,14 +39,9 @@ pub(crate) fn mock_file(model: &Model) -> Result<syn::File, CodegenError> {
     let settings = progenitor_settings(model);
     // The clients and types were generated from the same view first, so progenitor's panics on
     // unsupported input were reported there; this catch only keeps a panic from escaping.
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(&settings).httpmock(&view, "crate")
-    }));
-    let tokens = match result {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(err)) => return Err(progenitor_error(err.to_string())),
-        Err(_) => return Err(progenitor_error("panicked".into())),
-    };
+    let tokens =
+        catch_progenitor(|| progenitor::Generator::new(&settings).httpmock(&view, "crate"))
+            .map_err(progenitor_error)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|err| emit_error(err.to_string()))?;
     let form_whens = form_when_types(model);
     let mut rewritten = 0;

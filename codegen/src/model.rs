@@ -619,7 +619,7 @@ impl OperationContext<'_> {
         }
         for rule in &rules {
             if let Some(pattern) = &rule.pattern
-                && let Err(err) = regress::Regex::new(pattern)
+                && let Err(err) = regex_lite::Regex::new(pattern)
             {
                 return Err(self.error(
                     self.pointer.into(),

@@ -132,14 +132,14 @@ pub struct FieldRule {
     pub required: bool,
     /// Minimum length in characters.
     pub min_length: Option<usize>,
-    /// ECMA-262 pattern the value must match.
+    /// Pattern the value must match, read by regex-lite (the generator checks it compiles).
     pub pattern: Option<&'static Pattern>,
 }
 
 /// A spec pattern, compiled on first use.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regress::Regex>>,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
 }
 
 impl Pattern {
@@ -153,9 +153,9 @@ impl Pattern {
 
     fn matches(&self, value: &str) -> Option<bool> {
         self.compiled
-            .get_or_init(|| regress::Regex::new(self.source).ok())
+            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
             .as_ref()
-            .map(|regex| regex.find(value).is_some())
+            .map(|regex| regex.is_match(value))
     }
 }
 
@@ -350,14 +350,23 @@ pub async fn finish<T: DeserializeOwned>(
     operation: &'static Operation,
     result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
 ) -> Result<ResponseValue<T>, Error> {
+    match result {
+        Ok(value) => Ok(value),
+        // Boxed: the error path holds body buffers, and keeping it out of the success path's
+        // future keeps the future every call moves small.
+        // (An undeclared 2xx whose body decodes still succeeds there.)
+        Err(error) => Box::pin(failure::<T>(operation, error)).await,
+    }
+}
+
+async fn failure<T: DeserializeOwned>(
+    operation: &'static Operation,
+    error: progenitor_client::Error<ByteStream>,
+) -> Result<ResponseValue<T>, Error> {
     use progenitor_client::Error as Raw;
 
     let id = operation.id;
     let sends_token = operation.token_header.is_some();
-    let error = match result {
-        Ok(value) => return Ok(value),
-        Err(error) => error,
-    };
     let error = match error {
         Raw::InvalidRequest(message) => Error::InvalidInput {
             operation: id,
