@@ -61,7 +61,12 @@ pub(crate) fn catch_progenitor(
 }
 
 /// Generates `keep`'s operations; on failure, finds the operation at fault.
-fn generate(model: &Model, keep: &[usize], what: &str) -> Result<syn::File, CodegenError> {
+/// Returns the view it generated from with the parsed output.
+fn generate(
+    model: &Model,
+    keep: &[usize],
+    what: &str,
+) -> Result<(OpenAPI, syn::File), CodegenError> {
     let view = progenitor_view(model, Some(keep))?;
     let tokens = match run_progenitor(model, &view) {
         Ok(tokens) => tokens,
@@ -83,10 +88,11 @@ fn generate(model: &Model, keep: &[usize], what: &str) -> Result<syn::File, Code
             });
         }
     };
-    syn::parse2(tokens).map_err(|err| CodegenError::Emit {
+    let file = syn::parse2(tokens).map_err(|err| CodegenError::Emit {
         file: what.into(),
         message: err.to_string(),
-    })
+    })?;
+    Ok((view, file))
 }
 
 fn is_module(item: &syn::Item, name: &str) -> bool {
@@ -95,7 +101,7 @@ fn is_module(item: &syn::Item, name: &str) -> bool {
 
 /// progenitor's output for every operation of the spec, in one pass: the `types` module and
 /// each client's methods are cut out of it (progenitor itself ignores `servers`).
-pub(crate) fn generate_all(model: &Model) -> Result<syn::File, CodegenError> {
+pub(crate) fn generate_all(model: &Model) -> Result<(OpenAPI, syn::File), CodegenError> {
     let all: Vec<usize> = (0..model.operations.len()).collect();
     generate(model, &all, "the spec")
 }
@@ -281,13 +287,22 @@ pub(crate) fn client_file(
         #[allow(clippy::all, dead_code, missing_docs)]
         mod raw {
             use crate::types;
-            #(#raw_items)*
         }
     };
-    syn::parse2(tokens).map_err(|err| CodegenError::Emit {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|err| CodegenError::Emit {
         file: format!("{}.rs", client.module),
         message: err.to_string(),
-    })
+    })?;
+    // progenitor's items are already syntax trees: they go into `raw` as they are, rather than
+    // through another round of tokens and parsing.
+    if let Some(syn::Item::Mod(syn::ItemMod {
+        content: Some((_, items)),
+        ..
+    })) = file.items.last_mut()
+    {
+        items.extend(raw_items);
+    }
+    Ok(file)
 }
 
 /// The generated `mod.rs`: the modules and the re-export of each client.

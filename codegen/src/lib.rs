@@ -50,7 +50,7 @@ pub struct GeneratedFile {
 /// bad input: progenitor's panics are caught and reported against the operation at fault.
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
     let model = model::load(spec_text)?;
-    let full = emit::generate_all(&model)?;
+    let (view, full) = emit::generate_all(&model)?;
     let mut files = vec![
         render("mod.rs", mock::declare_module(emit::mod_file(&model)?)),
         render("types.rs", emit::types_file(&full)?),
@@ -59,7 +59,7 @@ pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
         let path = format!("{}.rs", model.clients[index].module);
         files.push(render(&path, emit::client_file(&model, index, &full)?));
     }
-    files.push(render(mock::FILE, mock::mock_file(&model)?));
+    files.push(render(mock::FILE, mock::mock_file(&model, &view)?));
     Ok(files)
 }
 

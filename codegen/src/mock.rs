@@ -12,7 +12,7 @@ use quote::quote;
 use crate::emit::{catch_progenitor, progenitor_settings};
 use crate::error::CodegenError;
 use crate::model::Model;
-use crate::view::progenitor_view;
+use openapiv3::OpenAPI;
 
 /// Where the module lands, relative to the generated directory.
 pub(crate) const FILE: &str = "mock.rs";
@@ -34,14 +34,12 @@ pub(crate) fn declare_module(mut mod_file: syn::File) -> syn::File {
 }
 
 /// The mock module for the whole spec.
-pub(crate) fn mock_file(model: &Model) -> Result<syn::File, CodegenError> {
-    let view = progenitor_view(model, None)?;
+pub(crate) fn mock_file(model: &Model, view: &OpenAPI) -> Result<syn::File, CodegenError> {
     let settings = progenitor_settings(model);
     // The clients and types were generated from the same view first, so progenitor's panics on
     // unsupported input were reported there; this catch only keeps a panic from escaping.
-    let tokens =
-        catch_progenitor(|| progenitor::Generator::new(&settings).httpmock(&view, "crate"))
-            .map_err(progenitor_error)?;
+    let tokens = catch_progenitor(|| progenitor::Generator::new(&settings).httpmock(view, "crate"))
+        .map_err(progenitor_error)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|err| emit_error(err.to_string()))?;
     let form_whens = form_when_types(model);
     let mut rewritten = 0;
@@ -267,7 +265,8 @@ mod tests {
 
     fn mock_text(spec: &str) -> String {
         let model = crate::model::load(spec).expect("spec loads");
-        prettyplease::unparse(&mock_file(&model).expect("mock module generates"))
+        let view = crate::view::progenitor_view(&model, None).expect("view builds");
+        prettyplease::unparse(&mock_file(&model, &view).expect("mock module generates"))
     }
 
     /// The source of `impl <name> { .. }` up to the next top-level item of the module.
