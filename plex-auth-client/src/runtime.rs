@@ -378,7 +378,7 @@ async fn failure<T: DeserializeOwned>(
         Raw::ErrorResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let body = read_stream(response.into_inner()).await;
+            let body = read_bounded(response.into_inner().into_inner()).await;
             Error::Api(Box::new(ApiError::new(
                 id,
                 sends_token,
@@ -402,7 +402,7 @@ async fn failure<T: DeserializeOwned>(
         Raw::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let body = read_response(response).await;
+            let body = read_bounded(Box::pin(response.bytes_stream())).await;
             Error::Api(Box::new(ApiError::new(
                 id,
                 sends_token,
@@ -486,26 +486,17 @@ fn decode_error<T: DeserializeOwned>(
     }))
 }
 
-async fn read_stream(stream: ByteStream) -> Vec<u8> {
-    let mut stream = stream.into_inner();
+/// Reads at most [`ERROR_BODY_LIMIT`] bytes of an error body; the rest is left unread.
+async fn read_bounded<S>(mut stream: S) -> Vec<u8>
+where
+    S: futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
+{
     let mut body = Vec::new();
     while body.len() < ERROR_BODY_LIMIT {
-        match std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        match std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await {
             Some(Ok(chunk)) => body.extend_from_slice(&chunk),
             // The status is what matters; a body cut short still says what it can.
             Some(Err(_)) | None => break,
-        }
-    }
-    body.truncate(ERROR_BODY_LIMIT);
-    body
-}
-
-async fn read_response(mut response: reqwest::Response) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < ERROR_BODY_LIMIT {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            Ok(None) | Err(_) => break,
         }
     }
     body.truncate(ERROR_BODY_LIMIT);

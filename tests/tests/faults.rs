@@ -135,6 +135,26 @@ async fn retry_after_past_the_budget_is_reported_not_waited() {
 }
 
 #[tokio::test]
+async fn an_undeclared_error_status_keeps_its_body_up_to_the_limit() {
+    // 500 is not declared for getTokenDetails: its body is read by the runtime, bounded.
+    let mut body = b"maintenance window ".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 10_000));
+    let server = Server::always(send(response(500, &[], &body))).await;
+    let client = plex_retrying(&server, RetryConfig::none());
+    let error = client.get_token_details().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    let api = error.api().expect("an API error");
+    assert!(
+        api.body.starts_with("maintenance window xxx"),
+        "{}",
+        api.body
+    );
+    assert_eq!(api.body.len(), 2048);
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
 async fn huge_retry_after_does_not_overflow() {
     // A first attempt over a second long makes `elapsed + Retry-After` overflow a Duration.
     let server = Server::always(vec![
