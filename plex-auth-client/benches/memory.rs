@@ -27,7 +27,8 @@ fn memory() -> (u64, u64) {
 }
 
 fn measure(mode: &str) {
-    let base_url = support::start_server();
+    let server = support::start_server();
+    let base_url = server.url();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -63,7 +63,8 @@ async fn raw_sign_in(client: RawClient) {
 }
 
 fn round_trip(c: &mut Criterion) {
-    let base_url = support::start_server();
+    let server = support::start_server();
+    let base_url = server.url();
     let runtime = runtime();
     let generated = runtime.block_on(async { support::generated_client(&base_url) });
     let raw = runtime.block_on(async { RawClient::new(&base_url) });
@@ -142,7 +143,8 @@ fn main() {
 
 /// The same four comparisons, interleaved: see `support::paired_async`.
 fn paired() {
-    let base_url = support::start_server();
+    let server = support::start_server();
+    let base_url = server.url();
     let runtime = runtime();
     let generated = runtime.block_on(async { support::generated_client(&base_url) });
     let raw = runtime.block_on(async { RawClient::new(&base_url) });

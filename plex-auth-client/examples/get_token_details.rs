@@ -1,57 +1,72 @@
 //! `getTokenDetails`: the plex.tv account behind a token (a 200 means the token is valid).
 //!
-//! With PLEX_TOKEN set it asks plex.tv; otherwise it replays a recorded plex.tv answer from a
-//! loopback server, so it runs offline:
+//! With PLEX_TOKEN (and PLEX_CLIENT_IDENTIFIER) set it asks plex.tv; otherwise it replays a
+//! recorded plex.tv answer from a loopback server, so it runs offline:
 //!
 //! ```sh
 //! cargo run -p plex-auth-client --example get_token_details
-//! PLEX_TOKEN=... cargo run -p plex-auth-client --example get_token_details
+//! PLEX_TOKEN=... PLEX_CLIENT_IDENTIFIER=... cargo run -p plex-auth-client --example get_token_details
 //! ```
 
-// Each example uses part of the shared module.
-#[allow(dead_code)]
-mod support;
+#[path = "../tests/harness/mod.rs"]
+mod harness;
 
-use plex_auth_client::PlexTvClient;
-use support::{Answer, identity, replay};
+use plex_auth_client::{ClientIdentity, PlexTvClient};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    run(std::env::var("PLEX_TOKEN").ok()).await
-}
-
-/// With a token, asks plex.tv; without, replays.
-async fn run(token: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
-    let client = match token {
-        Some(token) => PlexTvClient::builder(identity()).token(token).build()?,
-        None => {
-            let body = include_str!("fixtures/plextv-user-200-free-account.json");
-            let url = replay(vec![Answer::json(200, body)]).await?;
-            println!("PLEX_TOKEN is not set: replaying a recorded plex.tv answer from {url}");
-            PlexTvClient::builder(identity())
-                .base_url(url)
-                .token("example-token")
-                .build()?
+    let (client, _replay) = match std::env::var("PLEX_TOKEN") {
+        Ok(token) => {
+            let id = std::env::var("PLEX_CLIENT_IDENTIFIER")?;
+            let identity = ClientIdentity::new(id, "plex-auth examples", "1.0");
+            (PlexTvClient::builder(identity).token(token).build()?, None)
+        }
+        Err(_) => {
+            let replay = harness::Exchange::load("get-token-details-200-free-account").serve();
+            println!("PLEX_TOKEN is not set: replaying a recorded plex.tv answer");
+            (offline(&replay)?, Some(replay))
         }
     };
-
-    let account = client.get_token_details().await?;
-    println!("the token is valid; it belongs to:");
-    println!("  username: {}", account.username);
-    println!("  email:    {}", account.email);
-    println!("  uuid:     {}", account.uuid);
-    let status = account
-        .subscription
-        .as_ref()
-        .and_then(|s| s.status.as_deref());
-    println!("  Plex Pass subscription: {}", status.unwrap_or("none"));
-    // `account.auth_token` is a `Secret`: its Debug output is redacted.
-    println!("  token:    {:?}", account.auth_token);
+    print!("{}", report(&client).await?);
     Ok(())
 }
 
-// `cargo test` runs this, so the offline path is checked in CI.
+fn offline(replay: &harness::Server) -> Result<PlexTvClient, plex_auth_client::Error> {
+    PlexTvClient::builder(harness::identity())
+        .base_url(replay.url())
+        .token(harness::TOKEN)
+        .build()
+}
+
+/// What the example prints about the account.
+async fn report(client: &PlexTvClient) -> Result<String, plex_auth_client::Error> {
+    let account = client.get_token_details().await?;
+    let subscription = account
+        .subscription
+        .as_ref()
+        .and_then(|s| s.status.as_deref());
+    // `account.auth_token` is a `Secret`: its Debug output is redacted.
+    Ok(format!(
+        "the token is valid; it belongs to:\n  username: {}\n  email:    {}\n  uuid:     {}\n  \
+         Plex Pass subscription: {}\n  token:    {:?}\n",
+        account.username,
+        account.email,
+        account.uuid,
+        subscription.unwrap_or("none"),
+        account.auth_token,
+    ))
+}
+
+// `cargo test` runs the offline path, so the example is checked in CI.
 #[tokio::test]
 async fn runs_offline() {
-    run(None).await.expect("the replayed answer decodes");
+    let replay = harness::Exchange::load("get-token-details-200-free-account").serve();
+    let text = report(&offline(&replay).unwrap()).await.unwrap();
+    assert_eq!(
+        text,
+        "the token is valid; it belongs to:\n  username: user@example.com\n  email:    \
+         user@example.com\n  uuid:     212acf24b07315e5\n  Plex Pass subscription: Inactive\n  \
+         token:    Secret(<redacted>)\n"
+    );
+    assert_eq!(replay.count(), 1);
 }

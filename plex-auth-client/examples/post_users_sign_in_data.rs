@@ -1,80 +1,104 @@
 //! `post-users-sign-in-data`: sign in with a login and password, with the two-factor round.
 //!
-//! With PLEX_LOGIN and PLEX_PASSWORD set it signs in to plex.tv (the verification code, when
-//! the account asks for one, comes from PLEX_VERIFICATION_CODE or standard input). Otherwise a
-//! loopback server replays what plex.tv answers an account with 2FA: first 401 with error code
-//! 1029 ("Please enter the verification code"), then 201 with the account.
+//! With PLEX_LOGIN, PLEX_PASSWORD and PLEX_CLIENT_IDENTIFIER set it signs in to plex.tv (the
+//! verification code, when the account asks for one, comes from PLEX_VERIFICATION_CODE or
+//! standard input). Otherwise a loopback server replays what plex.tv answers an account with
+//! 2FA: first 401 with error code 1029 ("Please enter the verification code"), then 201 with
+//! the account.
 //!
 //! ```sh
 //! cargo run -p plex-auth-client --example post_users_sign_in_data
 //! ```
 
-// Each example uses part of the shared module.
-#[allow(dead_code)]
-mod support;
+#[path = "../tests/harness/mod.rs"]
+mod harness;
 
 use plex_auth_client::types::SignInRequest;
-use plex_auth_client::{ErrorKind, PlexTvClient, Secret};
-use support::{Answer, identity, replay};
+use plex_auth_client::{ClientIdentity, ErrorKind, PlexTvClient, Secret};
+
+/// The replayed round: plex.tv asks for the code, then accepts it.
+const ROUND: [&str; 2] = [
+    "sign-in-401-1029-verification-code-xml",
+    "sign-in-201-with-code",
+];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let real = std::env::var("PLEX_LOGIN")
         .ok()
         .zip(std::env::var("PLEX_PASSWORD").ok());
-    run(real).await
-}
-
-/// With a login and password, signs in to plex.tv; without, replays.
-async fn run(real: Option<(String, String)>) -> Result<(), Box<dyn std::error::Error>> {
-    let replayed = real.is_none();
-    let (client, login, password) = match real {
-        Some((login, password)) => (PlexTvClient::builder(identity()).build()?, login, password),
+    let (client, login, password, _replay) = match real {
+        Some((login, password)) => {
+            let id = std::env::var("PLEX_CLIENT_IDENTIFIER")?;
+            let identity = ClientIdentity::new(id, "plex-auth examples", "1.0");
+            (
+                PlexTvClient::builder(identity).build()?,
+                login,
+                password,
+                None,
+            )
+        }
         None => {
-            let url = replay(vec![
-                Answer::xml(
-                    401,
-                    include_str!("fixtures/plextv-users-signin-401-1029-verification-code.xml"),
-                ),
-                Answer::json(201, include_str!("fixtures/plextv-users-signin-201.json")),
-            ])
-            .await?;
-            println!(
-                "PLEX_LOGIN/PLEX_PASSWORD are not set: replaying plex.tv's 2FA round from {url}"
-            );
-            let client = PlexTvClient::builder(identity()).base_url(url).build()?;
-            (client, "username@email.com".into(), "password123".into())
+            let replay = replay();
+            println!("PLEX_LOGIN/PLEX_PASSWORD are not set: replaying plex.tv's 2FA round");
+            let client = offline(&replay)?;
+            (
+                client,
+                "username@email.com".into(),
+                "password123".into(),
+                Some(replay),
+            )
         }
     };
-
-    let mut request = SignInRequest {
+    let request = SignInRequest {
         login,
         password: Secret::new(password),
         remember_me: None,
         verification_code: None,
     };
+    println!("{}", sign_in(&client, request, verification_code).await?);
+    Ok(())
+}
+
+fn replay() -> harness::Server {
+    harness::Server::answers(
+        ROUND
+            .map(|name| harness::Exchange::load(name).answer())
+            .to_vec(),
+    )
+}
+
+fn offline(replay: &harness::Server) -> Result<PlexTvClient, plex_auth_client::Error> {
+    PlexTvClient::builder(harness::identity())
+        .base_url(replay.url())
+        .build()
+}
+
+/// Signs in; when plex.tv asks for the two-factor code, gets it from `code` and tries once
+/// more (never more: repeated failures lock the IP out, code 1031).
+async fn sign_in(
+    client: &PlexTvClient,
+    mut request: SignInRequest,
+    code: fn() -> std::io::Result<String>,
+) -> Result<String, Box<dyn std::error::Error>> {
     let account = match client.post_users_sign_in_data(&request).await {
         Err(err) if err.kind() == ErrorKind::VerificationCodeRequired => {
             println!("plex.tv asks for the two-factor code: {err}");
-            request.verification_code = Some(Secret::new(verification_code(replayed)?));
-            // Once only: repeated failures lock the IP out (code 1031).
+            request.verification_code = Some(Secret::new(code()?));
             client.post_users_sign_in_data(&request).await?
         }
         other => other?,
     };
-    println!("signed in as {} ({})", account.username, account.email);
-    println!(
-        "received a token of {} characters; keep it, it is what the other calls need",
+    Ok(format!(
+        "signed in as {} ({}); received a token of {} characters: keep it, the other calls need it",
+        account.username,
+        account.email,
         account.auth_token.expose().len()
-    );
-    Ok(())
+    ))
 }
 
-/// The replay accepts any code; otherwise PLEX_VERIFICATION_CODE, else a line of standard input.
-fn verification_code(replayed: bool) -> std::io::Result<String> {
-    if replayed {
-        return Ok("123456".into());
-    }
+/// PLEX_VERIFICATION_CODE, else a line of standard input.
+fn verification_code() -> std::io::Result<String> {
     if let Ok(code) = std::env::var("PLEX_VERIFICATION_CODE") {
         return Ok(code);
     }
@@ -84,8 +108,26 @@ fn verification_code(replayed: bool) -> std::io::Result<String> {
     Ok(line.trim().to_string())
 }
 
-// `cargo test` runs this, so the offline path (the 2FA round) is checked in CI.
+// `cargo test` runs the offline path (the 2FA round), so the example is checked in CI.
 #[tokio::test]
 async fn runs_offline() {
-    run(None).await.expect("the replayed 2FA round signs in");
+    let replay = replay();
+    let request = SignInRequest {
+        login: "username@email.com".into(),
+        password: Secret::new("password123"),
+        remember_me: None,
+        verification_code: None,
+    };
+    let text = sign_in(&offline(&replay).unwrap(), request, || Ok("123456".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        text,
+        "signed in as ZjFvKLCb (c9eMdShR@example.com); received a token of 13 characters: keep \
+         it, the other calls need it"
+    );
+    let seen = replay.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].form().get("verificationCode"), None);
+    assert_eq!(seen[1].form()["verificationCode"], "123456");
 }

@@ -2,9 +2,6 @@
 //! `Debug`, `Display` where there is one) and the output searched for the secret; the client's
 //! trace at TRACE level during real calls is searched the same way.
 
-mod loopback;
-
-use loopback::{Server, TOKEN, capture_logs, identity, json, recorded, send};
 use plex_auth_client::types::{
     SignInRequest, SourceConnectionInformation, TransientToken, TransientTokenScope,
     TransientTokenType, UserPlexAccount,
@@ -12,6 +9,8 @@ use plex_auth_client::types::{
 use plex_auth_client::{
     CallOptions, Error, ErrorKind, PlexTvClient, PmsClient, RetryConfig, Secret,
 };
+use plex_auth_tests::harness::{Answer, Server, Step, TOKEN, closed_port_url, identity, recorded};
+use plex_auth_tests::logs::capture_logs;
 
 const PASSWORD: &str = "pw-SECRET-hunter2";
 const CODE: &str = "731902";
@@ -20,6 +19,15 @@ const TRANSIENT: &str = "transient-90904684-f91a-4391-8bf7-e0dfa7240285";
 const ACCESS_TOKEN: &str = "transient-fa75f159-b9d2-42b6-8fbd-1761c7a4195a";
 
 /// Fails when `shown` contains any of `secrets`.
+/// Answers with `answer`.
+fn send(answer: Answer) -> Vec<Step> {
+    vec![Step::Answer(answer)]
+}
+
+fn json(status: u16, body: &[u8]) -> Answer {
+    Answer::json(status, body)
+}
+
 fn assert_hidden(what: &str, shown: &str, secrets: &[String]) {
     for secret in secrets {
         assert!(
@@ -137,7 +145,10 @@ fn builders_clients_and_call_options_hide_tokens() {
         .build()
         .unwrap();
     let shown = debug_forms(&pms);
-    assert!(shown.contains("faults-test-client"), "{shown}");
+    assert!(
+        shown.contains(plex_auth_tests::harness::CLIENT_IDENTIFIER),
+        "{shown}"
+    );
     assert_hidden("PmsClient", &shown, &secrets);
     assert_hidden(
         "PmsClient with options",
@@ -159,7 +170,7 @@ async fn errors_hide_secrets() {
     let mut body: serde_json::Value =
         serde_json::from_slice(&recorded("plextv-users-signin-201.json")).unwrap();
     body["id"] = "not a number".into();
-    let server = Server::always(send(json(201, body.to_string().as_bytes()))).await;
+    let server = Server::always(send(json(201, body.to_string().as_bytes())));
     let plex = PlexTvClient::builder(identity())
         .base_url(server.url())
         .token(TOKEN)
@@ -186,8 +197,7 @@ async fn errors_hide_secrets() {
     let server = Server::always(send(json(
         200,
         br#"{"MediaContainer":{"size":0,"token":918273645}}"#,
-    )))
-    .await;
+    )));
     let pms = PmsClient::builder(server.url(), identity())
         .token(TOKEN)
         .build()
@@ -211,7 +221,7 @@ async fn errors_hide_secrets() {
     let echo = format!(
         r#"{{"errors":[{{"code":5,"message":"bad"}}],"authToken":"{TOKEN}","url":"/x?X-Plex-Token={CALL_TOKEN}"}}"#
     );
-    let server = Server::always(send(json(500, echo.as_bytes()))).await;
+    let server = Server::always(send(json(500, echo.as_bytes())));
     let error = PlexTvClient::builder(identity())
         .base_url(server.url())
         .token(TOKEN)
@@ -243,12 +253,8 @@ async fn errors_hide_secrets() {
         .unwrap_err();
     assert_hidden("Config error for a URL", &error_forms(&error), &secrets);
 
-    let dead = {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        listener.local_addr().unwrap()
-    };
     let error = PlexTvClient::builder(identity())
-        .base_url(format!("http://{dead}"))
+        .base_url(closed_port_url())
         .token(TOKEN)
         .retry(RetryConfig::none())
         .build()
@@ -272,8 +278,7 @@ async fn traces_hide_secrets() {
             send(json(200, transient_json().as_bytes()))
         }
         _ => send(json(200, resources_json().as_bytes())),
-    })
-    .await;
+    });
     let plex = PlexTvClient::builder(identity())
         .base_url(server.url())
         .build()
@@ -317,8 +322,7 @@ async fn traces_hide_secrets() {
         } else {
             send(json(500, echo.as_bytes()))
         }
-    })
-    .await;
+    });
     let plex = PlexTvClient::builder(identity())
         .base_url(failing.url())
         .token(TOKEN)

@@ -5,11 +5,15 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+#[path = "../../tests/harness/mod.rs"]
+mod harness;
+
+pub use harness::Server;
+use harness::{Answer, Options, Step};
+
 use plex_auth_client::types::{SignInRequest, UserPlexAccount};
 use plex_auth_client::{ClientIdentity, PlexTvClient, Secret};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
 pub const FREE_ACCOUNT: &str = "plextv-user-200-free-account.json";
 pub const PLEXPASS_ACCOUNT: &str = "plextv-user-200-plexpass-account.json";
@@ -17,119 +21,39 @@ pub const SIGN_IN: &str = "plextv-users-signin-201.json";
 
 pub const TOKEN: &str = "bench-token-0123456789";
 
-/// A recorded body, byte for byte. `PLEX_RECORDED_FIXTURES` overrides the folder; by default
-/// it is the shared folder beside the workspace (read-only, not part of the repository).
+/// A recorded body, byte for byte.
 pub fn fixture(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("PLEX_RECORDED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/plex-recorded")
-        });
-    let path = dir.join(name);
-    std::fs::read(&path).unwrap_or_else(|err| {
-        panic!(
-            "cannot read {}: {err} (set PLEX_RECORDED_FIXTURES to the folder of recorded bodies)",
-            path.display()
-        )
-    })
+    harness::recorded(name)
 }
 
-/// Starts a keep-alive HTTP/1.1 server on 127.0.0.1 on its own thread and runtime, so its work
-/// is not scheduled among the callers being measured. Answers `GET /user` with the free
-/// account and `POST /users/signin` with the sign-in body; a request missing the identity
-/// header, the token or the form gets a 400/401, so a client that sends less than the other
-/// fails loudly instead of being measured. Returns the base URL.
-pub fn start_server() -> String {
-    let user = response("200 OK", &fixture(FREE_ACCOUNT));
-    let sign_in = response("201 Created", &fixture(SIGN_IN));
-    let refused = response("401 Unauthorized", br#"{"errors":[{"code":1001}]}"#);
-    let bad = response("400 Bad Request", br#"{"errors":[{"code":1000}]}"#);
-    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    std_listener.set_nonblocking(true).expect("nonblocking");
-    let address = std_listener.local_addr().expect("local address");
-    std::thread::Builder::new()
-        .name("loopback-server".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_io()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::from_std(std_listener).expect("listener");
-                let answers = std::sync::Arc::new([user, sign_in, refused, bad]);
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let answers = answers.clone();
-                    tokio::spawn(async move {
-                        let _ = serve(stream, &answers).await;
-                    });
-                }
-            });
-        })
-        .expect("server thread");
-    format!("http://{address}")
-}
-
-fn response(status: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
-/// One connection: requests in a row until the client closes it.
-async fn serve(stream: tokio::net::TcpStream, answers: &[Vec<u8>; 4]) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut line = String::new();
-    let mut body = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or_default().to_string();
-        let path = parts.next().unwrap_or_default().to_string();
-        let (mut length, mut identity, mut token) = (0usize, false, false);
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).await? == 0 {
-                return Ok(());
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            let Some((name, value)) = header.split_once(':') else {
-                continue;
-            };
-            let value = value.trim();
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().unwrap_or(0);
-            } else if name.eq_ignore_ascii_case("x-plex-client-identifier") {
-                identity = !value.is_empty();
-            } else if name.eq_ignore_ascii_case("x-plex-token") {
-                token = value == TOKEN;
-            }
-        }
-        body.resize(length, 0);
-        reader.read_exact(&mut body).await?;
-        let answer = match (method.as_str(), path.as_str()) {
-            _ if !identity => &answers[3],
-            ("GET", "/user") if token => &answers[0],
-            ("GET", "/user") => &answers[2],
-            ("POST", "/users/signin") if body.starts_with(b"login=") => &answers[1],
-            _ => &answers[3],
+/// Starts a keep-alive loopback server of the replay harness (on its own thread and runtime,
+/// so its work is not scheduled among the callers being measured, and recording nothing, so its
+/// memory stays flat). It answers `GET /user` with the free account and `POST /users/signin`
+/// with the sign-in body; a request missing the identity header, the token or the form gets a
+/// 400/401, so a client that sends less than the other fails loudly instead of being measured.
+pub fn start_server() -> Server {
+    let user = Step::Answer(Answer::json(200, fixture(FREE_ACCOUNT)));
+    let sign_in = Step::Answer(Answer::json(201, fixture(SIGN_IN)));
+    let refused = Step::Answer(Answer::json(401, &br#"{"errors":[{"code":1001}]}"#[..]));
+    let bad = Step::Answer(Answer::json(400, &br#"{"errors":[{"code":1000}]}"#[..]));
+    let options = Options {
+        keep_alive: true,
+        record: false,
+    };
+    Server::with_options(options, move |_, seen| {
+        let identity = seen
+            .header("x-plex-client-identifier")
+            .is_some_and(|id| !id.is_empty());
+        let token = seen.header("x-plex-token") == Some(TOKEN);
+        let answer = match (seen.method.as_str(), seen.path()) {
+            _ if !identity => &bad,
+            ("GET", "/user") if token => &user,
+            ("GET", "/user") => &refused,
+            ("POST", "/users/signin") if seen.body.starts_with(b"login=") => &sign_in,
+            _ => &bad,
         };
-        write.write_all(answer).await?;
-    }
+        vec![answer.clone()]
+    })
 }
 
 pub fn identity() -> ClientIdentity {
