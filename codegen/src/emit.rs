@@ -205,7 +205,6 @@ pub(crate) fn client_file(
     let constructor = constructor(client);
     let tokens = quote! {
         use crate::types;
-        use crate::ResponseValue;
 
         #[doc = #client_doc]
         #[derive(Clone, Debug)]
@@ -520,18 +519,23 @@ fn facade_method(
     let doc = method_doc(client, op);
     Ok(quote! {
         #[doc = #doc]
-        pub async fn #name(#(#inputs),*) -> Result<#ok_type, crate::Error> {
+        pub async fn #name(#(#inputs),*) -> Result<crate::Response<#ok_type>, crate::Error> {
             crate::runtime::finish(&#const_ident, self.raw.#name(#(#args),*).await).await
         }
     })
 }
 
-/// `Result<ResponseValue<T>, Error<ByteStream>>` → `ResponseValue<T>`.
+/// `Result<ResponseValue<T>, Error<ByteStream>>` → `T`.
 fn success_type(sig: &syn::Signature) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
     };
-    let syn::Type::Path(path) = &**ty else {
+    first_type_argument(&first_type_argument(ty)?)
+}
+
+/// `Outer<A, ..>` → `A`.
+fn first_type_argument(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
         return None;
     };
     let last = path.path.segments.last()?;

@@ -6,6 +6,7 @@
 mod config;
 mod error;
 mod flex;
+mod response;
 mod retry;
 mod secret;
 
@@ -21,7 +22,7 @@ pub use config::{CallOptions, ClientBuilder, ClientIdentity, Timeouts};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use flex::{FlexBool, OneOrMany};
 pub use generated::{PlexTvClient, PmsClient, types};
-pub use progenitor_client::ResponseValue;
+pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
 

@@ -6,6 +6,8 @@ use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ByteStream, ResponseValue};
+
+use crate::Response;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -349,9 +351,13 @@ async fn attempts(
 pub async fn finish<T: DeserializeOwned>(
     operation: &'static Operation,
     result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
-) -> Result<ResponseValue<T>, Error> {
+) -> Result<Response<T>, Error> {
     match result {
-        Ok(value) => Ok(value),
+        Ok(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            Ok(Response::new(value.into_inner(), status, headers))
+        }
         // Boxed: the error path holds body buffers, and keeping it out of the success path's
         // future keeps the future every call moves small.
         // (An undeclared 2xx whose body decodes still succeeds there.)
@@ -362,7 +368,7 @@ pub async fn finish<T: DeserializeOwned>(
 async fn failure<T: DeserializeOwned>(
     operation: &'static Operation,
     error: progenitor_client::Error<ByteStream>,
-) -> Result<ResponseValue<T>, Error> {
+) -> Result<Response<T>, Error> {
     use progenitor_client::Error as Raw;
 
     let id = operation.id;
@@ -393,7 +399,7 @@ async fn failure<T: DeserializeOwned>(
             let headers = response.headers().clone();
             match response.bytes().await {
                 Ok(body) => match serde_json::from_slice::<T>(&body) {
-                    Ok(value) => return Ok(ResponseValue::new(value, status, headers)),
+                    Ok(value) => return Ok(Response::new(value, status, headers)),
                     Err(_) => decode_error::<T>(id, status, &body),
                 },
                 Err(source) => transport(id, Some(status), source),

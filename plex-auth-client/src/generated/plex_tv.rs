@@ -2,7 +2,6 @@
 // change the spec (or the generator in codegen/) and run `cargo xtask codegen` again.
 
 use crate::types;
-use crate::ResponseValue;
 /**Client for the operations served by `https://plex.tv/api/v2`: plex.tv
 
 Operations:
@@ -67,7 +66,7 @@ println!("signed in as {} ({})", account.username, account.uuid);
 */
     pub async fn get_token_details(
         &self,
-    ) -> Result<ResponseValue<types::UserPlexAccount>, crate::Error> {
+    ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
         crate::runtime::finish(&GET_TOKEN_DETAILS, self.raw.get_token_details().await)
             .await
     }
@@ -114,7 +113,7 @@ println!("token for {} received", account.username);
     pub async fn post_users_sign_in_data(
         &self,
         body: &types::SignInRequest,
-    ) -> Result<ResponseValue<types::UserPlexAccount>, crate::Error> {
+    ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
         crate::runtime::finish(
                 &POST_USERS_SIGN_IN_DATA,
                 self.raw.post_users_sign_in_data(body).await,

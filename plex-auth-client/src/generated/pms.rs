@@ -2,7 +2,6 @@
 // change the spec (or the generator in codegen/) and run `cargo xtask codegen` again.
 
 use crate::types;
-use crate::ResponseValue;
 /**Client for the operations served by `{protocol}://{host}:{port}`: A Plex Media Server, on a LAN address, a `*.plex.direct` name or a relay.
 
 Operations:
@@ -77,7 +76,7 @@ for device in info.media_container.device.iter().flatten() {
     pub async fn get_source_connection_information(
         &self,
         source: &str,
-    ) -> Result<ResponseValue<types::SourceConnectionInformation>, crate::Error> {
+    ) -> Result<crate::Response<types::SourceConnectionInformation>, crate::Error> {
         crate::runtime::finish(
                 &GET_SOURCE_CONNECTION_INFORMATION,
                 self.raw.get_source_connection_information(source).await,
@@ -121,7 +120,7 @@ println!("{:?}", transient.media_container.token);
         &self,
         scope: types::TransientTokenScope,
         type_: types::TransientTokenType,
-    ) -> Result<ResponseValue<types::TransientToken>, crate::Error> {
+    ) -> Result<crate::Response<types::TransientToken>, crate::Error> {
         crate::runtime::finish(
                 &GET_TRANSIENT_TOKEN,
                 self.raw.get_transient_token(scope, type_).await,

@@ -1,0 +1,60 @@
+//! The successful answer of an operation: the decoded value, with the status and headers.
+
+use std::fmt;
+use std::ops::Deref;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// A decoded answer, with the HTTP status and headers it came with.
+///
+/// It dereferences to the value, so `client.get_token_details().await?.username` reads a field
+/// directly; [`into_inner`](Self::into_inner) takes the value out.
+pub struct Response<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(value: T, status: StatusCode, headers: HeaderMap) -> Self {
+        Self {
+            value,
+            status,
+            headers,
+        }
+    }
+
+    /// The HTTP status (a 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The status and the value; header values stay out, since a server chooses them.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
