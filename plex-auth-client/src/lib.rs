@@ -3,25 +3,25 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-mod config;
+mod builder;
 mod error;
 mod flex;
+mod identity;
 mod response;
 mod retry;
+mod runtime;
 mod secret;
-
-#[doc(hidden)]
-pub mod runtime;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
 
-pub use config::{CallOptions, ClientBuilder, ClientIdentity, Timeouts};
-pub use error::{ApiError, DecodeError, Error, ErrorKind};
+pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, PlexError};
 pub use flex::{FlexBool, OneOrMany};
 pub use generated::{PlexTvClient, PmsClient, types};
+pub use identity::ClientIdentity;
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;

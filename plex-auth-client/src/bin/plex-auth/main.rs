@@ -14,7 +14,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use plex_auth_client::types::{SignInRequest, TransientTokenScope, TransientTokenType};
 use plex_auth_client::{
-    ClientIdentity, Error, ErrorKind, PlexTvClient, PmsClient, RetryConfig, Secret, Timeouts,
+    ClientBuilder, ClientIdentity, ClientKind, Error, ErrorKind, PlexTvClient, PmsClient,
+    RetryConfig, Secret, Timeouts,
 };
 
 use crate::output::Output;
@@ -309,20 +310,17 @@ fn identity(common: &Common) -> Result<ClientIdentity, Failure> {
 }
 
 /// Applies `--timeout` and `--no-retry` to a client builder (of either client).
-macro_rules! configure {
-    ($common:expr, $builder:expr) => {{
-        let mut builder = $builder;
-        if let Some(total) = $common.timeout {
-            builder = builder.timeouts(Timeouts {
-                connect: total.min(Timeouts::default().connect),
-                total,
-            });
-        }
-        if $common.no_retry {
-            builder = builder.retry(RetryConfig::none());
-        }
-        builder
-    }};
+fn configure<C: ClientKind>(common: &Common, mut builder: ClientBuilder<C>) -> ClientBuilder<C> {
+    if let Some(total) = common.timeout {
+        builder = builder.timeouts(Timeouts {
+            connect: total.min(Timeouts::default().connect),
+            total,
+        });
+    }
+    if common.no_retry {
+        builder = builder.retry(RetryConfig::none());
+    }
+    builder
 }
 
 fn plex_tv(common: &Common, token: Option<String>) -> Result<PlexTvClient, Failure> {
@@ -330,12 +328,12 @@ fn plex_tv(common: &Common, token: Option<String>) -> Result<PlexTvClient, Failu
     if let Some(token) = token {
         builder = builder.token(token);
     }
-    Ok(configure!(common, builder).build()?)
+    Ok(configure(common, builder).build()?)
 }
 
 fn pms(common: &Common, server: &str, token: String) -> Result<PmsClient, Failure> {
     let builder = PmsClient::builder(server, identity(common)?).token(token);
-    Ok(configure!(common, builder).build()?)
+    Ok(configure(common, builder).build()?)
 }
 
 /// Reads one line from standard input, prompting on standard error when it is a terminal.

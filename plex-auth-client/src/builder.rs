@@ -1,112 +1,27 @@
-//! Client configuration: identity, token, timeouts, retries, and the builder that checks them.
+//! Building a client: token, timeouts, retries, checked once by the builder, and the settings
+//! that can change per call.
 
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-
 use crate::retry::RetryConfig;
 use crate::runtime::{Context, FromParts};
-use crate::{Error, Secret};
+use crate::{ClientIdentity, Error, Secret};
 
-/// Who is calling: the `X-Plex-*` headers sent with every request.
+/// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
+/// [`PmsClient`](crate::PmsClient). Sealed: only the generated clients implement it, so a
+/// function can be generic over the builder of either:
 ///
-/// plex.tv refuses requests without a client identifier (error 1000). Use one stable identifier
-/// per installation of your application (a UUID stored on first run).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientIdentity {
-    client_identifier: String,
-    product: String,
-    version: String,
-    platform: Option<String>,
-    platform_version: Option<String>,
-    device: Option<String>,
-    device_name: Option<String>,
-}
+/// ```
+/// use plex_auth_client::{ClientBuilder, ClientKind, RetryConfig};
+///
+/// fn without_retries<C: ClientKind>(builder: ClientBuilder<C>) -> ClientBuilder<C> {
+///     builder.retry(RetryConfig::none())
+/// }
+/// ```
+pub trait ClientKind: FromParts {}
 
-impl ClientIdentity {
-    /// An identity with `X-Plex-Client-Identifier`, `X-Plex-Product` and `X-Plex-Version`.
-    pub fn new(
-        client_identifier: impl Into<String>,
-        product: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
-        Self {
-            client_identifier: client_identifier.into(),
-            product: product.into(),
-            version: version.into(),
-            platform: None,
-            platform_version: None,
-            device: None,
-            device_name: None,
-        }
-    }
-
-    /// Sets `X-Plex-Platform` (e.g. `Linux`, `Roku`).
-    pub fn platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
-        self
-    }
-
-    /// Sets `X-Plex-Platform-Version`.
-    pub fn platform_version(mut self, version: impl Into<String>) -> Self {
-        self.platform_version = Some(version.into());
-        self
-    }
-
-    /// Sets `X-Plex-Device` (e.g. `Roku 3`).
-    pub fn device(mut self, device: impl Into<String>) -> Self {
-        self.device = Some(device.into());
-        self
-    }
-
-    /// Sets `X-Plex-Device-Name`, the name users see in their device list.
-    pub fn device_name(mut self, name: impl Into<String>) -> Self {
-        self.device_name = Some(name.into());
-        self
-    }
-
-    /// The client identifier.
-    pub fn client_identifier(&self) -> &str {
-        &self.client_identifier
-    }
-
-    /// The headers, checked: a value that cannot be a header (a newline, say) is an error
-    /// naming the header.
-    pub(crate) fn headers(&self) -> Result<HeaderMap, Error> {
-        let fields = [
-            ("x-plex-client-identifier", Some(&self.client_identifier)),
-            ("x-plex-product", Some(&self.product)),
-            ("x-plex-version", Some(&self.version)),
-            ("x-plex-platform", self.platform.as_ref()),
-            ("x-plex-platform-version", self.platform_version.as_ref()),
-            ("x-plex-device", self.device.as_ref()),
-            ("x-plex-device-name", self.device_name.as_ref()),
-        ];
-        let mut headers = HeaderMap::with_capacity(fields.len() + 1);
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
-        for (name, value) in fields {
-            let Some(value) = value else { continue };
-            if name == "x-plex-client-identifier" && value.trim().is_empty() {
-                return Err(Error::Config {
-                    message: "X-Plex-Client-Identifier is empty; plex.tv refuses such requests"
-                        .into(),
-                });
-            }
-            let value = HeaderValue::from_str(value).map_err(|_| Error::Config {
-                message: format!(
-                    "{name} holds a character that is not allowed in a header (a newline or \
-                     control character)"
-                ),
-            })?;
-            headers.insert(HeaderName::from_static(name), value);
-        }
-        Ok(headers)
-    }
-}
+impl<C: FromParts> ClientKind for C {}
 
 /// Connect and total timeouts of a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,7 +100,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: FromParts> ClientBuilder<C> {
+impl<C: ClientKind> ClientBuilder<C> {
     pub(crate) fn new(base_url: String, identity: ClientIdentity) -> Self {
         Self {
             base_url,

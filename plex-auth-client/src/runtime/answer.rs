@@ -1,0 +1,335 @@
+//! progenitor's result turned into the client's: the decoded value, or an [`Error`] naming the
+//! case, with the status and what the body said.
+
+use progenitor_client::{ByteStream, ResponseValue};
+use serde::de::DeserializeOwned;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::Operation;
+use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
+use super::redact::{is_secret_name, snippet, truncate_chars};
+use crate::error::{ApiError, DecodeError};
+use crate::{Error, ErrorKind, PlexError, Response};
+
+/// Error bodies are read up to this size; the rest is discarded unread.
+const ERROR_BODY_LIMIT: usize = 16 * 1024;
+
+/// Turns progenitor's result into the client's.
+pub async fn finish<T: DeserializeOwned>(
+    operation: &'static Operation,
+    result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
+) -> Result<Response<T>, Error> {
+    match result {
+        Ok(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            Ok(Response::new(value.into_inner(), status, headers))
+        }
+        // Boxed: the error path holds body buffers, and keeping it out of the success path's
+        // future keeps the future every call moves small.
+        // (An undeclared 2xx whose body decodes still succeeds there.)
+        Err(error) => Box::pin(failure::<T>(operation, error)).await,
+    }
+}
+
+async fn failure<T: DeserializeOwned>(
+    operation: &'static Operation,
+    error: progenitor_client::Error<ByteStream>,
+) -> Result<Response<T>, Error> {
+    use progenitor_client::Error as Raw;
+
+    let id = operation.id;
+    let sends_token = operation.token_header.is_some();
+    let error = match error {
+        Raw::InvalidRequest(message) => Error::InvalidInput {
+            operation: id,
+            message,
+        },
+        Raw::CommunicationError(source) => transport(id, None, source),
+        // progenitor reads the body only for the declared success status.
+        Raw::ResponseBodyError(source) => transport(id, Some(success_status(operation)), source),
+        Raw::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_bounded(response.into_inner().into_inner()).await;
+            Error::Api(Box::new(api_error(
+                id,
+                sends_token,
+                status,
+                &headers,
+                &body,
+            )))
+        }
+        Raw::UnexpectedResponse(response) if response.status().is_success() => {
+            // Another 2xx than the declared one (200 for 201, say): its body decides.
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => match serde_json::from_slice::<T>(&body) {
+                    Ok(value) => return Ok(Response::new(value, status, headers)),
+                    Err(_) => decode_error::<T>(id, status, &body),
+                },
+                Err(source) => transport(id, Some(status), source),
+            }
+        }
+        Raw::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_bounded(Box::pin(response.bytes_stream())).await;
+            Error::Api(Box::new(api_error(
+                id,
+                sends_token,
+                status,
+                &headers,
+                &body,
+            )))
+        }
+        Raw::InvalidResponsePayload(body, _) => {
+            decode_error::<T>(id, success_status(operation), &body)
+        }
+        Raw::InvalidUpgrade(source) => transport(id, None, source),
+        Raw::Custom(message) => Error::InvalidInput {
+            operation: id,
+            message,
+        },
+    };
+    tracing::debug!(operation = id, error = %error, "call failed");
+    Err(error)
+}
+
+/// The status progenitor decodes a body for: the one the spec declares.
+fn success_status(operation: &Operation) -> reqwest::StatusCode {
+    reqwest::StatusCode::from_u16(operation.success_status).unwrap_or(reqwest::StatusCode::OK)
+}
+
+fn transport(
+    operation: &'static str,
+    status: Option<reqwest::StatusCode>,
+    source: reqwest::Error,
+) -> Error {
+    if source.is_timeout() {
+        Error::Timeout {
+            operation,
+            status,
+            source,
+        }
+    } else {
+        Error::Transport {
+            operation,
+            status,
+            source,
+        }
+    }
+}
+
+/// Decodes again, tracking the path, to say where the body departs from the spec.
+fn decode_error<T: DeserializeOwned>(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut withhold = false;
+    let (path, mut message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        // The value decoded: what failed is what follows it.
+        Ok(_) => match deserializer.end() {
+            Err(error) => (".".to_string(), error.to_string()),
+            Ok(()) => (".".to_string(), "body decodes on a second read".to_string()),
+        },
+        Err(error) => {
+            // serde quotes the offending value in data errors ("invalid type: integer `123`");
+            // a secret's stays out. Syntax and end-of-input errors quote nothing.
+            let field = error.path().to_string();
+            let field = field.rsplit('.').next().unwrap_or_default();
+            let field = field.split('[').next().unwrap_or_default();
+            withhold = error.inner().classify() == serde_json::error::Category::Data
+                && is_secret_name(field);
+            (error.path().to_string(), error.inner().to_string())
+        }
+    };
+    if withhold {
+        message = "the value does not decode (withheld: the field holds a secret)".to_string();
+    }
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        path,
+        message,
+        body: snippet(body),
+    }))
+}
+
+/// Reads at most [`ERROR_BODY_LIMIT`] bytes of an error body; the rest is left unread.
+async fn read_bounded<S>(mut stream: S) -> Vec<u8>
+where
+    S: futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
+{
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await {
+            Some(Ok(chunk)) => body.extend_from_slice(&chunk),
+            // The status is what matters; a body cut short still says what it can.
+            Some(Err(_)) | None => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    body
+}
+
+/// Reads an error answer and names its case.
+pub(crate) fn api_error(
+    operation: &'static str,
+    sends_token: bool,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiError {
+    let errors = parse_error_envelope(body);
+    let kind = classify(status, sends_token, &errors, body);
+    let body = snippet(body);
+    ApiError {
+        operation,
+        status,
+        kind,
+        summary: summary(&errors, &body),
+        errors,
+        body,
+        retry_after: crate::retry::retry_after(headers),
+        location: headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+/// A one-line summary of what the body said: the envelope's messages and codes, else an HTML
+/// page's heading, else the start of the body.
+fn summary(errors: &[PlexError], body: &str) -> String {
+    let from_envelope: Vec<String> = errors
+        .iter()
+        .map(|e| match (e.code, &e.message) {
+            (Some(code), Some(message)) => format!("{message} (code {code})"),
+            (Some(code), None) => format!("code {code}"),
+            (None, Some(message)) => message.clone(),
+            (None, None) => String::new(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !from_envelope.is_empty() {
+        return from_envelope.join("; ");
+    }
+    if let Some(heading) = html_heading(body) {
+        return heading;
+    }
+    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate_chars(&flat, 200)
+}
+
+fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &[u8]) -> ErrorKind {
+    let codes: Vec<i64> = errors.iter().filter_map(|e| e.code).collect();
+    let has = |code: i64| codes.contains(&code);
+    let message_is = |text: &str| {
+        errors.iter().any(|e| {
+            e.message
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(text))
+        })
+    };
+    if has(1029) {
+        ErrorKind::VerificationCodeRequired
+    } else if has(1031) {
+        ErrorKind::LockedOut
+    } else if status == StatusCode::TOO_MANY_REQUESTS || has(1003) {
+        ErrorKind::RateLimited
+    } else if has(1000) {
+        ErrorKind::ClientIdentifierMissing
+    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
+        ErrorKind::InvalidToken
+    } else if status == StatusCode::UNAUTHORIZED {
+        if looks_like_html(body) {
+            ErrorKind::Unauthorized
+        } else if sends_token {
+            ErrorKind::InvalidToken
+        } else {
+            ErrorKind::InvalidCredentials
+        }
+    } else {
+        ErrorKind::Http
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random bodies, built from pieces of the formats the parser knows so the random walk
+    /// reaches deep into them, never make error handling panic, and the status always
+    /// survives.
+    #[test]
+    fn arbitrary_error_bodies_never_panic() {
+        const PIECES: &[&str] = &[
+            "<errors>",
+            "</errors>",
+            "<error",
+            " code=\"1029\"",
+            " code=\"x\"",
+            " message=\"m &amp; n\"",
+            " status=\"401\"",
+            "/>",
+            ">",
+            "</error>",
+            "&amp;",
+            "&#x;",
+            "&#1114112;",
+            "&bogus;",
+            "<![CDATA[",
+            "]]>",
+            "<?xml version=\"1.0\"?>",
+            "{\"errors\":[",
+            "{\"code\":1001,\"message\":\"m\",\"status\":401}",
+            "]}",
+            "\"authToken\":\"",
+            "token=",
+            "\\",
+            "\"",
+            "'",
+            "<html><h1>",
+            "</h1>",
+            "<title>",
+            "é",
+            "€",
+            " ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(0x5eed_1234);
+        for _ in 0..3000 {
+            let mut body = Vec::new();
+            for _ in 0..rng.usize(0..40) {
+                if rng.bool() {
+                    body.extend_from_slice(PIECES[rng.usize(0..PIECES.len())].as_bytes());
+                } else {
+                    body.extend((0..rng.usize(0..8)).map(|_| rng.u8(..)));
+                }
+            }
+            if rng.u8(..) < 16 {
+                body.resize(
+                    super::super::redact::BODY_SNIPPET_LIMIT + rng.usize(0..64),
+                    b'x',
+                );
+            }
+            let status = StatusCode::from_u16(rng.u16(100..1000)).unwrap();
+            let mut headers = reqwest::header::HeaderMap::new();
+            if rng.bool() {
+                let value = rng.u64(..).to_string();
+                headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            }
+            let error = api_error("op", rng.bool(), status, &headers, &body);
+            assert_eq!(error.status, status);
+            assert!(error.body.len() <= super::super::redact::BODY_SNIPPET_LIMIT);
+            let shown = error.to_string();
+            assert!(shown.starts_with("op: HTTP "), "{shown}");
+            let _ = format!("{error:?}");
+        }
+    }
+}

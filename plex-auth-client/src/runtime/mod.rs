@@ -1,0 +1,20 @@
+//! What the generated clients call: the call context and operation table, checks before
+//! sending, the retry loop with tracing, and progenitor's results turned into [`Error`]s, with
+//! Plex's error envelopes read and every server-supplied text redacted. Private: the public API
+//! is the clients, the builder and the error types.
+//!
+//! [`Error`]: crate::Error
+
+mod answer;
+mod context;
+mod envelope;
+mod operation;
+mod prepare;
+mod redact;
+mod send;
+
+pub use answer::finish;
+pub use context::{Context, FromParts};
+pub use operation::{FieldLocation, FieldRule, Operation, Pattern};
+pub use prepare::prepare;
+pub use send::execute;

@@ -1,0 +1,86 @@
+//! Checks made before anything is sent, and the token and timeout added to the request.
+
+use reqwest::header::HeaderName;
+
+use super::{Context, FieldLocation, Operation};
+
+/// Checks the request against the operation's rules and adds the token and timeout (the
+/// identity headers are the HTTP client's default headers).
+/// Runs once per call, before any attempt; an error means nothing was sent.
+pub fn prepare(
+    context: &Context,
+    request: &mut reqwest::Request,
+    operation: Option<&'static Operation>,
+) -> Result<(), String> {
+    let operation = operation.ok_or("operation unknown to the runtime")?;
+    check_rules(operation, request)?;
+    let headers = request.headers_mut();
+    // progenitor sends the spec's version as `api-version`; Plex has no use for it.
+    headers.remove("api-version");
+    if let Some(header) = operation.token_header {
+        match context.token() {
+            Some(Ok(token)) => {
+                // The generator emits the name lower-cased and checked, as from_static needs.
+                headers.insert(HeaderName::from_static(header), token.clone());
+            }
+            Some(Err(reason)) => return Err(format!("{reason} ({header})")),
+            None => {
+                return Err(format!(
+                    "this operation needs a token ({header}); set one with ClientBuilder::token"
+                ));
+            }
+        }
+    }
+    if let Some(timeout) = context.timeout() {
+        *request.timeout_mut() = Some(timeout);
+    }
+    Ok(())
+}
+
+fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), String> {
+    if operation.rules.is_empty() {
+        return Ok(());
+    }
+    let form: Vec<(String, String)> = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .map(|bytes| form_urlencoded::parse(bytes).into_owned().collect())
+        .unwrap_or_default();
+    let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+    for rule in operation.rules {
+        let (fields, place) = match rule.location {
+            FieldLocation::Query => (&query, "query parameter"),
+            FieldLocation::Form => (&form, "form field"),
+        };
+        let name = rule.name;
+        // Values are never quoted back: some fields are passwords.
+        let Some((_, value)) = fields.iter().find(|(key, _)| key == name) else {
+            if rule.required {
+                return Err(format!("{place} `{name}` is required"));
+            }
+            continue;
+        };
+        if let Some(min) = rule.min_length
+            && value.chars().count() < min
+        {
+            return Err(if min == 1 {
+                format!("{place} `{name}` must not be empty")
+            } else {
+                format!("{place} `{name}` must be at least {min} characters long")
+            });
+        }
+        if let Some(pattern) = rule.pattern {
+            match pattern.matches(value) {
+                Some(true) => {}
+                Some(false) => {
+                    return Err(format!(
+                        "{place} `{name}` must match the pattern {}",
+                        pattern.source
+                    ));
+                }
+                None => return Err(format!("the spec's pattern for `{name}` does not compile")),
+            }
+        }
+    }
+    Ok(())
+}

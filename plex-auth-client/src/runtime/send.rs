@@ -1,0 +1,109 @@
+//! Sending: the retry loop, inside one tracing span per call.
+
+use std::sync::LazyLock;
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use super::{Context, Operation};
+use crate::retry::RetryConfig;
+
+/// Sends the request, retrying as the retry policy allows, inside a tracing span.
+pub async fn execute(
+    http: &reqwest::Client,
+    context: &Context,
+    request: reqwest::Request,
+    operation: Option<&'static Operation>,
+) -> reqwest::Result<reqwest::Response> {
+    let Some(operation) = operation else {
+        // prepare() already refused an unknown operation; send as is.
+        return http.execute(request).await;
+    };
+    let span = tracing::info_span!(
+        "plex_auth.call",
+        operation = operation.id,
+        method = %request.method(),
+        host = request.url().host_str().unwrap_or_default(),
+        // The template, not the path sent: it holds no identifier (a PIN id, a user uuid).
+        path = operation.path,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    );
+    attempts(http, context, request, operation)
+        .instrument(span)
+        .await
+}
+
+async fn attempts(
+    http: &reqwest::Client,
+    context: &Context,
+    request: reqwest::Request,
+    operation: &'static Operation,
+) -> reqwest::Result<reqwest::Response> {
+    let idempotent = operation.idempotent();
+    // The defaults are built once: a call borrows its policy rather than cloning one.
+    static IDEMPOTENT_DEFAULT: LazyLock<RetryConfig> =
+        LazyLock::new(RetryConfig::idempotent_default);
+    static SIGN_IN_DEFAULT: LazyLock<RetryConfig> = LazyLock::new(RetryConfig::sign_in_default);
+    let policy: &RetryConfig = match context.retry() {
+        Some(policy) => policy,
+        None if idempotent => &IDEMPOTENT_DEFAULT,
+        None => &SIGN_IN_DEFAULT,
+    };
+    let started = Instant::now();
+    let mut attempt: u32 = 0;
+    let mut request = request;
+    loop {
+        attempt += 1;
+        // Keep a copy for the next attempt only when one may follow; a streaming body
+        // cannot be copied and is sent once.
+        let next = if attempt <= policy.max_retries {
+            request.try_clone()
+        } else {
+            None
+        };
+        let result = http.execute(request).await;
+        let elapsed = started.elapsed();
+        let span = tracing::Span::current();
+        span.record("attempts", attempt);
+        span.record("elapsed_ms", elapsed.as_millis() as u64);
+        let wait = match &result {
+            Ok(response) => {
+                let status = response.status();
+                span.record("status", status.as_u16());
+                tracing::debug!(attempt, status = status.as_u16(), "answer");
+                policy.retries_status(status, idempotent).then(|| {
+                    crate::retry::retry_after(response.headers())
+                        .unwrap_or_else(|| policy.backoff_wait(attempt))
+                })
+            }
+            Err(error) => {
+                tracing::debug!(attempt, error = %error, "transport error");
+                policy
+                    .retries_transport(error, idempotent)
+                    .then(|| policy.backoff_wait(attempt))
+            }
+        };
+        let (Some(wait), Some(next)) = (wait, next) else {
+            return result;
+        };
+        // A huge Retry-After must not overflow the addition.
+        if elapsed
+            .checked_add(wait)
+            .is_none_or(|end| end > policy.backoff.max_elapsed_time)
+        {
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retry budget spent"
+            );
+            return result;
+        }
+        // Free the connection before sleeping.
+        drop(result);
+        tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+        tokio::time::sleep(wait).await;
+        request = next;
+    }
+}
