@@ -520,7 +520,7 @@ fn facade_method(
     Ok(quote! {
         #[doc = #doc]
         pub async fn #name(#(#inputs),*) -> Result<crate::Response<#ok_type>, crate::Error> {
-            crate::runtime::finish(&#const_ident, self.raw.#name(#(#args),*).await).await
+            crate::runtime::call(&#const_ident, self.raw.#name(#(#args),*)).await
         }
     })
 }

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::retry::RetryConfig;
-use crate::runtime::{Context, FromParts};
+use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, shown_url};
 use crate::{ClientIdentity, Error, Secret};
 
 /// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
@@ -85,17 +85,20 @@ pub struct ClientBuilder<C> {
     token: Option<Secret>,
     retry: Option<RetryConfig>,
     timeouts: Timeouts,
+    max_response_size: usize,
     client: PhantomData<fn() -> C>,
 }
 
+/// Shows what an error would: the base URL's scheme, host, port and path only.
 impl<C> std::fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &shown_url(&self.base_url))
             .field("identity", &self.identity)
             .field("token", &self.token)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -108,6 +111,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             token: None,
             retry: None,
             timeouts: Timeouts::default(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             client: PhantomData,
         }
     }
@@ -137,6 +141,17 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
+    /// The largest answer body a call reads, in bytes; 8 MiB by default, far above any real
+    /// Plex answer. A call whose answer is larger fails with [`ErrorKind::TooLarge`] once the
+    /// limit is passed (at once when `Content-Length` announces more), so a hostile server or
+    /// proxy cannot make it hold unbounded memory.
+    ///
+    /// [`ErrorKind::TooLarge`]: crate::ErrorKind::TooLarge
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -145,7 +160,7 @@ impl<C: ClientKind> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let base_url = check_base_url(&self.base_url)?;
         let identity = self.identity.headers()?;
-        let context = Context::new(self.token, self.retry)?;
+        let context = Context::new(self.token, self.retry, self.max_response_size)?;
         install_crypto_provider();
         // The identity is the same on every request of the client: reqwest adds default
         // headers while it builds each request, with no per-call work of ours.
@@ -153,7 +168,8 @@ impl<C: ClientKind> ClientBuilder<C> {
             .default_headers(identity)
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.total)
-            .redirect(same_origin_redirects())
+            // Redirects are followed by the runtime, which knows the method and the origin.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("plex-auth-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|err| Error::Config {
@@ -164,10 +180,11 @@ impl<C: ClientKind> ClientBuilder<C> {
 }
 
 fn check_base_url(raw: &str) -> Result<String, Error> {
-    let shown = shown_url(raw);
+    // Only scheme, host, port and path of the URL ever appear in a message.
     let url = reqwest::Url::parse(raw).map_err(|err| Error::Config {
-        message: format!("base URL {shown:?} does not parse: {err}"),
+        message: format!("the base URL does not parse: {err}"),
     })?;
+    let shown = shown_url(raw);
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::Config {
             message: format!("base URL {shown:?} must be an http or https URL with a host"),
@@ -184,44 +201,6 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
     }
     // Generated paths start with '/'.
     Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-/// A base URL as an error may quote it: without query or fragment (`?X-Plex-Token=…`) and with
-/// any user information masked.
-fn shown_url(raw: &str) -> String {
-    let end = raw.find(['?', '#']).unwrap_or(raw.len());
-    let url = &raw[..end];
-    let authority_start = url.find("://").map_or(0, |i| i + 3);
-    let authority_end = url[authority_start..]
-        .find('/')
-        .map_or(url.len(), |i| authority_start + i);
-    match url[authority_start..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}***{}",
-            &url[..authority_start],
-            &url[authority_start + at..]
-        ),
-        None => url.to_string(),
-    }
-}
-
-/// Follows a redirect only within the origin the request was sent to: the token header would
-/// otherwise reach another host (reqwest strips `Authorization` across origins, not
-/// `X-Plex-Token`). A refused redirect is returned to the caller as an error with its location.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if attempt.previous().len() > 5 {
-            attempt.error("too many redirects")
-        } else if same_origin {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
 }
 
 /// rustls needs a crypto provider; ring keeps the build free of cmake and C++ toolchains.

@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Decode,
     /// The call did not finish in time.
     Timeout,
+    /// The answer's body is larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)).
+    TooLarge,
     /// The connection failed or broke.
     Transport,
     /// A parameter was refused before anything was sent.
@@ -66,24 +69,41 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The call ran out of time (connect or total timeout).
-    #[error("{operation}: timed out{}: {source}", after_status(*.status))]
+    #[error("{operation}: timed out{}: {message}", after_status(*.status))]
     Timeout {
         /// The operation called.
         operation: &'static str,
         /// The status, when the answer had begun (the body was too slow).
         status: Option<StatusCode>,
-        /// reqwest's error.
+        /// What happened, with its causes, as one line.
+        message: String,
+        /// reqwest's error, without the URL (its query can hold a credential).
         source: reqwest::Error,
     },
     /// The connection could not be made, or broke while the answer was read.
-    #[error("{operation}: transport error{}: {source}", after_status(*.status))]
+    #[error("{operation}: transport error{}: {message}", after_status(*.status))]
     Transport {
         /// The operation called.
         operation: &'static str,
         /// The status, when the connection broke while the body was read.
         status: Option<StatusCode>,
-        /// reqwest's error.
+        /// What happened, with its causes, as one line.
+        message: String,
+        /// reqwest's error, without the URL (its query can hold a credential).
         source: reqwest::Error,
+    },
+    /// The answer's body is larger than the client's limit: it was not read past the limit
+    /// (not at all when its `Content-Length` announced more).
+    #[error(
+        "{operation}: HTTP {status}: the answer is larger than {limit} bytes, the client's limit"
+    )]
+    TooLarge {
+        /// The operation called.
+        operation: &'static str,
+        /// The status the answer came with.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
     },
 }
 
@@ -102,6 +122,7 @@ impl Error {
             Error::Decode(_) => ErrorKind::Decode,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Transport { .. } => ErrorKind::Transport,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
         }
     }
 
@@ -112,6 +133,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::Timeout { status, .. } | Error::Transport { status, .. } => *status,
+            Error::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -153,12 +175,13 @@ pub struct ApiError {
     pub kind: ErrorKind,
     /// Plex's errors from a JSON or XML envelope; empty for other bodies.
     pub errors: Vec<PlexError>,
-    /// The start of the body, as text (at most 2 KiB), with the values of secret-looking
-    /// fields (`authToken`, `token`, `secret`, `X-Plex-Token=`…) replaced by `<redacted>`.
+    /// The start of the body as one line of text (at most 2 KiB), redacted: the credentials
+    /// the call sent, and the values of credential-named fields (`authToken`, `token`,
+    /// `secret`, `password`…), are replaced by `<redacted>`; control characters are replaced.
     pub body: String,
     /// `Retry-After`, when present.
     pub retry_after: Option<Duration>,
-    /// `Location`, for a redirect that was not followed (another origin).
+    /// `Location`, for a redirect that was not followed: scheme, host, port and path only.
     pub location: Option<String>,
     /// One line saying what the body said, for `Display`.
     pub(crate) summary: String,
@@ -210,10 +233,11 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// The JSON path where decoding failed (`.` for the whole body).
     pub path: String,
-    /// What serde said; withheld when it would quote the value of a secret field.
+    /// What serde said, redacted as the body is; withheld when it would quote the value of a
+    /// secret field.
     pub message: String,
-    /// The start of the body, as text (at most 2 KiB), with the values of secret-looking
-    /// fields (`authToken`, `token`, `secret`, `X-Plex-Token=`…) replaced by `<redacted>`.
+    /// The start of the body as one line of text (at most 2 KiB), redacted as
+    /// [`ApiError::body`] is.
     pub body: String,
 }
 

@@ -41,7 +41,8 @@ impl Default for Backoff {
 /// only when [`statuses`](Self::statuses) lists them, as [`aggressive`](Self::aggressive) does.
 ///
 /// Only failures before the status line are retried: a body that breaks off or times out after
-/// it is reported (with the status), not retried.
+/// it is reported (with the status), not retried; nor is an answer that is not valid HTTP (a
+/// malformed status line, a thousand headers).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryConfig {
     /// The waits between attempts.
@@ -162,9 +163,26 @@ impl RetryConfig {
         if !self.retry_connection_errors {
             return false;
         }
-        // A connect failure means nothing reached the server; anything later may have.
-        error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()))
+        // A connect failure means nothing reached the server; anything later may have. An
+        // answer that is not HTTP (a thousand headers, a broken status line) is the server's
+        // doing, not the network's: asking again would get the same.
+        error.is_connect()
+            || (idempotent
+                && (error.is_timeout() || error.is_request())
+                && !is_malformed_answer(error))
     }
+}
+
+/// Whether the server's answer could not be read as HTTP at all.
+fn is_malformed_answer(error: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse();
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// Reads `Retry-After` as seconds or an HTTP date.

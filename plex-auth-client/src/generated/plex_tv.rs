@@ -67,8 +67,7 @@ println!("signed in as {} ({})", account.username, account.uuid);
     pub async fn get_token_details(
         &self,
     ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
-        crate::runtime::finish(&GET_TOKEN_DETAILS, self.raw.get_token_details().await)
-            .await
+        crate::runtime::call(&GET_TOKEN_DETAILS, self.raw.get_token_details()).await
     }
     /**Sign in with a login and password.
 
@@ -114,9 +113,9 @@ println!("token for {} received", account.username);
         &self,
         body: &types::SignInRequest,
     ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
-        crate::runtime::finish(
+        crate::runtime::call(
                 &POST_USERS_SIGN_IN_DATA,
-                self.raw.post_users_sign_in_data(body).await,
+                self.raw.post_users_sign_in_data(body),
             )
             .await
     }

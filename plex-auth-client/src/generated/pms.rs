@@ -77,9 +77,9 @@ for device in info.media_container.device.iter().flatten() {
         &self,
         source: &str,
     ) -> Result<crate::Response<types::SourceConnectionInformation>, crate::Error> {
-        crate::runtime::finish(
+        crate::runtime::call(
                 &GET_SOURCE_CONNECTION_INFORMATION,
-                self.raw.get_source_connection_information(source).await,
+                self.raw.get_source_connection_information(source),
             )
             .await
     }
@@ -121,9 +121,9 @@ println!("{:?}", transient.media_container.token);
         scope: types::TransientTokenScope,
         type_: types::TransientTokenType,
     ) -> Result<crate::Response<types::TransientToken>, crate::Error> {
-        crate::runtime::finish(
+        crate::runtime::call(
                 &GET_TRANSIENT_TOKEN,
-                self.raw.get_transient_token(scope, type_).await,
+                self.raw.get_transient_token(scope, type_),
             )
             .await
     }

@@ -1,24 +1,25 @@
 //! progenitor's result turned into the client's: the decoded value, or an [`Error`] naming the
-//! case, with the status and what the body said.
+//! case, with the status and what the body said, redacted.
 
 use progenitor_client::{ByteStream, ResponseValue};
-use serde::de::DeserializeOwned;
-
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 
 use super::Operation;
+use super::body::too_large;
 use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
-use super::redact::{is_secret_name, snippet, truncate_chars};
+use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
 use crate::error::{ApiError, DecodeError};
 use crate::{Error, ErrorKind, PlexError, Response};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
-/// Turns progenitor's result into the client's.
-pub async fn finish<T: DeserializeOwned>(
+/// Turns progenitor's result into the client's; `redactor` knows what the call sent.
+pub(super) async fn finish<T: DeserializeOwned>(
     operation: &'static Operation,
+    redactor: &Redactor,
     result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
 ) -> Result<Response<T>, Error> {
     match result {
@@ -30,135 +31,168 @@ pub async fn finish<T: DeserializeOwned>(
         // Boxed: the error path holds body buffers, and keeping it out of the success path's
         // future keeps the future every call moves small.
         // (An undeclared 2xx whose body decodes still succeeds there.)
-        Err(error) => Box::pin(failure::<T>(operation, error)).await,
+        Err(error) => {
+            let failed = Failed {
+                operation,
+                redactor,
+            };
+            Box::pin(failed.error::<T>(error)).await
+        }
     }
 }
 
-async fn failure<T: DeserializeOwned>(
+/// A failed call: what was called, and what it sent.
+struct Failed<'a> {
     operation: &'static Operation,
-    error: progenitor_client::Error<ByteStream>,
-) -> Result<Response<T>, Error> {
-    use progenitor_client::Error as Raw;
+    redactor: &'a Redactor,
+}
 
-    let id = operation.id;
-    let sends_token = operation.token_header.is_some();
-    let error = match error {
-        Raw::InvalidRequest(message) => Error::InvalidInput {
-            operation: id,
-            message,
-        },
-        Raw::CommunicationError(source) => transport(id, None, source),
-        // progenitor reads the body only for the declared success status.
-        Raw::ResponseBodyError(source) => transport(id, Some(success_status(operation)), source),
-        Raw::ErrorResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = read_bounded(response.into_inner().into_inner()).await;
-            Error::Api(Box::new(api_error(
-                id,
-                sends_token,
+impl Failed<'_> {
+    async fn error<T: DeserializeOwned>(
+        &self,
+        error: progenitor_client::Error<ByteStream>,
+    ) -> Result<Response<T>, Error> {
+        use progenitor_client::Error as Raw;
+
+        let id = self.operation.id;
+        let error = match error {
+            Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidInput {
+                operation: id,
+                message,
+            },
+            Raw::CommunicationError(source) | Raw::InvalidUpgrade(source) => {
+                self.transport(None, source)
+            }
+            // progenitor reads the body only for the declared success status.
+            Raw::ResponseBodyError(source) => self.transport(Some(self.success_status()), source),
+            Raw::ErrorResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = read_bounded(response.into_inner().into_inner()).await;
+                self.api(status, &headers, &body)
+            }
+            Raw::UnexpectedResponse(response) if response.status().is_success() => {
+                // Another 2xx than the declared one (200 for 201, say): its body decides.
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => match serde_json::from_slice::<T>(&body) {
+                        Ok(value) => return Ok(Response::new(value, status, headers)),
+                        Err(_) => self.decode::<T>(status, &body),
+                    },
+                    Err(source) => self.transport(Some(status), source),
+                }
+            }
+            Raw::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = read_bounded(Box::pin(response.bytes_stream())).await;
+                self.api(status, &headers, &body)
+            }
+            Raw::InvalidResponsePayload(body, _) => self.decode::<T>(self.success_status(), &body),
+        };
+        tracing::debug!(operation = id, error = %error, "call failed");
+        Err(error)
+    }
+
+    /// The status progenitor decodes a body for: the one the spec declares.
+    fn success_status(&self) -> StatusCode {
+        StatusCode::from_u16(self.operation.success_status).unwrap_or(StatusCode::OK)
+    }
+
+    /// A failure to send or to read the answer: a timeout, a broken connection, or a body over
+    /// the client's limit.
+    fn transport(&self, status: Option<StatusCode>, source: reqwest::Error) -> Error {
+        let operation = self.operation.id;
+        if let (Some(status), Some(limit)) = (status, too_large(&source)) {
+            return Error::TooLarge {
+                operation,
                 status,
-                &headers,
-                &body,
-            )))
+                limit,
+            };
         }
-        Raw::UnexpectedResponse(response) if response.status().is_success() => {
-            // Another 2xx than the declared one (200 for 201, say): its body decides.
-            let status = response.status();
-            let headers = response.headers().clone();
-            match response.bytes().await {
-                Ok(body) => match serde_json::from_slice::<T>(&body) {
-                    Ok(value) => return Ok(Response::new(value, status, headers)),
-                    Err(_) => decode_error::<T>(id, status, &body),
-                },
-                Err(source) => transport(id, Some(status), source),
+        // reqwest puts the URL, query included, in its message: it stays out.
+        let message = transport_message(&source);
+        let source = source.without_url();
+        if source.is_timeout() {
+            Error::Timeout {
+                operation,
+                status,
+                message,
+                source,
+            }
+        } else {
+            Error::Transport {
+                operation,
+                status,
+                message,
+                source,
             }
         }
-        Raw::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = read_bounded(Box::pin(response.bytes_stream())).await;
-            Error::Api(Box::new(api_error(
-                id,
-                sends_token,
-                status,
-                &headers,
-                &body,
-            )))
-        }
-        Raw::InvalidResponsePayload(body, _) => {
-            decode_error::<T>(id, success_status(operation), &body)
-        }
-        Raw::InvalidUpgrade(source) => transport(id, None, source),
-        Raw::Custom(message) => Error::InvalidInput {
-            operation: id,
-            message,
-        },
-    };
-    tracing::debug!(operation = id, error = %error, "call failed");
-    Err(error)
-}
-
-/// The status progenitor decodes a body for: the one the spec declares.
-fn success_status(operation: &Operation) -> reqwest::StatusCode {
-    reqwest::StatusCode::from_u16(operation.success_status).unwrap_or(reqwest::StatusCode::OK)
-}
-
-fn transport(
-    operation: &'static str,
-    status: Option<reqwest::StatusCode>,
-    source: reqwest::Error,
-) -> Error {
-    if source.is_timeout() {
-        Error::Timeout {
-            operation,
-            status,
-            source,
-        }
-    } else {
-        Error::Transport {
-            operation,
-            status,
-            source,
-        }
     }
-}
 
-/// Decodes again, tracking the path, to say where the body departs from the spec.
-fn decode_error<T: DeserializeOwned>(
-    operation: &'static str,
-    status: reqwest::StatusCode,
-    body: &[u8],
-) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let mut withhold = false;
-    let (path, mut message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        // The value decoded: what failed is what follows it.
-        Ok(_) => match deserializer.end() {
-            Err(error) => (".".to_string(), error.to_string()),
-            Ok(()) => (".".to_string(), "body decodes on a second read".to_string()),
-        },
-        Err(error) => {
-            // serde quotes the offending value in data errors ("invalid type: integer `123`");
-            // a secret's stays out. Syntax and end-of-input errors quote nothing.
-            let field = error.path().to_string();
-            let field = field.rsplit('.').next().unwrap_or_default();
-            let field = field.split('[').next().unwrap_or_default();
-            withhold = error.inner().classify() == serde_json::error::Category::Data
-                && is_secret_name(field);
-            (error.path().to_string(), error.inner().to_string())
-        }
-    };
-    if withhold {
-        message = "the value does not decode (withheld: the field holds a secret)".to_string();
+    /// An error status: what its body says, redacted, and the case it is.
+    fn api(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        let redactor = self.redactor;
+        let sends_token = self.operation.token_header.is_some();
+        let errors: Vec<PlexError> = parse_error_envelope(body)
+            .into_iter()
+            .map(|error| PlexError {
+                message: error.message.map(|message| redactor.message(&message)),
+                ..error
+            })
+            .collect();
+        let kind = classify(status, sends_token, &errors, body);
+        let body = redactor.snippet(body);
+        Error::Api(Box::new(ApiError {
+            operation: self.operation.id,
+            status,
+            kind,
+            summary: redactor.message(&summary(&errors, &body)),
+            errors,
+            body,
+            retry_after: crate::retry::retry_after(headers),
+            location: headers
+                .get(reqwest::header::LOCATION)
+                .map(|value| redactor.url(&String::from_utf8_lossy(value.as_bytes()))),
+        }))
     }
-    Error::Decode(Box::new(DecodeError {
-        operation,
-        status,
-        path,
-        message,
-        body: snippet(body),
-    }))
+
+    /// A success whose body does not decode: decoded again, tracking the path, to say where it
+    /// departs from the spec.
+    fn decode<T: DeserializeOwned>(&self, status: StatusCode, body: &[u8]) -> Error {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let mut withhold = false;
+        let (path, mut message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+        {
+            // The value decoded: what failed is what follows it.
+            Ok(_) => match deserializer.end() {
+                Err(error) => (".".to_string(), error.to_string()),
+                Ok(()) => (".".to_string(), "body decodes on a second read".to_string()),
+            },
+            Err(error) => {
+                // serde quotes the offending value in data errors ("invalid type: integer
+                // `123`"); a secret's stays out. Syntax errors quote nothing.
+                let field = error.path().to_string();
+                let field = field.rsplit('.').next().unwrap_or_default();
+                let field = field.split('[').next().unwrap_or_default();
+                withhold = error.inner().classify() == serde_json::error::Category::Data
+                    && is_secret_name(field);
+                (error.path().to_string(), error.inner().to_string())
+            }
+        };
+        if withhold {
+            message = "the value does not decode (withheld: the field holds a secret)".to_string();
+        }
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation.id,
+            status,
+            // The path is made of the server's keys.
+            path: truncate_chars(&inert(&path), 200),
+            message: self.redactor.message(&message),
+            body: self.redactor.snippet(body),
+        }))
+    }
 }
 
 /// Reads at most [`ERROR_BODY_LIMIT`] bytes of an error body; the rest is left unread.
@@ -176,32 +210,6 @@ where
     }
     body.truncate(ERROR_BODY_LIMIT);
     body
-}
-
-/// Reads an error answer and names its case.
-pub(crate) fn api_error(
-    operation: &'static str,
-    sends_token: bool,
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> ApiError {
-    let errors = parse_error_envelope(body);
-    let kind = classify(status, sends_token, &errors, body);
-    let body = snippet(body);
-    ApiError {
-        operation,
-        status,
-        kind,
-        summary: summary(&errors, &body),
-        errors,
-        body,
-        retry_after: crate::retry::retry_after(headers),
-        location: headers
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
 }
 
 /// A one-line summary of what the body said: the envelope's messages and codes, else an HTML
@@ -263,6 +271,18 @@ fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::redact::BODY_SNIPPET_LIMIT;
+
+    fn operation(token_header: Option<&'static str>) -> &'static Operation {
+        Box::leak(Box::new(Operation {
+            id: "op",
+            method: "GET",
+            path: "/op",
+            token_header,
+            success_status: 200,
+            rules: &[],
+        }))
+    }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
     /// reaches deep into them, never make error handling panic, and the status always
@@ -313,10 +333,7 @@ mod tests {
                 }
             }
             if rng.u8(..) < 16 {
-                body.resize(
-                    super::super::redact::BODY_SNIPPET_LIMIT + rng.usize(0..64),
-                    b'x',
-                );
+                body.resize(BODY_SNIPPET_LIMIT + rng.usize(0..64), b'x');
             }
             let status = StatusCode::from_u16(rng.u16(100..1000)).unwrap();
             let mut headers = reqwest::header::HeaderMap::new();
@@ -324,9 +341,16 @@ mod tests {
                 let value = rng.u64(..).to_string();
                 headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
             }
-            let error = api_error("op", rng.bool(), status, &headers, &body);
+            let failed = Failed {
+                operation: operation(rng.bool().then_some("x-plex-token")),
+                redactor: &Redactor::default(),
+            };
+            let Error::Api(error) = failed.api(status, &headers, &body) else {
+                panic!("an error status is an API error");
+            };
             assert_eq!(error.status, status);
-            assert!(error.body.len() <= super::super::redact::BODY_SNIPPET_LIMIT);
+            assert!(error.body.len() <= BODY_SNIPPET_LIMIT);
+            assert!(!error.to_string().contains(['\n', '\r', '\x1b']));
             let shown = error.to_string();
             assert!(shown.starts_with("op: HTTP "), "{shown}");
             let _ = format!("{error:?}");

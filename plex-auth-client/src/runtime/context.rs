@@ -25,6 +25,8 @@ struct ContextInner {
     token: Option<Result<HeaderValue, &'static str>>,
     retry: Option<RetryConfig>,
     timeout: Option<Duration>,
+    /// The largest answer body read, in bytes.
+    max_response_size: usize,
 }
 
 impl fmt::Debug for Context {
@@ -33,6 +35,7 @@ impl fmt::Debug for Context {
             .field("token", &self.0.token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.0.retry)
             .field("timeout", &self.0.timeout)
+            .field("max_response_size", &self.0.max_response_size)
             .finish()
     }
 }
@@ -50,7 +53,11 @@ fn token_header(token: &Secret) -> Result<HeaderValue, &'static str> {
 }
 
 impl Context {
-    pub(crate) fn new(token: Option<Secret>, retry: Option<RetryConfig>) -> Result<Self, Error> {
+    pub(crate) fn new(
+        token: Option<Secret>,
+        retry: Option<RetryConfig>,
+        max_response_size: usize,
+    ) -> Result<Self, Error> {
         let token = token
             .as_ref()
             .map(token_header)
@@ -63,6 +70,7 @@ impl Context {
             token,
             retry,
             timeout: None,
+            max_response_size,
         })))
     }
 
@@ -78,6 +86,7 @@ impl Context {
             token,
             retry: options.retry.or_else(|| self.0.retry.clone()),
             timeout: options.timeout.or(self.0.timeout),
+            max_response_size: self.0.max_response_size,
         }))
     }
 }
@@ -91,6 +100,11 @@ impl Context {
     /// The retry policy set for the client or these calls, if any.
     pub(super) fn retry(&self) -> Option<&RetryConfig> {
         self.0.retry.as_ref()
+    }
+
+    /// The largest answer body read, in bytes.
+    pub(super) fn max_response_size(&self) -> usize {
+        self.0.max_response_size
     }
 
     /// The total timeout set for these calls, if any.

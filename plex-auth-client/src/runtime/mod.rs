@@ -6,6 +6,8 @@
 //! [`Error`]: crate::Error
 
 mod answer;
+mod body;
+mod call;
 mod context;
 mod envelope;
 mod operation;
@@ -13,8 +15,11 @@ mod prepare;
 mod redact;
 mod send;
 
-pub use answer::finish;
+pub use call::call;
 pub use context::{Context, FromParts};
 pub use operation::{FieldLocation, FieldRule, Operation, Pattern};
 pub use prepare::prepare;
 pub use send::execute;
+
+pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
+pub(crate) use redact::shown_url;

@@ -2,6 +2,8 @@
 
 use reqwest::header::HeaderName;
 
+use super::call::record_sent;
+use super::redact::is_credential_field;
 use super::{Context, FieldLocation, Operation};
 
 /// Checks the request against the operation's rules and adds the token and timeout (the
@@ -14,12 +16,16 @@ pub fn prepare(
 ) -> Result<(), String> {
     let operation = operation.ok_or("operation unknown to the runtime")?;
     check_rules(operation, request)?;
+    record_credentials(request);
     let headers = request.headers_mut();
     // progenitor sends the spec's version as `api-version`; Plex has no use for it.
     headers.remove("api-version");
     if let Some(header) = operation.token_header {
         match context.token() {
             Some(Ok(token)) => {
+                if let Ok(value) = token.to_str() {
+                    record_sent([value.to_string()]);
+                }
                 // The generator emits the name lower-cased and checked, as from_static needs.
                 headers.insert(HeaderName::from_static(header), token.clone());
             }
@@ -83,4 +89,24 @@ fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// Records the credentials among the query parameters and form fields (a password, a
+/// verification code, a PIN), so that the redaction of the answer knows them.
+fn record_credentials(request: &reqwest::Request) {
+    let form = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .map(|bytes| {
+            form_urlencoded::parse(bytes)
+                .into_owned()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let query = request.url().query_pairs().into_owned();
+    let credentials = query
+        .chain(form)
+        .filter(|(name, _)| is_credential_field(name))
+        .map(|(_, value)| value);
+    record_sent(credentials);
 }

@@ -1,12 +1,19 @@
-//! Sending: the retry loop, inside one tracing span per call.
+//! Sending: the retry loop and redirects, inside one tracing span per call, and the size cap on
+//! the answer that comes back.
 
 use std::sync::LazyLock;
 use std::time::Instant;
 
+use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
+use super::body::capped;
+use super::redact::{shown_url, transport_message};
 use super::{Context, Operation};
 use crate::retry::RetryConfig;
+
+/// At most this many redirects are followed in one attempt.
+const MAX_REDIRECTS: usize = 5;
 
 /// Sends the request, retrying as the retry policy allows, inside a tracing span.
 pub async fn execute(
@@ -30,9 +37,10 @@ pub async fn execute(
         attempts = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
     );
-    attempts(http, context, request, operation)
+    let result = attempts(http, context, request, operation)
         .instrument(span)
-        .await
+        .await;
+    result.map(|response| capped(response, context.max_response_size()))
 }
 
 async fn attempts(
@@ -63,7 +71,7 @@ async fn attempts(
         } else {
             None
         };
-        let result = http.execute(request).await;
+        let result = send_following_redirects(http, request).await;
         let elapsed = started.elapsed();
         let span = tracing::Span::current();
         span.record("attempts", attempt);
@@ -79,7 +87,8 @@ async fn attempts(
                 })
             }
             Err(error) => {
-                tracing::debug!(attempt, error = %error, "transport error");
+                let error_text = transport_message(error);
+                tracing::debug!(attempt, error = %error_text, "transport error");
                 policy
                     .retries_transport(error, idempotent)
                     .then(|| policy.backoff_wait(attempt))
@@ -106,4 +115,51 @@ async fn attempts(
         tokio::time::sleep(wait).await;
         request = next;
     }
+}
+
+/// One attempt: sends the request, and follows redirects within its origin, for GET and HEAD
+/// only. A redirect of any other request (a sign-in's POST would send the password again, to
+/// wherever it points), or to another origin (the token would go with it: reqwest keeps a
+/// custom header such as `X-Plex-Token` across origins), is returned as the answer.
+async fn send_following_redirects(
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let followable = matches!(*request.method(), Method::GET | Method::HEAD);
+    for hop in 1..=MAX_REDIRECTS {
+        let again = if followable {
+            request.try_clone()
+        } else {
+            None
+        };
+        let response = http.execute(request).await?;
+        let Some(mut again) = again else {
+            return Ok(response);
+        };
+        let Some(target) = same_origin_target(&response, again.url()) else {
+            return Ok(response);
+        };
+        tracing::debug!(hop, to = %shown_url(target.as_str()), "redirect followed");
+        *again.url_mut() = target;
+        request = again;
+    }
+    http.execute(request).await
+}
+
+/// Where a redirect points, when it is one and stays on `from`'s origin.
+fn same_origin_target(response: &reqwest::Response, from: &Url) -> Option<Url> {
+    let redirect = matches!(
+        response.status(),
+        StatusCode::MOVED_PERMANENTLY
+            | StatusCode::FOUND
+            | StatusCode::SEE_OTHER
+            | StatusCode::TEMPORARY_REDIRECT
+            | StatusCode::PERMANENT_REDIRECT
+    );
+    if !redirect {
+        return None;
+    }
+    let location = response.headers().get(reqwest::header::LOCATION)?;
+    let target = from.join(location.to_str().ok()?).ok()?;
+    (target.origin() == from.origin()).then_some(target)
 }
