@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
 use super::body::capped;
-use super::redact::{shown_url, transport_message};
+use super::redact::transport_message;
 use super::{Context, Operation};
 use crate::retry::RetryConfig;
 
@@ -139,7 +139,9 @@ async fn send_following_redirects(
         let Some(target) = same_origin_target(&response, again.url()) else {
             return Ok(response);
         };
-        tracing::debug!(hop, to = %shown_url(target.as_str()), "redirect followed");
+        // Where it points stays out of the trace: a server chooses it, and it can hold a
+        // credential.
+        tracing::debug!(hop, "redirect followed");
         *again.url_mut() = target;
         request = again;
     }

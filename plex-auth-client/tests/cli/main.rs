@@ -5,6 +5,7 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod hostile;
 mod pms;
 mod sign_in;
 mod token;

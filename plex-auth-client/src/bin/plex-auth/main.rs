@@ -156,11 +156,18 @@ struct ServerArg {
     server: String,
 }
 
+/// The longest duration a command line may ask for: a day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// A positive number of seconds, at most [`MAX_SECONDS`]; anything else is an error (exit code
+/// 2), never a panic.
 fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(seconds) if seconds > 0.0 && seconds.is_finite() => Ok(Duration::from_secs_f64(seconds)),
-        _ => Err(format!("{text:?} is not a positive number of seconds")),
-    }
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| *seconds > 0.0 && *seconds <= MAX_SECONDS)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| format!("{text:?} is not a number of seconds between 0 and {MAX_SECONDS}"))
 }
 
 /// A failure, with the exit code it maps to.

@@ -22,7 +22,7 @@ impl Output {
     }
 
     fn print_json(&self, value: &Value) {
-        println!("{value:#}");
+        println!("{}", escape_controls(&format!("{value:#}")));
     }
 
     /// `sign-in`: the account's token, the one secret this command prints.
@@ -38,8 +38,8 @@ impl Output {
                 "authToken": account.auth_token.expose(),
             }));
         } else {
-            eprintln!("Signed in as {}.", display_name(account));
-            println!("{}", account.auth_token.expose());
+            eprintln!("Signed in as {}.", safe(&display_name(account)));
+            println!("{}", safe(account.auth_token.expose()));
         }
     }
 
@@ -88,7 +88,7 @@ impl Output {
             ("Plex Home", yes_no(account.home, "yes", "no")),
         ];
         for (label, value) in rows {
-            println!("{:<14}{value}", format!("{label}:"));
+            println!("{:<14}{}", format!("{label}:"), safe(&value));
         }
     }
 
@@ -98,7 +98,7 @@ impl Output {
             self.print_json(&json!({ "token": token.expose() }));
         } else {
             eprintln!("Transient token (valid up to 48 hours, until the server restarts):");
-            println!("{}", token.expose());
+            println!("{}", safe(token.expose()));
         }
     }
 
@@ -139,7 +139,11 @@ impl Output {
             println!("No source matches.");
         }
         for device in devices {
-            println!("{} ({})", device.name, device.client_identifier);
+            println!(
+                "{} ({})",
+                safe(&device.name),
+                safe(&device.client_identifier)
+            );
             if device.access_token.is_some() {
                 println!("  access token: received (not shown)");
             }
@@ -153,14 +157,14 @@ impl Output {
                 if connection.relay.is_some_and(FlexBool::get) {
                     notes.push("relay");
                 }
-                println!("  {}  {}", connection.uri, notes.join(" "));
+                println!("  {}  {}", safe(&connection.uri), notes.join(" "));
             }
         }
     }
 
     pub(crate) fn failure(&self, failure: &Failure) {
         if !self.json {
-            eprintln!("plex-auth: error: {}", failure.message);
+            eprintln!("plex-auth: error: {}", safe(&failure.message));
             if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
                 eprintln!("plex-auth: {hint}");
             }
@@ -247,4 +251,43 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Config => "config",
         _ => "http",
     }
+}
+
+/// Server-supplied text as the terminal may show it: control characters (a newline forging an
+/// extra line, an ANSI or OSC escape sequence) and the Unicode controls that reorder text are
+/// replaced by U+FFFD.
+pub(crate) fn safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_terminal_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// JSON text with the controls that serde_json leaves raw (C1, DEL, the Unicode controls that
+/// reorder text) written as `\u` escapes: the same document, inert on a terminal.
+fn escape_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_terminal_control(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+        )
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
