@@ -43,10 +43,7 @@ Sends `GET /user` (operation `getTokenDetails`) with the client's token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `401`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `422`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
+- `400`, `401`, `422`, `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -82,9 +79,7 @@ Sends `POST /users/signin` (operation `post-users-sign-in-data`), without a toke
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `401`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
+- `400`, `401`, `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
