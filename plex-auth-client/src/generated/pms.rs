@@ -51,7 +51,7 @@ Parameters: `source` (query, `string`, required).
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`, `401`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
+- `400`, `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)): The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -96,7 +96,7 @@ Parameters: `type` (query, `TransientTokenType`, required), `scope` (query, `Tra
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`, `401`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
+- `400`, `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)): The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
