@@ -22,9 +22,9 @@
 //! Rules a spec must follow, each refused with an error naming the place (and its line):
 //! - OpenAPI 3.0.x (progenitor 0.15 does not read 3.1);
 //! - every operation has a unique `operationId`;
-//! - every server carries `x-rust-client: { name, module }` where it first appears (module
-//!   names `types`, `runtime` and `mock` are reserved), and every operation resolves to exactly
-//!   one server: that is the client it lands on;
+//! - every server URL carries `x-rust-client: { name, module }` on one of its appearances (the
+//!   root server, or an operation's; module names `types`, `runtime` and `mock` are reserved),
+//!   and every operation resolves to exactly one server: that is the client it lands on;
 //! - exactly one success (2xx) response, with an `application/json` schema or no content at
 //!   all (a success without a body, answered as `()`);
 //! - every response content has a schema, and all error responses of an operation share one

@@ -116,7 +116,7 @@ fn refused_specs_leave_the_generated_files_untouched() {
         (
             "      operationId: getTokenDetails\n",
             "",
-            "/paths/~1user/get has no operationId",
+            "operation at /paths/~1user/get (line 119) has no operationId",
         ),
         (
             "        \"422\":\n          $ref: \"#/components/responses/PlexTvError\"",

@@ -29,17 +29,6 @@ pub(crate) struct Validated {
 pub(crate) fn validate(loaded: Loaded) -> Result<Validated, CodegenError> {
     let Loaded { spec, lines } = loaded;
     check_replacements(&spec, &lines)?;
-    let mut clients = servers::Clients::new(&lines);
-    match spec.servers.as_slice() {
-        [] => {}
-        [root] => clients.declare(root, "/servers/0")?,
-        _ => {
-            return Err(CodegenError::Document {
-                place: lines.place("/servers/1"),
-                message: "only one root server is supported: each server becomes one client".into(),
-            });
-        }
-    }
     check_path_items(&spec, &lines)?;
     let operations = access::operations(&spec);
     if operations.is_empty() {
@@ -48,6 +37,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<Validated, CodegenError> {
             message: "the spec declares no operation".into(),
         });
     }
+    let mut checkers = Vec::new();
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for op in &operations {
         let id = operation_id(op, &lines)?;
@@ -58,13 +48,37 @@ pub(crate) fn validate(loaded: Loaded) -> Result<Validated, CodegenError> {
                 second: lines.place(op.pointer.as_str()),
             });
         }
-        let checker = operation::Checker {
+        checkers.push(operation::Checker {
             spec: &spec,
             lines: &lines,
             id,
             op,
-        };
-        clients.serve(&checker, !spec.servers.is_empty())?;
+        });
+    }
+    // Clients first, from every server that declares one, so that the declaration may sit on
+    // any appearance of a server, whatever the order of paths.
+    let mut clients = servers::Clients::new(&lines);
+    let root = match spec.servers.as_slice() {
+        [] => None,
+        [root] => Some(root),
+        _ => {
+            return Err(CodegenError::Document {
+                place: lines.place("/servers/1"),
+                message: "only one root server is supported: each server becomes one client".into(),
+            });
+        }
+    };
+    if let Some(root) = root {
+        clients.declare(root, "/servers/0")?;
+    }
+    for checker in &checkers {
+        clients.declare_operation(checker)?;
+    }
+    if let Some(root) = root {
+        clients.known(root, "/servers/0")?;
+    }
+    for checker in &checkers {
+        clients.serve(checker, root.is_some())?;
         checker.check()?;
     }
     let clients = clients.into_declared();

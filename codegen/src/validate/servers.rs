@@ -47,8 +47,9 @@ impl<'a> Clients<'a> {
         }
     }
 
-    /// Registers the client a server object declares, or checks it against the one its URL
-    /// already has.
+    /// Registers the client a server object declares with `x-rust-client`, or checks the
+    /// declaration against the client its URL already has. A server without the extension
+    /// declares nothing: its URL must be declared on another appearance.
     pub(super) fn declare(&mut self, server: &Server, pointer: &str) -> Result<(), CodegenError> {
         let url = &server.url;
         let declared = access::extension::<RustClient>(server.extensions.get("x-rust-client"))
@@ -59,27 +60,21 @@ impl<'a> Clients<'a> {
                     format!("x-rust-client must be {{ name, module }}: {message}"),
                 )
             })?;
+        let Some(rust) = declared else {
+            return Ok(());
+        };
         if let Some(known) = self.declared.iter().find(|c| c.url == *url) {
-            return match declared {
-                Some(declared) if declared != known.rust => Err(self.error(
+            if rust != known.rust {
+                return Err(self.error(
                     format!("{pointer}/x-rust-client"),
                     format!(
                         "server {url} is already declared as client {}",
                         known.rust.name
                     ),
-                )),
-                _ => Ok(()),
-            };
+                ));
+            }
+            return Ok(());
         }
-        let Some(rust) = declared else {
-            return Err(self.error(
-                pointer.into(),
-                format!(
-                    "unknown server {url}: declare its client with x-rust-client {{ name, module }} \
-                     where the server first appears"
-                ),
-            ));
-        };
         self.check_names(&rust, pointer)?;
         self.declared.push(DeclaredClient {
             url: url.clone(),
@@ -87,6 +82,21 @@ impl<'a> Clients<'a> {
             rust,
         });
         Ok(())
+    }
+
+    /// Checks that a server's URL has a client.
+    pub(super) fn known(&self, server: &Server, pointer: &str) -> Result<(), CodegenError> {
+        if self.declared.iter().any(|c| c.url == server.url) {
+            return Ok(());
+        }
+        Err(self.error(
+            pointer.into(),
+            format!(
+                "unknown server {}: declare its client with x-rust-client {{ name, module }} on \
+                 one of the server's appearances",
+                server.url
+            ),
+        ))
     }
 
     fn check_names(&self, rust: &RustClient, pointer: &str) -> Result<(), CodegenError> {
@@ -123,12 +133,20 @@ impl<'a> Clients<'a> {
         Ok(())
     }
 
-    /// Checks that the operation resolves to exactly one server, declaring its client.
-    pub(super) fn serve(
-        &mut self,
-        checker: &Checker<'_>,
-        has_root: bool,
-    ) -> Result<(), CodegenError> {
+    /// Declares the client of an operation's own server, when it carries `x-rust-client`.
+    pub(super) fn declare_operation(&mut self, checker: &Checker<'_>) -> Result<(), CodegenError> {
+        match access::operation_servers(checker.op) {
+            Some((servers, pointer)) => servers
+                .iter()
+                .enumerate()
+                .try_for_each(|(index, server)| self.declare(server, &format!("{pointer}/{index}")))
+                .map_err(|err| against(checker, err)),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks that the operation resolves to exactly one server with a client.
+    pub(super) fn serve(&self, checker: &Checker<'_>, has_root: bool) -> Result<(), CodegenError> {
         let Some((servers, pointer)) = access::operation_servers(checker.op) else {
             if has_root {
                 return Ok(());
@@ -140,8 +158,8 @@ impl<'a> Clients<'a> {
         };
         match servers {
             [server] => self
-                .declare(server, &format!("{pointer}/0"))
-                .map_err(|err| checker.error(pointer.clone(), document_message(err))),
+                .known(server, &format!("{pointer}/0"))
+                .map_err(|err| against(checker, err)),
             _ => Err(checker.error(
                 pointer,
                 format!(
@@ -153,7 +171,14 @@ impl<'a> Clients<'a> {
     }
 }
 
-/// A server error reported against an operation keeps the server's own place in its text.
-fn document_message(err: CodegenError) -> String {
-    err.to_string()
+/// A server error reported against the operation whose server it is.
+fn against(checker: &Checker<'_>, err: CodegenError) -> CodegenError {
+    match err {
+        CodegenError::Document { place, message } => CodegenError::Operation {
+            operation: checker.id.into(),
+            place,
+            message,
+        },
+        other => other,
+    }
 }
