@@ -220,7 +220,7 @@ fn calls_method(block: &syn::Block, name: &str) -> bool {
 mod tests {
     use super::*;
 
-    const SPEC: &str = include_str!("../../spec/plex-auth.yaml");
+    const SPEC: &str = include_str!("../../../spec/plex-auth.yaml");
 
     fn mock_text(spec: &str) -> String {
         let files = crate::generate(spec).expect("spec generates");
