@@ -133,19 +133,24 @@ impl LineMapBuilder {
     }
 }
 
+impl LineMapBuilder {
+    fn scalar(&mut self, value: String, mark: Marker) {
+        if self.next_node(mark).is_some() {
+            return;
+        }
+        // A key: its line is the line of the value it introduces.
+        if let Some(Frame::Mapping { pointer, key }) = self.stack.last_mut() {
+            let child = format!("{pointer}/{}", pointer_segment(&value));
+            self.lines.entry(child).or_insert(mark.line());
+            *key = Some(value);
+        }
+    }
+}
+
 impl MarkedEventReceiver for LineMapBuilder {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
-            Event::Scalar(value, ..) => {
-                if self.next_node(mark).is_none() {
-                    // A key: its line is the line of the value it introduces.
-                    if let Some(Frame::Mapping { pointer, key }) = self.stack.last_mut() {
-                        let child = format!("{pointer}/{}", pointer_segment(&value));
-                        self.lines.entry(child).or_insert(mark.line());
-                        *key = Some(value);
-                    }
-                }
-            }
+            Event::Scalar(value, ..) => self.scalar(value, mark),
             Event::Alias(_) => {
                 self.next_node(mark);
             }

@@ -33,7 +33,11 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Rewrite the expected output of every case of codegen/tests/golden from its spec.yaml.
-    Golden,
+    Golden {
+        /// The folder of cases (default: codegen/tests/golden in the workspace).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -59,13 +63,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Golden => match golden(&workspace_root().join("codegen/tests/golden")) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
+        Command::Golden { dir } => {
+            match golden(&dir.unwrap_or_else(|| workspace_root().join("codegen/tests/golden"))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
     }
 }
 

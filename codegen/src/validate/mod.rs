@@ -55,9 +55,28 @@ pub(crate) fn validate(loaded: Loaded) -> Result<Validated, CodegenError> {
             op,
         });
     }
-    // Clients first, from every server that declares one, so that the declaration may sit on
-    // any appearance of a server, whatever the order of paths.
-    let mut clients = servers::Clients::new(&lines);
+    let (clients, has_root) = declare_clients(&spec, &lines, &checkers)?;
+    for checker in &checkers {
+        clients.serve(checker, has_root)?;
+        checker.check()?;
+    }
+    let clients = clients.into_declared();
+    Ok(Validated {
+        spec,
+        lines,
+        clients,
+    })
+}
+
+/// Declares the clients, from every server that declares one first, so that the declaration
+/// may sit on any appearance of a server, whatever the order of paths. Also says whether the
+/// document has a root server.
+fn declare_clients<'a>(
+    spec: &OpenAPI,
+    lines: &'a LineMap,
+    checkers: &[operation::Checker<'_>],
+) -> Result<(servers::Clients<'a>, bool), CodegenError> {
+    let mut clients = servers::Clients::new(lines);
     let root = match spec.servers.as_slice() {
         [] => None,
         [root] => Some(root),
@@ -71,22 +90,13 @@ pub(crate) fn validate(loaded: Loaded) -> Result<Validated, CodegenError> {
     if let Some(root) = root {
         clients.declare(root, "/servers/0")?;
     }
-    for checker in &checkers {
+    for checker in checkers {
         clients.declare_operation(checker)?;
     }
     if let Some(root) = root {
         clients.known(root, "/servers/0")?;
     }
-    for checker in &checkers {
-        clients.serve(checker, root.is_some())?;
-        checker.check()?;
-    }
-    let clients = clients.into_declared();
-    Ok(Validated {
-        spec,
-        lines,
-        clients,
-    })
+    Ok((clients, root.is_some()))
 }
 
 fn operation_id<'a>(op: &SpecOperation<'a>, lines: &LineMap) -> Result<&'a str, CodegenError> {
