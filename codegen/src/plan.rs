@@ -6,7 +6,7 @@ use openapiv3::{
 };
 
 use crate::access::{self, ErrorKinds, FORM_MEDIA_TYPE};
-use crate::error::CodegenError;
+use crate::error::{CodegenError, pointer_segment};
 use crate::load::LineMap;
 use crate::validate::Validated;
 
@@ -126,6 +126,8 @@ pub(crate) struct FieldRule {
     pub required: bool,
     pub min_length: Option<usize>,
     pub pattern: Option<String>,
+    /// JSON pointer of the schema the constraints are written in, for errors.
+    pub schema_pointer: String,
 }
 
 /// Builds the plan. The spec passed validation, so failures here are generator bugs; they are
@@ -210,7 +212,7 @@ fn operation(spec: &OpenAPI, op: &access::SpecOperation<'_>) -> Result<Operation
         body: body(operation),
         success: success.ok_or("no success response")?,
         errors,
-        rules: field_rules(spec, operation),
+        rules: field_rules(spec, operation, &op.pointer),
     })
 }
 
@@ -284,29 +286,34 @@ pub(crate) fn token_header(spec: &OpenAPI, operation: &SpecOp) -> Result<Option<
 }
 
 /// The checks on query parameters and form fields: only fields with something to check.
-pub(crate) fn field_rules(spec: &OpenAPI, operation: &SpecOp) -> Vec<FieldRule> {
+pub(crate) fn field_rules(spec: &OpenAPI, operation: &SpecOp, pointer: &str) -> Vec<FieldRule> {
     let mut rules = Vec::new();
-    for parameter in operation.parameters.iter().filter_map(ReferenceOr::as_item) {
-        if let SpecParameter::Query { parameter_data, .. } = parameter {
-            let schema = match &parameter_data.format {
-                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                    access::resolve_schema(spec, schema)
-                }
-                openapiv3::ParameterSchemaOrContent::Content(_) => None,
-            };
-            rules.push(rule(
-                FieldLocation::Query,
-                &parameter_data.name,
-                parameter_data.required,
-                schema,
-            ));
-        }
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let Some(SpecParameter::Query { parameter_data, .. }) = parameter.as_item() else {
+            continue;
+        };
+        let (schema, at) = match &parameter_data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => (
+                access::resolve_schema(spec, schema),
+                written_at(schema, format!("{pointer}/parameters/{index}/schema")),
+            ),
+            openapiv3::ParameterSchemaOrContent::Content(_) => continue,
+        };
+        let (name, required) = (&parameter_data.name, parameter_data.required);
+        rules.push(rule(FieldLocation::Query, name, required, schema, at));
     }
+    let media = format!(
+        "{pointer}/requestBody/content/{}",
+        pointer_segment(FORM_MEDIA_TYPE)
+    );
     let form = access::request_body(operation)
         .and_then(|body| body.content.get(FORM_MEDIA_TYPE))
         .and_then(|media| media.schema.as_ref())
-        .and_then(|schema| access::resolve_schema(spec, schema));
-    if let Some(form) = form {
+        .and_then(|schema| {
+            let at = written_at(schema, format!("{media}/schema"));
+            Some((access::resolve_schema(spec, schema)?, at))
+        });
+    if let Some((form, form_at)) = form {
         let (properties, required) = match &form.schema_kind {
             SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
             SchemaKind::Any(any) => (&any.properties, &any.required),
@@ -314,15 +321,34 @@ pub(crate) fn field_rules(spec: &OpenAPI, operation: &SpecOp) -> Vec<FieldRule> 
         };
         for (name, property) in properties {
             let schema = access::resolve_boxed_schema(spec, property);
+            let inline = format!("{form_at}/properties/{}", pointer_segment(name));
+            let at = match property {
+                ReferenceOr::Reference { reference } => reference_pointer(reference, inline),
+                ReferenceOr::Item(_) => inline,
+            };
             rules.push(rule(
                 FieldLocation::Form,
                 name,
                 required.contains(name),
                 schema,
+                at,
             ));
         }
     }
     finish(rules)
+}
+
+/// Where a schema is written: its component when it is a reference, else `inline`.
+fn written_at(schema: &ReferenceOr<openapiv3::Schema>, inline: String) -> String {
+    match schema {
+        ReferenceOr::Reference { reference } => reference_pointer(reference, inline),
+        ReferenceOr::Item(_) => inline,
+    }
+}
+
+/// `#/components/schemas/X` → `/components/schemas/X`; other references keep `fallback`.
+fn reference_pointer(reference: &str, fallback: String) -> String {
+    reference.strip_prefix('#').map_or(fallback, str::to_owned)
 }
 
 fn finish(mut rules: Vec<FieldRule>) -> Vec<FieldRule> {
@@ -335,6 +361,7 @@ fn rule(
     name: &str,
     required: bool,
     schema: Option<&openapiv3::Schema>,
+    schema_pointer: String,
 ) -> FieldRule {
     let (min_length, pattern) = schema.map(access::string_constraints).unwrap_or_default();
     FieldRule {
@@ -343,5 +370,6 @@ fn rule(
         required,
         min_length,
         pattern: pattern.map(str::to_owned),
+        schema_pointer,
     }
 }

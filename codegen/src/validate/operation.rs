@@ -179,12 +179,12 @@ impl Checker<'_> {
 
     /// Patterns compile with regex-lite, the engine the client checks them with.
     fn check_patterns(&self) -> Result<(), CodegenError> {
-        for rule in crate::plan::field_rules(self.spec, self.op.operation) {
+        for rule in crate::plan::field_rules(self.spec, self.op.operation, &self.op.pointer) {
             if let Some(pattern) = &rule.pattern
                 && let Err(err) = regex_lite::Regex::new(pattern)
             {
                 return Err(self.error(
-                    self.op.pointer.clone(),
+                    format!("{}/pattern", rule.schema_pointer),
                     format!(
                         "pattern {pattern:?} of `{}` does not compile: {err}",
                         rule.name
