@@ -3,8 +3,8 @@
 //! - `parse`: YAML text to `serde_json::Value` to `openapiv3::OpenAPI`, the generator's first
 //!   step;
 //! - `progenitor_once`: one progenitor run (`generate_tokens`, default settings) over the whole
-//!   parsed spec; `generate` runs progenitor once per client and once for the types module, each
-//!   on its own view of the spec;
+//!   parsed spec; `generate` runs progenitor once for the clients and once for the httpmock
+//!   helpers, on its view of the spec;
 //! - `format`: prettyplease on the generated files (parsed by syn outside the timing), the
 //!   generator's last step.
 //!
@@ -20,7 +20,7 @@ const SPEC: &str = include_str!("../../spec/plex-auth.yaml");
 const GROUP: &str = "codegen";
 const TARGET_MS: f64 = 20.0;
 
-/// The same two calls the generator starts with.
+/// The same two calls the generator's `load` stage starts with (it also maps YAML lines).
 fn parse(text: &str) -> openapiv3::OpenAPI {
     let raw: serde_json::Value = serde_yaml::from_str(text).expect("YAML");
     serde_path_to_error::deserialize(&raw).expect("OpenAPI 3.0")
@@ -38,8 +38,8 @@ fn codegen(c: &mut Criterion) {
         b.iter(|| plex_auth_codegen::generate(black_box(SPEC)).unwrap())
     });
     group.bench_function("parse", |b| b.iter(|| parse(black_box(SPEC))));
-    // One progenitor run over the whole spec, default settings: `generate` makes one per
-    // client plus one for the types module.
+    // One progenitor run over the whole spec, default settings: `generate` makes one for the
+    // clients plus one for the httpmock helpers.
     let spec = parse(SPEC);
     group.bench_function("progenitor_once", |b| {
         b.iter(|| {

@@ -1,7 +1,9 @@
+//! Why a spec was refused, and where.
+
 use std::fmt;
 
 /// Why a spec was refused. Every variant names the place at fault: a YAML line, a JSON pointer
-/// into the document, or an operation.
+/// into the document (with its line), or an operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodegenError {
@@ -15,69 +17,72 @@ pub enum CodegenError {
     },
     /// The document declares an OpenAPI version the generator does not support.
     #[error(
-        "unsupported OpenAPI version {found:?} at /openapi: only OpenAPI 3.0.x is supported \
+        "unsupported OpenAPI version {found:?} at {place}: only OpenAPI 3.0.x is supported \
          (progenitor 0.15 rejects 3.1; write nullable: true instead of type lists)"
     )]
     UnsupportedVersion {
         /// The value of the `openapi` field, or `<missing>`.
         found: String,
+        /// Where the version is (`/openapi`).
+        place: Place,
     },
     /// The document is YAML but not an OpenAPI 3.0 document.
-    #[error("spec is not a valid OpenAPI 3.0 document at {pointer}: {message}")]
+    #[error("spec is not a valid OpenAPI 3.0 document at {place}: {message}")]
     InvalidDocument {
-        /// JSON pointer of the offending value.
-        pointer: String,
+        /// The offending value.
+        place: Place,
         /// What is wrong there.
         message: String,
     },
     /// An operation has no `operationId`; the generated method is named from it.
-    #[error("operation at {pointer} has no operationId")]
+    #[error("operation at {place} has no operationId")]
     MissingOperationId {
-        /// JSON pointer of the operation.
-        pointer: String,
+        /// The operation.
+        place: Place,
     },
     /// Two operations share an `operationId`.
     #[error("duplicate operationId {operation:?} at {first} and {second}")]
     DuplicateOperationId {
         /// The shared id.
         operation: String,
-        /// JSON pointer of the first operation.
-        first: String,
-        /// JSON pointer of the second operation.
-        second: String,
+        /// The first operation.
+        first: Place,
+        /// The second operation.
+        second: Place,
     },
     /// A rule of the generator is broken by one operation.
-    #[error("operation {operation:?} ({pointer}): {message}")]
+    #[error("operation {operation:?} at {place}: {message}")]
     Operation {
         /// The operation's id.
         operation: String,
-        /// JSON pointer of the offending part.
-        pointer: String,
+        /// The offending part.
+        place: Place,
         /// What is wrong.
         message: String,
     },
     /// A document-level rule is broken (servers, components).
-    #[error("{pointer}: {message}")]
+    #[error("{place}: {message}")]
     Document {
-        /// JSON pointer of the offending part.
-        pointer: String,
+        /// The offending part.
+        place: Place,
         /// What is wrong.
         message: String,
     },
     /// progenitor refused or panicked on the spec.
     #[error("progenitor failed on {culprit}: {message}")]
     Progenitor {
-        /// The operation at fault when it could be isolated, else the client being generated.
+        /// The operation at fault when it could be isolated, else what was being generated.
         culprit: String,
         /// progenitor's message or panic payload.
         message: String,
     },
-    /// The generated tokens did not parse as Rust: a generator bug, not a spec problem.
-    #[error("generated code for {file} does not parse as Rust: {message}")]
+    /// The generated code is not what the generator expects: a generator bug, not a spec
+    /// problem.
+    #[error("generated code for {file}: {message}")]
     Emit {
         /// The file being produced.
         file: String,
-        /// The parser's message.
+        /// What went wrong.
         message: String,
     },
 }
@@ -90,6 +95,26 @@ impl fmt::Display for YamlLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some((line, column)) => write!(f, " at line {line}, column {column}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A place in the spec: a JSON pointer (RFC 6901) and the YAML line it starts on, when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// JSON pointer of the place, such as `/paths/~1user/get`.
+    pub pointer: String,
+    /// The 1-based line of the YAML text the pointed-to node (or its nearest ancestor
+    /// written in the text) starts on.
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.pointer)?;
+        match self.line {
+            Some(line) => write!(f, " (line {line})"),
             None => Ok(()),
         }
     }

@@ -1,31 +1,54 @@
 //! The plex-auth code generator: the OpenAPI spec in, the Rust source of `plex-auth-client`'s
 //! generated modules out.
 //!
-//! [`generate`] parses the YAML, checks the rules below, runs progenitor once over the whole
-//! spec, then cuts its output into the shared `types` module and one client per server of the
-//! spec (progenitor itself ignores `servers`), adds the httpmock helpers, and formats the result
-//! with prettyplease. The output is deterministic: the same spec gives the
-//! same bytes.
+//! [`generate`] is a straight pipeline; each stage is a module with one job and hands a named
+//! value to the next:
 //!
-//! Rules a spec must follow, each refused with an error naming the place at fault:
+//! 1. `load`: YAML text → typed `openapiv3::OpenAPI` + a map from JSON pointer to YAML line,
+//!    so every error names its line;
+//! 2. `validate`: the rules below, on the typed spec → `Validated` (the spec and its clients);
+//! 3. `plan`: → `Plan`, the generator's IR: clients holding their operations, each with its
+//!    parameters, body kind, success, error statuses (with their `ErrorKind`s) and field rules;
+//! 4. `progenitor_pass`: progenitor's view of the spec (raw error bodies, no string
+//!    constraints), progenitor run once for the clients and once for the httpmock helpers →
+//!    `ProgenitorOutput`; its panics are caught and the operation at fault is named;
+//! 5. `shape`: cuts that output into files (`types.rs`, one file per client with its public
+//!    facade, operation table and hooks, `mod.rs`, `mock.rs`) and writes the docs;
+//! 6. `render`: prettyplease and the do-not-edit header → [`GeneratedFile`]s.
+//!
+//! `naming` holds the name conversions every stage shares, `access` the typed reads of the spec
+//! (references, extensions). The output is deterministic: the same spec gives the same bytes.
+//!
+//! Rules a spec must follow, each refused with an error naming the place (and its line):
 //! - OpenAPI 3.0.x (progenitor 0.15 does not read 3.1);
 //! - every operation has a unique `operationId`;
-//! - every server carries `x-rust-client: { name, module }` where it first appears, and every
-//!   operation resolves to exactly one server: that is the client it lands on;
-//! - exactly one success (2xx) response, with an `application/json` schema;
+//! - every server URL carries `x-rust-client: { name, module }` on one of its appearances (the
+//!   root server, or an operation's; module names `types`, `runtime` and `mock` are reserved),
+//!   and every operation resolves to exactly one server: that is the client it lands on;
+//! - exactly one success (2xx) response, with an `application/json` schema or no content at
+//!   all (a success without a body, answered as `()`);
 //! - every response content has a schema, and all error responses of an operation share one
 //!   shape (progenitor has one error type per operation);
-//! - one request media type at most; no cookie parameters;
+//! - one request media type at most; no cookie parameters, no `$ref` parameters or bodies;
 //! - a `pattern` on a query parameter or form field compiles with regex-lite, the engine the
-//!   client checks it with before sending (`minLength` and `required` are checked there too).
+//!   client checks it with before sending (`minLength` and `required` are checked there too);
+//! - `x-rust-replacement` on a schema is a Rust type path;
+//! - `x-error-kinds` on an operation maps declared error statuses to `ErrorKind` variant names
+//!   (CamelCase); the method docs link each status to them.
 
-mod emit;
+mod access;
 mod error;
-mod mock;
-mod model;
-mod view;
+mod load;
+mod naming;
+mod plan;
+mod progenitor_pass;
+mod render;
+mod shape;
+mod validate;
 
-pub use error::{CodegenError, YamlLocation};
+pub mod golden;
+
+pub use error::{CodegenError, Place, YamlLocation};
 
 /// The header every generated file starts with.
 pub const GENERATED_HEADER: &str = "\
@@ -49,23 +72,10 @@ pub struct GeneratedFile {
 /// YAML, not OpenAPI 3.0, or breaks one of the rules in the crate documentation. Never panics on
 /// bad input: progenitor's panics are caught and reported against the operation at fault.
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let model = model::load(spec_text)?;
-    let (view, full) = emit::generate_all(&model)?;
-    let mut files = vec![
-        render("mod.rs", mock::declare_module(emit::mod_file(&model)?)),
-        render("types.rs", emit::types_file(&full)?),
-    ];
-    for index in 0..model.clients.len() {
-        let path = format!("{}.rs", model.clients[index].module);
-        files.push(render(&path, emit::client_file(&model, index, &full)?));
-    }
-    files.push(render(mock::FILE, mock::mock_file(&model, &view)?));
-    Ok(files)
-}
-
-fn render(path: &str, file: syn::File) -> GeneratedFile {
-    GeneratedFile {
-        path: path.to_string(),
-        contents: format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file)),
-    }
+    let loaded = load::load(spec_text)?;
+    let validated = validate::validate(loaded)?;
+    let plan = plan::plan(validated)?;
+    let output = progenitor_pass::run(&plan)?;
+    let shaped = shape::shape(&plan, &output)?;
+    Ok(render::render(shaped))
 }

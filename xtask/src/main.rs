@@ -1,5 +1,6 @@
 //! `cargo xtask codegen` writes the generated modules of plex-auth-client from spec/;
 //! `cargo xtask codegen --check` compares instead and fails, with a diff, when they differ.
+//! `cargo xtask golden` rewrites the expected output of every golden case of the generator.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -31,6 +32,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Rewrite the expected output of every case of codegen/tests/golden from its spec.yaml.
+    Golden {
+        /// The folder of cases (default: codegen/tests/golden in the workspace).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -56,7 +63,54 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Golden { dir } => {
+            match golden(&dir.unwrap_or_else(|| workspace_root().join("codegen/tests/golden"))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// Rewrites every case's expectation: the old one is removed first, so a case that changes
+/// from generating to refusing (or back) keeps no stale file.
+fn golden(root: &Path) -> Result<(), String> {
+    use plex_auth_codegen::golden;
+    let cases =
+        golden::cases(root).map_err(|err| format!("cannot read {}: {err}", root.display()))?;
+    for case in &cases {
+        let spec = case.join(golden::SPEC_FILE);
+        let text = fs::read_to_string(&spec)
+            .map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
+        let expected_dir = case.join(golden::EXPECTED_DIR);
+        let expected_error = case.join(golden::EXPECTED_ERROR_FILE);
+        if expected_dir.exists() {
+            fs::remove_dir_all(&expected_dir)
+                .map_err(|err| format!("cannot remove {}: {err}", expected_dir.display()))?;
+        }
+        if expected_error.exists() {
+            fs::remove_file(&expected_error)
+                .map_err(|err| format!("cannot remove {}: {err}", expected_error.display()))?;
+        }
+        for (path, contents) in golden::expectation(&text) {
+            let target = case.join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+            }
+            fs::write(&target, contents)
+                .map_err(|err| format!("cannot write {}: {err}", target.display()))?;
+        }
+    }
+    println!(
+        "rewrote the expectations of {} golden cases in {}",
+        cases.len(),
+        root.display()
+    );
+    Ok(())
 }
 
 fn codegen(spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {

@@ -1,5 +1,5 @@
 //! `cargo xtask codegen` as maintainers run it: writes, checks, refuses bad specs without
-//! touching the generated files.
+//! touching the generated files. `cargo xtask golden` rewrites golden expectations.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ fn refused_specs_leave_the_generated_files_untouched() {
         (
             "      operationId: getTokenDetails\n",
             "",
-            "/paths/~1user/get has no operationId",
+            "operation at /paths/~1user/get (line 119) has no operationId",
         ),
         (
             "        \"422\":\n          $ref: \"#/components/responses/PlexTvError\"",
@@ -133,4 +133,39 @@ fn refused_specs_leave_the_generated_files_untouched() {
         assert!(stderr.contains("no file was written"), "{stderr}");
         assert_eq!(snapshot(&out), before, "{expected}: files changed");
     }
+}
+
+#[test]
+fn golden_rewrites_each_case_and_drops_what_it_no_longer_expects() {
+    let dir = scratch("golden");
+    let accepted = dir.join("accepted");
+    let refused = dir.join("refused");
+    for case in [&accepted, &refused] {
+        fs::create_dir_all(case.join("expected")).expect("case dir");
+        fs::write(case.join("expected/stale.rs"), "// stale").expect("stale file");
+    }
+    fs::write(accepted.join("expected-error.txt"), "stale").expect("stale error");
+    fs::write(accepted.join("spec.yaml"), spec_text()).expect("spec");
+    fs::write(refused.join("spec.yaml"), "openapi: 3.1.0\n").expect("spec");
+
+    let run = xtask(&["golden", "--dir", dir.to_str().expect("utf8")]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    let generated = snapshot(&accepted.join("expected"));
+    let names: Vec<&str> = generated.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["mock.rs", "mod.rs", "plex_tv.rs", "pms.rs", "types.rs"]
+    );
+    assert!(!accepted.join("expected-error.txt").exists());
+    assert!(!refused.join("expected").exists());
+    assert_eq!(
+        fs::read_to_string(refused.join("expected-error.txt")).expect("error written"),
+        "unsupported OpenAPI version \"3.1.0\" at /openapi (line 1): only OpenAPI 3.0.x is \
+         supported (progenitor 0.15 rejects 3.1; write nullable: true instead of type lists)\n"
+    );
 }

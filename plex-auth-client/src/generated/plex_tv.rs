@@ -36,17 +36,15 @@ impl PlexTvClient {
     /**Get token details.
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
-this is the standard token check.
+this is the standard token check. A revoked token can answer 422
+`<errors><error>Invalid token</error></errors>`.
 
 Sends `GET /user` (operation `getTokenDetails`) with the client's token.
 
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `401`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `422`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -81,9 +79,7 @@ Sends `POST /users/signin` (operation `post-users-sign-in-data`), without a toke
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `401`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
-- `429`: plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`, and a revoked token can answer 422 `<errors><error>Invalid token</error></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidCredentials`](crate::ErrorKind::InvalidCredentials), [`VerificationCodeRequired`](crate::ErrorKind::VerificationCodeRequired), [`LockedOut`](crate::ErrorKind::LockedOut)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -266,7 +262,8 @@ Version: 1.0.0*/
         /**Get token details
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
-this is the standard token check.
+this is the standard token check. A revoked token can answer 422
+`<errors><error>Invalid token</error></errors>`.
 
 
 Sends a `GET` request to `/user`

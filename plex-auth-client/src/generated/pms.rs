@@ -46,11 +46,12 @@ token, or a transient token made from one. Requires Plex Media Server 1.15.4 or 
 
 Sends `GET /security/resources` (operation `getSourceConnectionInformation`) with the client's token.
 
+Parameters: `source` (query, `string`, required).
+
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
-- `401`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
+- `400`, `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)): The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -90,11 +91,12 @@ tokens are valid for up to 48 hours and are destroyed when the server restarts.
 
 Sends `GET /security/token` (operation `getTransientToken`) with the client's token.
 
+Parameters: `type` (query, `TransientTokenType`, required), `scope` (query, `TransientTokenScope`, required).
+
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
-- `401`: The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
+- `400`, `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)): The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 

@@ -1,5 +1,5 @@
-//! The `mock` module: progenitor's httpmock helpers for every operation, with the request body
-//! matcher of form operations replaced.
+//! `mock.rs`: progenitor's httpmock helpers for every operation, with the request body
+//! matcher of form operations replaced and an async twin of `MockServerExt` added.
 //!
 //! progenitor matches every typed request body with `json_body_obj`, so a helper for an
 //! `application/x-www-form-urlencoded` body (sign-in) never matches what the client sends. For
@@ -9,42 +9,26 @@
 
 use quote::quote;
 
-use crate::emit::{catch_progenitor, progenitor_settings};
+use super::emit_error as error_in;
+use crate::access::FORM_MEDIA_TYPE;
 use crate::error::CodegenError;
-use crate::model::Model;
-use openapiv3::OpenAPI;
+use crate::naming::normalize;
+use crate::plan::{Body, Plan};
 
 /// Where the module lands, relative to the generated directory.
-pub(crate) const FILE: &str = "mock.rs";
+pub(super) const FILE: &str = "mock.rs";
 
 /// The cargo feature of plex-auth-client that compiles the module.
-const FEATURE: &str = "mock";
-
-const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
-
-/// Adds `pub mod mock;`, behind the feature, to the generated `mod.rs`.
-pub(crate) fn declare_module(mut mod_file: syn::File) -> syn::File {
-    mod_file.items.push(syn::parse_quote! {
-        /// Typed [httpmock](https://docs.rs/httpmock) helpers for every operation, for tests
-        /// (feature `mock`).
-        #[cfg(feature = #FEATURE)]
-        pub mod mock;
-    });
-    mod_file
-}
+pub(super) const FEATURE: &str = "mock";
 
 /// The mock module for the whole spec.
-pub(crate) fn mock_file(model: &Model, view: &OpenAPI) -> Result<syn::File, CodegenError> {
-    let settings = progenitor_settings(model);
-    // The clients and types were generated from the same view first, so progenitor's panics on
-    // unsupported input were reported there; this catch only keeps a panic from escaping.
-    let tokens = catch_progenitor(|| progenitor::Generator::new(&settings).httpmock(view, "crate"))
-        .map_err(progenitor_error)?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|err| emit_error(err.to_string()))?;
-    let form_whens = form_when_types(model);
+pub(super) fn mock_file(plan: &Plan, progenitor: &syn::File) -> Result<syn::File, CodegenError> {
+    let mut file = progenitor.clone();
+    let form_whens = form_when_types(plan);
     let mut rewritten = 0;
+    let matcher = form_matcher()?;
     for item in &mut file.items {
-        rewritten += rewrite_form_matchers(item, &form_whens);
+        rewritten += rewrite_form_matchers(item, &form_whens, &matcher);
     }
     if rewritten != form_whens.len() {
         return Err(emit_error(format!(
@@ -66,53 +50,28 @@ pub(crate) fn mock_file(model: &Model, view: &OpenAPI) -> Result<syn::File, Code
     Ok(file)
 }
 
-fn progenitor_error(message: String) -> CodegenError {
-    CodegenError::Progenitor {
-        culprit: "the mock module".into(),
-        message,
-    }
-}
-
 fn emit_error(message: String) -> CodegenError {
-    CodegenError::Emit {
-        file: FILE.into(),
-        message,
-    }
-}
-
-/// progenitor names an operation's `When` wrapper from its operationId in Pascal case; compared
-/// on letters and digits only, as emit.rs matches method names.
-fn normalize(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    error_in(FILE, message)
 }
 
 /// The normalized `When` type names of the operations with a form request body.
-fn form_when_types(model: &Model) -> Vec<String> {
-    model
-        .spec
-        .paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .flat_map(|item| item.iter())
-        .filter(|(_, operation)| {
-            operation
-                .request_body
-                .as_ref()
-                .and_then(|body| body.as_item())
-                .is_some_and(|body| body.content.contains_key(FORM_MEDIA_TYPE))
-        })
-        .filter_map(|(_, operation)| operation.operation_id.as_deref())
-        .map(|id| normalize(&format!("{id}When")))
+fn form_when_types(plan: &Plan) -> Vec<String> {
+    // progenitor names an operation's `When` wrapper from its operationId in Pascal case.
+    plan.clients
+        .iter()
+        .flat_map(|client| &client.operations)
+        .filter(|op| op.body == Body::Form)
+        .map(|op| normalize(&format!("{}When", op.id)))
         .collect()
 }
 
 /// Rewrites the body matchers of the form operations' `When` wrappers inside `item` (the
 /// `operations` module); returns how many were rewritten.
-fn rewrite_form_matchers(item: &mut syn::Item, form_whens: &[String]) -> usize {
+fn rewrite_form_matchers(
+    item: &mut syn::Item,
+    form_whens: &[String],
+    matcher: &syn::Block,
+) -> usize {
     let syn::Item::Mod(module) = item else {
         return 0;
     };
@@ -137,7 +96,7 @@ fn rewrite_form_matchers(item: &mut syn::Item, form_whens: &[String]) -> usize {
             if let syn::ImplItem::Fn(function) = member
                 && calls_method(&function.block, "json_body_obj")
             {
-                function.block = form_matcher();
+                function.block = matcher.clone();
                 rewritten += 1;
             }
         }
@@ -146,7 +105,7 @@ fn rewrite_form_matchers(item: &mut syn::Item, form_whens: &[String]) -> usize {
 }
 
 /// The body of the rewritten matcher; `value` is the typed body, as in progenitor's.
-fn form_matcher() -> syn::Block {
+fn form_matcher() -> Result<syn::Block, CodegenError> {
     let tokens = quote! {{
         // Encoded as progenitor-client encodes the request, then compared field by field, so
         // the order of fields does not matter.
@@ -163,7 +122,7 @@ fn form_matcher() -> syn::Block {
         }
         Self(when)
     }};
-    syn::parse2(tokens).expect("the form matcher parses")
+    syn::parse2(tokens).map_err(|err| emit_error(format!("the form matcher does not parse: {err}")))
 }
 
 /// `MockServerAsyncExt`: progenitor's `MockServerExt` registers mocks with httpmock's blocking
@@ -261,12 +220,12 @@ fn calls_method(block: &syn::Block, name: &str) -> bool {
 mod tests {
     use super::*;
 
-    const SPEC: &str = include_str!("../../spec/plex-auth.yaml");
+    const SPEC: &str = include_str!("../../../spec/plex-auth.yaml");
 
     fn mock_text(spec: &str) -> String {
-        let model = crate::model::load(spec).expect("spec loads");
-        let view = crate::view::progenitor_view(&model, None).expect("view builds");
-        prettyplease::unparse(&mock_file(&model, &view).expect("mock module generates"))
+        let files = crate::generate(spec).expect("spec generates");
+        let mock = files.into_iter().find(|f| f.path == FILE).expect("mock.rs");
+        mock.contents
     }
 
     /// The source of `impl <name> { .. }` up to the next top-level item of the module.
@@ -330,8 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn output_is_deterministic_and_declared_behind_the_feature() {
-        assert_eq!(mock_text(SPEC), mock_text(SPEC));
+    fn declared_behind_the_feature() {
         let files = crate::generate(SPEC).expect("spec generates");
         let module = files.iter().find(|f| f.path == "mod.rs").expect("mod.rs");
         assert!(

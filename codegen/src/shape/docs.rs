@@ -1,0 +1,196 @@
+//! The docs of the public clients and their methods.
+
+use std::fmt::Write as _;
+
+use crate::naming::method_name;
+use crate::plan::{Client, ErrorStatus, Operation, ParameterLocation};
+
+/// The client type's doc: its server and its operations.
+pub(super) fn client_doc(client: &Client) -> String {
+    let mut doc = format!("Client for the operations served by `{}`", client.url);
+    match &client.description {
+        Some(description) => doc.push_str(&format!(": {}\n", description.trim_end())),
+        None => doc.push_str(".\n"),
+    }
+    doc.push_str("\nOperations:\n");
+    for op in &client.operations {
+        let method = method_name(&op.id);
+        let summary = op.summary.as_deref().unwrap_or(&op.id);
+        let _ = writeln!(doc, "- [`{method}`]({}::{method}): {summary}", client.name);
+    }
+    doc.push_str(
+        "\nCloning is cheap: clones share the connection pool. Every request carries the client \
+         identity headers and `Accept: application/json`.",
+    );
+    doc
+}
+
+/// The doc of `builder`.
+pub(super) fn constructor_doc(client: &Client) -> String {
+    let url = &client.url;
+    if client.templated {
+        format!(
+            "Starts a client for a server at `server_url` (the spec's server is `{url}`).\n\n\
+             The URL is checked when the builder builds."
+        )
+    } else {
+        format!(
+            "Starts a client for `{url}`; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) \
+             points it elsewhere (a proxy, a test server)."
+        )
+    }
+}
+
+/// An operation method's doc: summary, description, request, errors, example.
+pub(super) fn method_doc(client: &Client, op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        let _ = write!(doc, "{}.\n\n", summary.trim_end());
+    }
+    if let Some(description) = &op.description {
+        let _ = write!(doc, "{}\n\n", description.trim_end());
+    }
+    let token = if op.token_header.is_some() {
+        " with the client's token"
+    } else {
+        ", without a token"
+    };
+    let _ = write!(
+        doc,
+        "Sends `{} {}` (operation `{}`){token}.\n\n",
+        op.method.to_ascii_uppercase(),
+        op.path,
+        op.id
+    );
+    request_doc(&mut doc, op);
+    doc.push_str("# Errors\n\nFails with [`crate::Error`]. Declared error responses:\n");
+    for line in error_lines(&op.errors) {
+        doc.push_str(&line);
+    }
+    doc.push_str(
+        "\nAny other status, a body that does not decode, a transport failure or a timeout is \
+         reported too; [`Error::kind`](crate::Error::kind) tells them apart.\n",
+    );
+    if let Some(example) = &op.example {
+        example_doc(&mut doc, client, op, example);
+    }
+    doc
+}
+
+/// The parameters as spec'd, and a success without a body.
+fn request_doc(doc: &mut String, op: &Operation) {
+    if !op.parameters.is_empty() {
+        let parameters: Vec<String> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                let location = match p.location {
+                    ParameterLocation::Path => "path",
+                    ParameterLocation::Query => "query",
+                    ParameterLocation::Header => "header",
+                };
+                let required = if p.required { "required" } else { "optional" };
+                format!("`{}` ({location}, `{}`, {required})", p.name, p.ty)
+            })
+            .collect();
+        let _ = write!(doc, "Parameters: {}.\n\n", parameters.join(", "));
+    }
+    if !op.success.json {
+        let _ = write!(
+            doc,
+            "A success answers `{}` without a body: the response holds `()`.\n\n",
+            op.success.status
+        );
+    }
+}
+
+/// One line per distinct description: `` - `400`, `401` ([`Kind`](crate::ErrorKind::Kind)): … ``.
+fn error_lines(errors: &[ErrorStatus]) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for error in errors {
+        let description = first_paragraph(&error.description);
+        let status = status_with_kinds(error);
+        match groups.iter_mut().find(|(d, _)| *d == description) {
+            Some((_, statuses)) => statuses.push(status),
+            None => groups.push((description, vec![status])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(description, statuses)| format!("- {}: {description}\n", statuses.join(", ")))
+        .collect()
+}
+
+fn status_with_kinds(error: &ErrorStatus) -> String {
+    if error.kinds.is_empty() {
+        return format!("`{}`", error.status);
+    }
+    let links: Vec<String> = error
+        .kinds
+        .iter()
+        .map(|kind| format!("[`{kind}`](crate::ErrorKind::{kind})"))
+        .collect();
+    format!("`{}` ({})", error.status, links.join(", "))
+}
+
+/// The first paragraph of a description, on one line.
+fn first_paragraph(description: &str) -> String {
+    let paragraph = description.split("\n\n").next().unwrap_or_default();
+    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn example_doc(doc: &mut String, client: &Client, op: &Operation, example: &str) {
+    let builder = if client.templated {
+        format!(
+            "plex_auth_client::{}::builder(\"http://192.168.1.10:32400\", identity)",
+            client.name
+        )
+    } else {
+        format!("plex_auth_client::{}::builder(identity)", client.name)
+    };
+    let token = if op.token_header.is_some() {
+        ".token(\"<YOUR_PLEX_TOKEN>\")"
+    } else {
+        ""
+    };
+    doc.push_str("\n# Example\n\n```no_run\n");
+    doc.push_str("# async fn example() -> Result<(), plex_auth_client::Error> {\n");
+    doc.push_str(
+        "let identity = plex_auth_client::ClientIdentity::new(\
+         \"3381b62b-9ab7-4e37-827b-203e9809eb58\", \"Plex for Roku\", \"2.4.1\")\n    \
+         .platform(\"Roku\")\n    .device(\"Roku 3\");\n",
+    );
+    let _ = writeln!(doc, "let client = {builder}{token}.build()?;");
+    doc.push_str(example.trim_end());
+    doc.push_str("\n# Ok(())\n# }\n```\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(status: &str, description: &str, kinds: &[&str]) -> ErrorStatus {
+        ErrorStatus {
+            status: status.into(),
+            description: description.into(),
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn statuses_sharing_a_description_share_a_line_and_link_their_kinds() {
+        let lines = error_lines(&[
+            error("400", "Envelope.\n\nMore.", &[]),
+            error("401", "Envelope.", &["InvalidToken", "LockedOut"]),
+            error("404", "Not  found.", &[]),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "- `400`, `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken), \
+                 [`LockedOut`](crate::ErrorKind::LockedOut)): Envelope.\n",
+                "- `404`: Not found.\n",
+            ]
+        );
+    }
+}
