@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use plex_auth_client::types::SignInRequest;
 use plex_auth_client::{Error, PlexTvClient, PmsClient, Secret};
-use plex_auth_tests::harness::{self, Exchange, Server, TOKEN, identity};
+use plex_auth_tests::harness::{self, Exchange, Expectation, Server, TOKEN, identity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -81,6 +81,55 @@ async fn every_exchange_sends_its_request_and_reaches_its_outcome() {
         exchange.check_requests(&server.seen());
         exchange.check_outcome(outcome);
     }
+}
+
+/// operationId → declared error status → the `ErrorKind`s the spec's `x-error-kinds` says it
+/// produces (what the generated docs link to).
+fn declared_error_kinds() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/plex-auth.yaml");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML");
+    let mut declared = BTreeMap::new();
+    for item in spec["paths"].as_mapping().expect("paths").values() {
+        for operation in item.as_mapping().expect("a path item").values() {
+            let (Some(id), Some(kinds)) = (
+                operation["operationId"].as_str(),
+                operation.get("x-error-kinds"),
+            ) else {
+                continue;
+            };
+            let kinds = serde_yaml::from_value(kinds.clone()).expect("status -> [kind]");
+            declared.insert(id.to_string(), kinds);
+        }
+    }
+    declared
+}
+
+/// What the docs promise is what the client does: an error exchange ends in a kind the spec
+/// declares for its operation and status, or in one of the kinds any call can end in.
+#[test]
+fn error_kinds_match_the_specs_declarations() {
+    let declared = declared_error_kinds();
+    let mut checked = 0;
+    for exchange in Exchange::all() {
+        let Expectation::Error { kind, status, .. } = &exchange.expect else {
+            continue;
+        };
+        if matches!(kind.as_str(), "Http" | "Decode" | "TooLarge") {
+            continue;
+        }
+        let listed = declared
+            .get(&exchange.operation)
+            .and_then(|statuses| statuses.get(&status.to_string()));
+        assert!(
+            listed.is_some_and(|kinds| kinds.contains(kind)),
+            "{}: {kind} for {status} is not in the spec's x-error-kinds of {}",
+            exchange.name,
+            exchange.operation
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} error exchanges checked");
 }
 
 /// Rows of PROVENANCE.md's recorded table: file → SHA-256.
