@@ -25,6 +25,10 @@ pub enum ErrorKind {
     InvalidToken,
     /// A Plex Media Server refused the token (its 401 HTML page).
     Unauthorized,
+    /// The PIN of the link flow expired, or its code is unknown (plex.tv 404, code 1020), or
+    /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) reached its expiry
+    /// before the user linked it: create a new PIN.
+    PinExpired,
     /// Another error status.
     Http,
     /// A success status whose body does not decode.
@@ -92,6 +96,13 @@ pub enum Error {
         /// reqwest's error, without the URL (its query can hold a credential).
         source: reqwest::Error,
     },
+    /// The PIN expired before the user linked it: no answer said so, its lifetime ran out while
+    /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) waited.
+    #[error("{operation}: the PIN expired before it was linked")]
+    PinExpired {
+        /// The operation that was polling.
+        operation: &'static str,
+    },
     /// The answer's body is larger than the client's limit: it was not read past the limit
     /// (not at all when its `Content-Length` announced more).
     #[error(
@@ -123,6 +134,7 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Transport { .. } => ErrorKind::Transport,
             Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::PinExpired { .. } => ErrorKind::PinExpired,
         }
     }
 
@@ -204,6 +216,7 @@ impl fmt::Display for ApiError {
             ErrorKind::ClientIdentifierMissing => "client identifier missing",
             ErrorKind::InvalidToken => "invalid or revoked token",
             ErrorKind::Unauthorized => "not authorized on this server",
+            ErrorKind::PinExpired => "PIN expired or unknown",
             _ => "error",
         };
         write!(f, "{}: HTTP {}: {case}", self.operation, self.status)?;

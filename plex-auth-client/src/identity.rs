@@ -66,6 +66,33 @@ impl ClientIdentity {
         &self.client_identifier
     }
 
+    /// The product name (`X-Plex-Product`).
+    pub fn product(&self) -> &str {
+        &self.product
+    }
+
+    /// The product version (`X-Plex-Version`).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The context fields of the identity that plex.tv's auth page shows, by their name there
+    /// (`product`, `version`, `platform`, `platformVersion`, `device`, `deviceName`), set ones
+    /// only.
+    pub(crate) fn device_context(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("product", Some(&self.product)),
+            ("version", Some(&self.version)),
+            ("platform", self.platform.as_ref()),
+            ("platformVersion", self.platform_version.as_ref()),
+            ("device", self.device.as_ref()),
+            ("deviceName", self.device_name.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?.as_str())))
+        .collect()
+    }
+
     /// The headers, checked: a value that cannot be a header (a newline, say) is an error
     /// naming the header.
     pub(crate) fn headers(&self) -> Result<HeaderMap, Error> {

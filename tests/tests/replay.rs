@@ -7,7 +7,7 @@ use std::fmt::Display;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use plex_auth_client::types::SignInRequest;
+use plex_auth_client::types::{LinkPinRequest, SignInRequest};
 use plex_auth_client::{Error, PlexTvClient, PmsClient, Secret};
 use plex_auth_tests::harness::{self, Exchange, Expectation, Server, TOKEN, identity};
 use serde::Serialize;
@@ -65,6 +65,21 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             .get_source_connection_information(arg("source"))
             .await
             .map(json),
+        "getPin" => {
+            let strong = exchange
+                .call
+                .get("strong")
+                .map(|_| parsed(exchange, "strong"));
+            plex.get_pin(strong).await.map(json)
+        }
+        "getTokenByPinId" => plex
+            .get_token_by_pin_id(parsed(exchange, "pinID"))
+            .await
+            .map(json),
+        "linkPin" => {
+            let code = Secret::new(arg("code"));
+            plex.link_pin(&LinkPinRequest { code }).await.map(json)
+        }
         other => panic!("{}: no call for operation {other}", exchange.name),
     }
 }

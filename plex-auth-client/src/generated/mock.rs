@@ -11,6 +11,204 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct GetPinWhen(::httpmock::When);
+    impl GetPinWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/pins$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn strong<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("strong", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("strong"))
+            }
+        }
+    }
+    pub struct GetPinThen(::httpmock::Then);
+    impl GetPinThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct LinkPinWhen(::httpmock::When);
+    impl LinkPinWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/pins/link$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::LinkPinRequest) -> Self {
+            let encoded = ::serde_urlencoded::to_string(value)
+                .expect("the expected body cannot be encoded as a form");
+            let fields: ::std::vec::Vec<
+                (::std::string::String, ::std::string::String),
+            > = ::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+            let mut when = self
+                .0
+                .header("content-type", "application/x-www-form-urlencoded")
+                .form_urlencoded_tuple_count(".*", ".*", fields.len());
+            for (name, value) in fields {
+                when = when.form_urlencoded_tuple(name, value);
+            }
+            Self(when)
+        }
+    }
+    pub struct LinkPinThen(::httpmock::Then);
+    impl LinkPinThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetTokenByPinIdWhen(::httpmock::When);
+    impl GetTokenByPinIdWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/pins/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn pin_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!("^/pins/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetTokenByPinIdThen(::httpmock::Then);
+    impl GetTokenByPinIdThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct GetSourceConnectionInformationWhen(::httpmock::When);
     impl GetSourceConnectionInformationWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -263,6 +461,15 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -283,6 +490,39 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetPinWhen::new(when),
+                operations::GetPinThen::new(then),
+            )
+        })
+    }
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LinkPinWhen::new(when),
+                operations::LinkPinThen::new(then),
+            )
+        })
+    }
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTokenByPinIdWhen::new(when),
+                operations::GetTokenByPinIdThen::new(then),
+            )
+        })
+    }
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -337,6 +577,15 @@ impl MockServerExt for ::httpmock::MockServer {
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
@@ -363,6 +612,42 @@ pub trait MockServerAsyncExt {
         );
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetPinWhen::new(when),
+                    operations::GetPinThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::LinkPinWhen::new(when),
+                    operations::LinkPinThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetTokenByPinIdWhen::new(when),
+                    operations::GetTokenByPinIdThen::new(then),
+                )
+            })
+            .await
+    }
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,

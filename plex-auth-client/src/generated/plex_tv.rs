@@ -5,6 +5,9 @@ use crate::types;
 /**Client for the operations served by `https://plex.tv/api/v2`: plex.tv
 
 Operations:
+- [`get_pin`](PlexTvClient::get_pin): Create a PIN for the link flow
+- [`link_pin`](PlexTvClient::link_pin): Link a PIN to this account
+- [`get_token_by_pin_id`](PlexTvClient::get_token_by_pin_id): Check a PIN
 - [`get_token_details`](PlexTvClient::get_token_details): Get token details
 - [`post_users_sign_in_data`](PlexTvClient::post_users_sign_in_data): Sign in with a login and password
 
@@ -32,6 +35,122 @@ impl PlexTvClient {
                 self.raw.inner.with_options(options),
             ),
         }
+    }
+    /**Create a PIN for the link flow.
+
+Creates a PIN, the way Plex asks apps to sign users in: the user approves it (a short
+code typed at `https://plex.tv/link`, or a strong one through `app.plex.tv` in a
+browser) and the app never sees a password. Poll `getTokenByPinId` until the PIN
+carries an `authToken`. Needs only the client identity, no token.
+
+Sends `POST /pins` (operation `getPin`), without a token.
+
+Parameters: `strong` (query, `boolean`, optional).
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
+let pin = client.get_pin(None).await?;
+println!("enter {} at https://plex.tv/link", pin.code);
+# Ok(())
+# }
+```
+*/
+    pub async fn get_pin(
+        &self,
+        strong: Option<bool>,
+    ) -> Result<crate::Response<types::Pin>, crate::Error> {
+        crate::runtime::call(&GET_PIN, self.raw.get_pin(strong)).await
+    }
+    /**Link a PIN to this account.
+
+Approves a code shown on another device (what `https://plex.tv/link` does), with the
+token of the account that approves it. An unknown or expired code answers 404 with code
+1020.
+
+Sends `PUT /pins/link` (operation `linkPin`) with the client's token.
+
+A success answers `204` without a body: the response holds `()`.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+use plex_auth_client::{types::LinkPinRequest, Secret};
+
+client.link_pin(&LinkPinRequest { code: Secret::new("ABCD") }).await?;
+# Ok(())
+# }
+```
+*/
+    pub async fn link_pin(
+        &self,
+        body: &types::LinkPinRequest,
+    ) -> Result<crate::Response<()>, crate::Error> {
+        crate::runtime::call(&LINK_PIN, self.raw.link_pin(body)).await
+    }
+    /**Check a PIN.
+
+Returns the PIN; once the user approved it, its `authToken` is the account's token. Send
+the same client identifier that created it. A PIN that expired, or an unknown one,
+answers 404 with code 1020.
+
+Sends `GET /pins/{pinID}` (operation `getTokenByPinId`), without a token.
+
+Parameters: `pinID` (path, `integer`, required).
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
+let pin = client.get_token_by_pin_id(111222333).await?;
+if let Some(token) = &pin.auth_token {
+    println!("linked: a token of {} characters", token.expose().len());
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_token_by_pin_id(
+        &self,
+        pin_id: i64,
+    ) -> Result<crate::Response<types::Pin>, crate::Error> {
+        crate::runtime::call(&GET_TOKEN_BY_PIN_ID, self.raw.get_token_by_pin_id(pin_id))
+            .await
     }
     /**Get token details.
 
@@ -127,6 +246,41 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
+///How `getPin` is called and checked.
+static GET_PIN: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getPin",
+    method: "POST",
+    path: "/pins",
+    token_header: None,
+    success_status: 201u16,
+    rules: &[],
+};
+///How `linkPin` is called and checked.
+static LINK_PIN: crate::runtime::Operation = crate::runtime::Operation {
+    id: "linkPin",
+    method: "PUT",
+    path: "/pins/link",
+    token_header: Some("x-plex-token"),
+    success_status: 204u16,
+    rules: &[
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Form,
+            name: "code",
+            required: true,
+            min_length: Some(1usize),
+            pattern: None,
+        },
+    ],
+};
+///How `getTokenByPinId` is called and checked.
+static GET_TOKEN_BY_PIN_ID: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getTokenByPinId",
+    method: "GET",
+    path: "/pins/{pinID}",
+    token_header: None,
+    success_status: 200u16,
+    rules: &[],
+};
 ///How `getTokenDetails` is called and checked.
 static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
     id: "getTokenDetails",
@@ -136,6 +290,9 @@ static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation 
     success_status: 200u16,
     rules: &[],
 };
+static POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "\\S",
+);
 ///How `post-users-sign-in-data` is called and checked.
 static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Operation {
     id: "post-users-sign-in-data",
@@ -149,7 +306,7 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
             name: "login",
             required: true,
             min_length: Some(1usize),
-            pattern: None,
+            pattern: Some(&POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN),
         },
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,
@@ -163,6 +320,9 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
 /// The description of an operation of this client, by generated method name.
 fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
     match id {
+        "get_pin" => Some(&GET_PIN),
+        "link_pin" => Some(&LINK_PIN),
+        "get_token_by_pin_id" => Some(&GET_TOKEN_BY_PIN_ID),
         "get_token_details" => Some(&GET_TOKEN_DETAILS),
         "post_users_sign_in_data" => Some(&POST_USERS_SIGN_IN_DATA),
         _ => None,
@@ -259,6 +419,152 @@ Version: 1.0.0*/
     };
     #[allow(clippy::all)]
     impl Client {
+        /**Create a PIN for the link flow
+
+Creates a PIN, the way Plex asks apps to sign users in: the user approves it (a short
+code typed at `https://plex.tv/link`, or a strong one through `app.plex.tv` in a
+browser) and the app never sees a password. Poll `getTokenByPinId` until the PIN
+carries an `authToken`. Needs only the client identity, no token.
+
+
+Sends a `POST` request to `/pins`
+
+Arguments:
+- `strong`: `true` for a long code for the browser flow (lives 30 minutes); absent for a
+4-character code for `https://plex.tv/link` (lives 15 minutes), which does not take
+strong codes.
+
+*/
+        pub async fn get_pin<'a>(
+            &'a self,
+            strong: Option<bool>,
+        ) -> Result<ResponseValue<types::Pin>, Error<ByteStream>> {
+            let url = format!("{}/pins", self.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("strong", &strong))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_pin",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Link a PIN to this account
+
+Approves a code shown on another device (what `https://plex.tv/link` does), with the
+token of the account that approves it. An unknown or expired code answers 404 with code
+1020.
+
+
+Sends a `PUT` request to `/pins/link`
+
+*/
+        pub async fn link_pin<'a>(
+            &'a self,
+            body: &'a types::LinkPinRequest,
+        ) -> Result<ResponseValue<()>, Error<ByteStream>> {
+            let url = format!("{}/pins/link", self.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .put(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "link_pin",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Check a PIN
+
+Returns the PIN; once the user approved it, its `authToken` is the account's token. Send
+the same client identifier that created it. A PIN that expired, or an unknown one,
+answers 404 with code 1020.
+
+
+Sends a `GET` request to `/pins/{pinID}`
+
+Arguments:
+- `pin_id`: The `id` of the PIN `getPin` created.
+*/
+        pub async fn get_token_by_pin_id<'a>(
+            &'a self,
+            pin_id: i64,
+        ) -> Result<ResponseValue<types::Pin>, Error<ByteStream>> {
+            let url = format!(
+                "{}/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_token_by_pin_id",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
         /**Get token details
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:

@@ -63,6 +63,113 @@ pub struct AccountSubscription {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+///The form body of `linkPin`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LinkPinRequest {
+    ///The code the other device shows.
+    pub code: crate::Secret,
+}
+/**A PIN of the link flow, as `getPin` and `getTokenByPinId` return it. Only `id` and
+`code` are required; `authToken` is null until the user links the PIN, and `location`,
+`qr` and `newRegistration` can be null or absent. Fields Plex adds are ignored.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Pin {
+    ///The account's token once the user linked the PIN; null before.
+    #[serde(
+        rename = "authToken",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub auth_token: ::std::option::Option<crate::Secret>,
+    ///The client identifier that created the PIN.
+    #[serde(
+        rename = "clientIdentifier",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_identifier: ::std::option::Option<::std::string::String>,
+    ///What the user enters (4 characters), or the strong code of the browser flow.
+    pub code: ::std::string::String,
+    ///RFC 3339 time.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    ///RFC 3339 time.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::std::string::String>,
+    ///Seconds until the PIN expires (900 for a short code, 1800 for a strong one).
+    #[serde(
+        rename = "expiresIn",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_in: ::std::option::Option<i64>,
+    ///The PIN's id, to poll it with.
+    pub id: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location: ::std::option::Option<PinLocation>,
+    #[serde(
+        rename = "newRegistration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub new_registration: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub product: ::std::option::Option<::std::string::String>,
+    ///A QR code image URL for the link page, on newer answers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub qr: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub trusted: ::std::option::Option<bool>,
+}
+///Where plex.tv places the client that created the PIN; can be null.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct PinLocation(pub ::std::option::Option<PinLocationInner>);
+impl ::std::ops::Deref for PinLocation {
+    type Target = ::std::option::Option<PinLocationInner>;
+    fn deref(&self) -> &::std::option::Option<PinLocationInner> {
+        &self.0
+    }
+}
+impl ::std::convert::From<PinLocation> for ::std::option::Option<PinLocationInner> {
+    fn from(value: PinLocation) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<PinLocationInner>> for PinLocation {
+    fn from(value: ::std::option::Option<PinLocationInner>) -> Self {
+        Self(value)
+    }
+}
+///Where plex.tv places the client that created the PIN; can be null.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PinLocationInner {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub continent_code: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub coordinates: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub european_union_member: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub in_privacy_restricted_country: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub in_privacy_restricted_region: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subdivisions: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
 ///One error of the envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PlexError {
@@ -123,7 +230,7 @@ impl ::std::str::FromStr for PmsErrorPage {
 ///The form body of a sign-in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SignInRequest {
-    ///The account's email address or username.
+    ///The account's email address or username (not blank).
     pub login: ::std::string::String,
     ///The account's password.
     pub password: crate::Secret,

@@ -6,6 +6,7 @@
 mod harness;
 
 mod hostile;
+mod login;
 mod pms;
 mod sign_in;
 mod token;

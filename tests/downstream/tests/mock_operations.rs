@@ -336,3 +336,80 @@ fn blocking_helpers_work_outside_a_runtime() {
     assert_eq!(answer.auth_token.expose(), "blocking-token");
     mock.assert_calls(1);
 }
+
+/// A PIN as plex.tv answers it, typed.
+fn pin(auth_token: Option<&str>) -> plex_auth_client::types::Pin {
+    serde_json::from_value(json!({
+        "id": 77,
+        "code": "WXYZ",
+        "expiresIn": 900,
+        "authToken": auth_token,
+    }))
+    .expect("a valid PIN")
+}
+
+#[tokio::test]
+async fn the_pin_flow_runs_against_its_mocks() {
+    let server = MockServer::start_async().await;
+    let created = server
+        .get_pin_async(|when, then| {
+            when.strong(None);
+            then.created(&pin(None));
+        })
+        .await;
+    let polled = server
+        .get_token_by_pin_id_async(|when, then| {
+            when.pin_id(77)
+                .into_inner()
+                .header("x-plex-client-identifier", CLIENT_ID);
+            then.ok(&pin(Some("linked-token")));
+        })
+        .await;
+    let plex = plex_tv(&server, None);
+    let pending = plex
+        .create_pin(plex_auth_client::PinKind::Short)
+        .await
+        .unwrap();
+    assert_eq!(pending.code(), "WXYZ");
+    let token = plex
+        .wait_for_token(&pending, plex_auth_client::PinPolling::default())
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), "linked-token");
+    created.assert_calls_async(1).await;
+    polled.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn link_pin_is_matched_on_its_form_field() {
+    use plex_auth_client::types::LinkPinRequest;
+
+    let server = MockServer::start_async().await;
+    let linked = server
+        .link_pin_async(|when, then| {
+            when.body(&LinkPinRequest {
+                code: Secret::new("ABCD"),
+            })
+            .into_inner()
+            .header("x-plex-token", TOKEN);
+            then.no_content();
+        })
+        .await;
+    let plex = plex_tv(&server, Some(TOKEN));
+    let done = plex
+        .link_pin(&LinkPinRequest {
+            code: Secret::new("ABCD"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 204);
+    // Another code does not match the mock: httpmock answers 404, an error.
+    let error = plex
+        .link_pin(&LinkPinRequest {
+            code: Secret::new("EFGH"),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    linked.assert_calls_async(1).await;
+}

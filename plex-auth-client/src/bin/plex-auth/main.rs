@@ -6,6 +6,7 @@
 //! (`sign-in`, `transient-token`).
 
 mod output;
+mod pin;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -26,7 +27,7 @@ Exit codes:
   1  any other failure (an unexpected answer, a body that does not decode)
   2  bad input: a missing or malformed argument, or a request refused before it was sent
   3  authentication failed: wrong login or password, verification code refused or missing,
-     locked out, invalid or revoked token, token refused by the server
+     locked out, invalid or revoked token, token refused by the server, PIN expired
   4  network failure: the connection could not be made or broke, or the call timed out
   5  rate limited by plex.tv: try again later
 
@@ -111,6 +112,30 @@ enum Command {
         /// Ask plex.tv for a long-lived token.
         #[arg(long)]
         remember_me: bool,
+    },
+    /// Sign in with a PIN, as Plex asks apps to: approve it at plex.tv/link; print the token.
+    ///
+    /// Says on stderr where to go and the code to enter (with --strong, the app.plex.tv page to
+    /// open instead), waits for the approval, and prints the account's token alone on stdout.
+    /// Accounts that sign in with Google, Apple or another provider have no password: this is
+    /// their way in. Needs no terminal.
+    Login {
+        /// Ask for a strong PIN and print the app.plex.tv page to open in a browser.
+        #[arg(long)]
+        strong: bool,
+        /// Where app.plex.tv sends the browser once the user approved (with --strong).
+        #[arg(long, requires = "strong", value_name = "URL")]
+        forward_url: Option<String>,
+        /// Seconds between two checks of the PIN.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "1")]
+        interval: Duration,
+    },
+    /// Approve a code shown on another device, with the account's token (what plex.tv/link does).
+    Link {
+        /// The code the other device shows.
+        code: String,
+        #[command(flatten)]
+        token: TokenArg,
     },
     /// Show the account behind a token (exit code 0: the token is valid).
     ///
@@ -204,7 +229,8 @@ fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::InvalidCredentials
         | ErrorKind::LockedOut
         | ErrorKind::InvalidToken
-        | ErrorKind::Unauthorized => exit::AUTH,
+        | ErrorKind::Unauthorized
+        | ErrorKind::PinExpired => exit::AUTH,
         ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
@@ -293,6 +319,12 @@ async fn run(cli: Cli, output: &Output) -> Result<(), Failure> {
             let answer = pms.get_source_connection_information(&source).await?;
             output.resources(&answer);
         }
+        Command::Login {
+            strong,
+            forward_url,
+            interval,
+        } => pin::login(common, output, strong, forward_url.as_deref(), interval).await?,
+        Command::Link { code, token } => pin::link(common, output, code, token.token).await?,
     }
     Ok(())
 }

@@ -92,6 +92,24 @@ impl Output {
         }
     }
 
+    /// A token a command exists to print (`login`): alone on stdout, or as `{field: token}`.
+    pub(crate) fn token(&self, field: &str, token: &Secret) {
+        if self.json {
+            self.print_json(&json!({ field: token.expose() }));
+        } else {
+            println!("{}", safe(token.expose()));
+        }
+    }
+
+    /// `link`: the code was approved.
+    pub(crate) fn linked(&self) {
+        if self.json {
+            self.print_json(&json!({ "linked": true }));
+        } else {
+            eprintln!("plex-auth: linked: the other device is signed in");
+        }
+    }
+
     /// `transient-token`: the transient token, the one secret this command prints.
     pub(crate) fn transient_token(&self, token: &Secret) {
         if self.json {
@@ -230,6 +248,7 @@ fn hint(kind: ErrorKind) -> Option<&'static str> {
             Some("the token was refused; sign in again to get a new one")
         }
         ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
+        ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
         _ => None,
     }
 }
@@ -244,6 +263,8 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::ClientIdentifierMissing => "client-identifier-missing",
         ErrorKind::InvalidToken => "invalid-token",
         ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::PinExpired => "pin-expired",
+        ErrorKind::TooLarge => "too-large",
         ErrorKind::Decode => "decode",
         ErrorKind::Timeout => "timeout",
         ErrorKind::Transport => "transport",

@@ -1,0 +1,139 @@
+//! `plex-auth login` (the PIN flow) and `plex-auth link`, with stdin closed.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::harness::{Answer, Server, Step, recorded};
+use super::*;
+
+/// plex.tv: `POST /pins` creates the recorded PIN; poll number n (0-based) is answered by
+/// `poll(n)`; `PUT /pins/link` by `link`.
+fn plex_tv(poll: impl Fn(usize) -> Answer + Send + Sync + 'static, link: Answer) -> Server {
+    let polls = AtomicUsize::new(0);
+    Server::start(move |_, seen| {
+        let answer = match (seen.method.as_str(), seen.path()) {
+            ("POST", "/pins") => Answer::json(201, recorded("plextv-pins-201-new.json")),
+            ("GET", "/pins/111222333") => poll(polls.fetch_add(1, Ordering::SeqCst)),
+            ("PUT", "/pins/link") => link.clone(),
+            _ => Answer::new(404),
+        };
+        vec![Step::Answer(answer)]
+    })
+}
+
+fn expired() -> Answer {
+    Answer::json(404, recorded("plextv-pins-404-1020-code-not-found.json"))
+}
+
+fn login_args(server: &Server) -> Vec<String> {
+    let mut args = plex_tv_args(server, "login");
+    args.extend(["--interval".into(), "0.05".into()]);
+    args
+}
+
+#[test]
+fn login_prints_the_token_alone_once_the_pin_is_linked() {
+    let server = plex_tv(
+        |n| match n {
+            0 | 1 => Answer::json(200, recorded("plextv-pins-201-new.json")),
+            _ => Answer::json(200, recorded("plextv-pins-200-linked.json")),
+        },
+        Answer::new(204),
+    );
+
+    let output = run(&strs(&login_args(&server)), &[], None);
+
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "auth_token\n");
+    assert!(
+        stderr(&output)
+            .starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n"),
+        "{}",
+        stderr(&output)
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 4, "one PIN, three polls");
+    for request in &seen {
+        check_sent(request, None);
+    }
+}
+
+#[test]
+fn login_with_an_expired_pin_exits_3_with_nothing_on_stdout() {
+    let server = plex_tv(|_| expired(), Answer::new(204));
+
+    let output = run(&strs(&login_args(&server)), &[], None);
+    assert_eq!(output.status.code(), Some(3), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("PIN expired or unknown"),
+        "{}",
+        stderr(&output)
+    );
+
+    let mut args = login_args(&server);
+    args.push("--json".into());
+    let output = run(&strs(&args), &[], None);
+    assert_eq!(output.status.code(), Some(3));
+    let error = &json(&output)["error"];
+    assert_eq!(error["kind"], "pin-expired");
+    assert_eq!(error["plexCodes"], serde_json::json!([1020]));
+    assert_eq!(server.count(), 4, "a PIN and a poll, twice");
+}
+
+#[test]
+fn login_strong_points_to_the_browser_page() {
+    let server = plex_tv(
+        |_| Answer::json(200, recorded("plextv-pins-200-linked.json")),
+        Answer::new(204),
+    );
+    let mut args = login_args(&server);
+    args.extend(["--strong".into(), "--json".into()]);
+
+    let output = run(&strs(&args), &[], None);
+
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(json(&output)["authToken"], "auth_token");
+    let expected = format!(
+        "plex-auth: open this page to sign in: https://app.plex.tv/auth#?clientID={CLIENT_ID}&code=CODE"
+    );
+    assert!(
+        stderr(&output).starts_with(&expected),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.seen()[0].target, "/pins?strong=true");
+}
+
+#[test]
+fn link_approves_a_code_with_the_account_token() {
+    let server = plex_tv(|_| expired(), Answer::new(204));
+    let mut args = plex_tv_args(&server, "link");
+    args.push("ABCD".into());
+
+    let output = run(&strs(&args), &[("PLEX_TOKEN", TOKEN)], None);
+
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path()),
+        ("PUT", "/pins/link")
+    );
+    assert_eq!(seen[0].form()["code"], "ABCD");
+    check_sent(&seen[0], Some(TOKEN));
+}
+
+#[test]
+fn link_with_an_unknown_code_exits_3() {
+    let server = plex_tv(|_| expired(), expired());
+    let mut args = plex_tv_args(&server, "link");
+    args.extend(["ABCD".into(), "--json".into()]);
+
+    let output = run(&strs(&args), &[("PLEX_TOKEN", TOKEN)], None);
+
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(json(&output)["error"]["kind"], "pin-expired");
+    assert_absent(&output, TOKEN);
+    assert_eq!(server.count(), 1);
+}
