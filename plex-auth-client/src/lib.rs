@@ -11,6 +11,7 @@ mod response;
 mod retry;
 mod runtime;
 mod secret;
+mod token_status;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
 #[rustfmt::skip]
@@ -25,6 +26,7 @@ pub use identity::ClientIdentity;
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+pub use token_status::TokenStatus;
 
 // Feature `mock`: generated with the clients, from the same spec.
 #[cfg(feature = "mock")]

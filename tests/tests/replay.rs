@@ -65,6 +65,11 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             .get_source_connection_information(arg("source"))
             .await
             .map(json),
+        "pingToken" => plex.ping_token().await.map(json),
+        "switchHomeUser" => plex
+            .switch_home_user(arg("uuid"), arg("pin"))
+            .await
+            .map(json),
         other => panic!("{}: no call for operation {other}", exchange.name),
     }
 }

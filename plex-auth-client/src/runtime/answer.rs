@@ -253,6 +253,8 @@ fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &
         ErrorKind::RateLimited
     } else if has(1000) {
         ErrorKind::ClientIdentifierMissing
+    } else if has(1041) {
+        ErrorKind::HomePinRequired
     } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
         ErrorKind::InvalidToken
     } else if status == StatusCode::UNAUTHORIZED {
