@@ -286,6 +286,23 @@ mod tests {
         }))
     }
 
+    #[test]
+    fn code_1041_is_the_home_pin_and_another_403_is_not() {
+        let pin = PlexError {
+            code: Some(1041),
+            message: Some("A valid PIN is required to perform this action".into()),
+            status: Some(403),
+        };
+        assert_eq!(
+            classify(StatusCode::FORBIDDEN, true, &[pin], b""),
+            ErrorKind::HomePinRequired
+        );
+        assert_eq!(
+            classify(StatusCode::FORBIDDEN, true, &[], b"{}"),
+            ErrorKind::Http
+        );
+    }
+
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
     /// reaches deep into them, never make error handling panic, and the status always
     /// survives.

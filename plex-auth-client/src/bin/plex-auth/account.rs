@@ -55,7 +55,11 @@ pub(crate) async fn switch_user(
         return Err(Failure::bad_input("the profile's uuid is empty"));
     }
     let plex = plex_tv(common, Some(token))?;
-    let pin = pin.map(|pin| Secret::new(pin.trim()));
+    // An empty PIN is no PIN: the prompt stays available.
+    let pin = pin
+        .map(|pin| pin.trim().to_string())
+        .filter(|pin| !pin.is_empty())
+        .map(Secret::new);
     // An empty `pin` is "no PIN" to plex.tv.
     let first = plex
         .switch_home_user(uuid, pin.as_ref().map_or("", Secret::expose))
