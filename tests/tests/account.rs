@@ -350,3 +350,27 @@ async fn the_uuid_stays_one_path_segment() {
     );
     assert_eq!(target.matches('?').count(), 1, "{target}");
 }
+
+/// A server that quotes the PIN back: the error and the trace show it redacted.
+#[tokio::test]
+async fn a_pin_quoted_back_by_the_server_is_redacted() {
+    let (logs, _guard) = plex_auth_tests::logs::capture_logs();
+    let server = answering(Answer::json(
+        403,
+        &br#"{"errors":[{"code":1041,"message":"PIN 1357 is not the PIN","status":403}]}"#[..],
+    ));
+
+    let error = client(&server.url(), RetryConfig::none())
+        .switch_home_user(PROFILE, "1357")
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::HomePinRequired);
+    let shown = format!("{error}\n{error:?}\n{}", logs.text());
+    assert!(!shown.contains("1357"), "{shown}");
+    assert!(
+        error.to_string().contains("PIN <redacted> is not the PIN"),
+        "{error}"
+    );
+    assert_eq!(server.count(), 1);
+}
