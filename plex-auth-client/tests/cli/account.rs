@@ -362,3 +362,21 @@ fn switch_user_with_a_malformed_pin_is_bad_input_and_sends_nothing() {
     assert_absent(&output, "12a4");
     assert_eq!(server.count(), 0);
 }
+
+#[test]
+fn switch_user_help_hides_the_pin_and_token_values() {
+    let output = run(
+        &["switch-user", "--help"],
+        &[("PLEX_TOKEN", TOKEN), ("PLEX_HOME_PIN", PIN)],
+        None,
+    );
+
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("[env: PLEX_HOME_PIN]"),
+        "{}",
+        stdout(&output)
+    );
+    assert_absent(&output, PIN);
+    assert_absent(&output, TOKEN);
+}

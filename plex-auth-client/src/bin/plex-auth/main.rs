@@ -146,7 +146,8 @@ enum Command {
         token: TokenArg,
         /// The profile's uuid.
         uuid: String,
-        /// The profile's 4-digit PIN, for a protected profile.
+        /// The profile's 4-digit PIN, for a protected profile (PLEX_HOME_PIN or the prompt keep
+        /// it off the command line, which other users of the machine can see).
         #[arg(long, env = "PLEX_HOME_PIN", hide_env_values = true)]
         pin: Option<String>,
     },
