@@ -20,6 +20,10 @@ pub enum ErrorKind {
     RateLimited,
     /// The request lacked `X-Plex-Client-Identifier` (400, code 1000).
     ClientIdentifierMissing,
+    /// The Plex Home profile is protected: a valid PIN is required to switch to it (plex.tv
+    /// 403, code 1041). Plex answers the same to a missing and to a wrong PIN; ask the user for
+    /// it rather than retrying.
+    HomePinRequired,
     /// The token is invalid or revoked (plex.tv 401 on a token-authenticated call, or 422
     /// "Invalid token").
     InvalidToken,
@@ -214,6 +218,7 @@ impl fmt::Display for ApiError {
             ErrorKind::LockedOut => "locked out after repeated failures",
             ErrorKind::RateLimited => "rate limited",
             ErrorKind::ClientIdentifierMissing => "client identifier missing",
+            ErrorKind::HomePinRequired => "the profile's PIN is required",
             ErrorKind::InvalidToken => "invalid or revoked token",
             ErrorKind::Unauthorized => "not authorized on this server",
             ErrorKind::PinExpired => "PIN expired or unknown",

@@ -12,6 +12,7 @@ mod response;
 mod retry;
 mod runtime;
 mod secret;
+mod token_status;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
 #[rustfmt::skip]
@@ -27,6 +28,7 @@ pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+pub use token_status::TokenStatus;
 
 // Feature `mock`: generated with the clients, from the same spec.
 #[cfg(feature = "mock")]

@@ -80,6 +80,11 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             let code = Secret::new(arg("code"));
             plex.link_pin(&LinkPinRequest { code }).await.map(json)
         }
+        "pingToken" => plex.ping_token().await.map(json),
+        "switchHomeUser" => plex
+            .switch_home_user(arg("uuid"), exchange.call.get("pin").map(String::as_str))
+            .await
+            .map(json),
         other => panic!("{}: no call for operation {other}", exchange.name),
     }
 }

@@ -24,9 +24,7 @@ pub(super) fn method(
         syn::FnArg::Typed(typed) => {
             // progenitor names the `'a` lifetime everywhere; the public methods let it be elided.
             let mut typed = typed.clone();
-            if let syn::Type::Reference(reference) = &mut *typed.ty {
-                reference.lifetime = None;
-            }
+            elide_lifetimes(&mut typed.ty);
             quote! { #typed }
         }
     });
@@ -58,6 +56,32 @@ pub(super) fn method(
             crate::runtime::call(&#constant, self.raw.#name(#(#args),*)).await
         }
     })
+}
+
+/// Removes the named lifetime of every reference in `ty`, nested ones included
+/// (`Option<&'a str>` → `Option<&str>`).
+fn elide_lifetimes(ty: &mut syn::Type) {
+    match ty {
+        syn::Type::Reference(reference) => {
+            reference.lifetime = None;
+            elide_lifetimes(&mut reference.elem);
+        }
+        syn::Type::Path(path) => {
+            for segment in &mut path.path.segments {
+                if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                    for arg in &mut args.args {
+                        if let syn::GenericArgument::Type(inner) = arg {
+                            elide_lifetimes(inner);
+                        }
+                    }
+                }
+            }
+        }
+        syn::Type::Slice(slice) => elide_lifetimes(&mut slice.elem),
+        syn::Type::Array(array) => elide_lifetimes(&mut array.elem),
+        syn::Type::Tuple(tuple) => tuple.elems.iter_mut().for_each(elide_lifetimes),
+        _ => {}
+    }
 }
 
 /// `Result<ResponseValue<T>, Error<ByteStream>>` → `T`.

@@ -11,6 +11,159 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct SwitchHomeUserWhen(::httpmock::When);
+    impl SwitchHomeUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/home/users/[^/]*/switch$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn uuid(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/home/users/{}/switch$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn pin<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("pin", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("pin"))
+            }
+        }
+    }
+    pub struct SwitchHomeUserThen(::httpmock::Then);
+    impl SwitchHomeUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::UserPlexAccount) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn forbidden(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct PingTokenWhen(::httpmock::When);
+    impl PingTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/ping$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct PingTokenThen(::httpmock::Then);
+    impl PingTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Pong) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct GetPinWhen(::httpmock::When);
     impl GetPinWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -461,6 +614,12 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
     fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
@@ -490,6 +649,28 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SwitchHomeUserWhen::new(when),
+                operations::SwitchHomeUserThen::new(then),
+            )
+        })
+    }
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PingTokenWhen::new(when),
+                operations::PingTokenThen::new(then),
+            )
+        })
+    }
     fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
@@ -577,6 +758,12 @@ impl MockServerExt for ::httpmock::MockServer {
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
     async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
@@ -612,6 +799,30 @@ pub trait MockServerAsyncExt {
         );
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::SwitchHomeUserWhen::new(when),
+                    operations::SwitchHomeUserThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::PingTokenWhen::new(when),
+                    operations::PingTokenThen::new(then),
+                )
+            })
+            .await
+    }
     async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPinWhen, operations::GetPinThen),

@@ -5,6 +5,8 @@ use crate::types;
 /**Client for the operations served by `https://plex.tv/api/v2`: plex.tv
 
 Operations:
+- [`switch_home_user`](PlexTvClient::switch_home_user): Switch to a Plex Home profile
+- [`ping_token`](PlexTvClient::ping_token): Keep a token alive
 - [`get_pin`](PlexTvClient::get_pin): Create a PIN for the link flow
 - [`link_pin`](PlexTvClient::link_pin): Link a PIN to this account
 - [`get_token_by_pin_id`](PlexTvClient::get_token_by_pin_id): Check a PIN
@@ -35,6 +37,80 @@ impl PlexTvClient {
                 self.raw.inner.with_options(options),
             ),
         }
+    }
+    /**Switch to a Plex Home profile.
+
+Switches to another profile of the token's Plex Home and returns that profile's account
+document; its `authToken` is the profile's token. A profile protected by a PIN answers
+403 with error code 1041 until the request carries the right `pin`. A wrong PIN is never
+retried automatically.
+
+Sends `POST /home/users/{uuid}/switch` (operation `switchHomeUser`) with the client's token.
+
+Parameters: `uuid` (path, `string`, required), `pin` (query, `string`, optional).
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `403` ([`HomePinRequired`](crate::ErrorKind::HomePinRequired)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let profile = client.switch_home_user("0f1e2d3c4b5a6978", Some("0373")).await?;
+println!("switched to {}", profile.title);
+# Ok(())
+# }
+```
+*/
+    pub async fn switch_home_user(
+        &self,
+        uuid: &str,
+        pin: Option<&str>,
+    ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
+        crate::runtime::call(&SWITCH_HOME_USER, self.raw.switch_home_user(uuid, pin))
+            .await
+    }
+    /**Keep a token alive.
+
+Tells plex.tv the token is still in use. Tokens left unused expire: apps that keep a
+token call this about once a day. Answers `{"pong": true}`. A 401 (or a 422 "Invalid
+token") means the token is no longer valid; any other failure says nothing about it.
+
+Sends `GET /ping` (operation `pingToken`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let pong = client.ping_token().await?;
+println!("pong: {}", pong.pong.get());
+# Ok(())
+# }
+```
+*/
+    pub async fn ping_token(
+        &self,
+    ) -> Result<crate::Response<types::Pong>, crate::Error> {
+        crate::runtime::call(&PING_TOKEN, self.raw.ping_token()).await
     }
     /**Create a PIN for the link flow.
 
@@ -246,6 +322,35 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
+static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[0-9]{4}$",
+);
+///How `switchHomeUser` is called and checked.
+static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
+    id: "switchHomeUser",
+    method: "POST",
+    path: "/home/users/{uuid}/switch",
+    token_header: Some("x-plex-token"),
+    success_status: 201u16,
+    rules: &[
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Query,
+            name: "pin",
+            required: false,
+            min_length: None,
+            pattern: Some(&SWITCH_HOME_USER_PIN_PATTERN),
+        },
+    ],
+};
+///How `pingToken` is called and checked.
+static PING_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
+    id: "pingToken",
+    method: "GET",
+    path: "/ping",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
 ///How `getPin` is called and checked.
 static GET_PIN: crate::runtime::Operation = crate::runtime::Operation {
     id: "getPin",
@@ -320,6 +425,8 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
 /// The description of an operation of this client, by generated method name.
 fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
     match id {
+        "switch_home_user" => Some(&SWITCH_HOME_USER),
+        "ping_token" => Some(&PING_TOKEN),
         "get_pin" => Some(&GET_PIN),
         "link_pin" => Some(&LINK_PIN),
         "get_token_by_pin_id" => Some(&GET_TOKEN_BY_PIN_ID),
@@ -362,7 +469,7 @@ mod raw {
     #[derive(Clone, Debug)]
     /**Client for Plex authentication
 
-The four authentication operations of Plex, described as Plex's servers really answer them
+The authentication operations of Plex, described as Plex's servers really answer them
 (checked against recorded bodies), not as the published schemas claim.
 
 Every request carries the client identity headers `X-Plex-Client-Identifier`,
@@ -419,6 +526,109 @@ Version: 1.0.0*/
     };
     #[allow(clippy::all)]
     impl Client {
+        /**Switch to a Plex Home profile
+
+Switches to another profile of the token's Plex Home and returns that profile's account
+document; its `authToken` is the profile's token. A profile protected by a PIN answers
+403 with error code 1041 until the request carries the right `pin`. A wrong PIN is never
+retried automatically.
+
+
+Sends a `POST` request to `/home/users/{uuid}/switch`
+
+Arguments:
+- `uuid`: The profile's `uuid`, as the Home's user list gives it.
+- `pin`: The profile's 4-digit PIN, for a protected profile. A wrong or missing PIN answers
+403 with code 1041.
+
+*/
+        pub async fn switch_home_user<'a>(
+            &'a self,
+            uuid: &'a str,
+            pin: Option<&'a str>,
+        ) -> Result<ResponseValue<types::UserPlexAccount>, Error<ByteStream>> {
+            let url = format!(
+                "{}/home/users/{}/switch", self.baseurl, encode_path(& uuid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("pin", &pin))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "switch_home_user",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                403u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Keep a token alive
+
+Tells plex.tv the token is still in use. Tokens left unused expire: apps that keep a
+token call this about once a day. Answers `{"pong": true}`. A 401 (or a 422 "Invalid
+token") means the token is no longer valid; any other failure says nothing about it.
+
+
+Sends a `GET` request to `/ping`
+
+*/
+        pub async fn ping_token<'a>(
+            &'a self,
+        ) -> Result<ResponseValue<types::Pong>, Error<ByteStream>> {
+            let url = format!("{}/ping", self.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "ping_token",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
         /**Create a PIN for the link flow
 
 Creates a PIN, the way Plex asks apps to sign users in: the user approves it (a short

@@ -227,7 +227,7 @@ mod raw {
     #[derive(Clone, Debug)]
     /**Client for Plex authentication
 
-The four authentication operations of Plex, described as Plex's servers really answer them
+The authentication operations of Plex, described as Plex's servers really answer them
 (checked against recorded bodies), not as the published schemas claim.
 
 Every request carries the client identity headers `X-Plex-Client-Identifier`,

@@ -173,7 +173,9 @@ pub struct PinLocationInner {
 ///One error of the envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PlexError {
-    ///Plex's error code, such as 1001 (wrong credentials) or 1029 (2FA code required).
+    /**Plex's error code, such as 1001 (wrong credentials), 1029 (2FA code required), 1020
+(PIN expired or unknown) or 1041 (a Home profile's PIN required).
+*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -226,6 +228,13 @@ impl ::std::str::FromStr for PmsErrorPage {
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
     }
+}
+/**The answer of `/ping` with `Accept: application/json` (built from public client code; no
+capture exists). Fields Plex adds are ignored.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Pong {
+    pub pong: crate::FlexBool,
 }
 ///The form body of a sign-in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -437,8 +446,9 @@ impl ::std::convert::TryFrom<::std::string::String> for TransientTokenType {
         value.parse()
     }
 }
-/**The plex.tv account behind a token, as `/user` and `/users/signin` return it. Only
-what every real body carries is required; fields Plex adds later are accepted and ignored.
+/**The plex.tv account behind a token, as `/user`, `/users/signin` and a Home user switch
+return it. Only what every real body carries is required; fields Plex adds later are
+accepted and ignored.
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPlexAccount {

@@ -255,6 +255,8 @@ fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &
         ErrorKind::ClientIdentifierMissing
     } else if has(1020) {
         ErrorKind::PinExpired
+    } else if has(1041) {
+        ErrorKind::HomePinRequired
     } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
         ErrorKind::InvalidToken
     } else if status == StatusCode::UNAUTHORIZED {
@@ -284,6 +286,23 @@ mod tests {
             success_status: 200,
             rules: &[],
         }))
+    }
+
+    #[test]
+    fn code_1041_is_the_home_pin_and_another_403_is_not() {
+        let pin = PlexError {
+            code: Some(1041),
+            message: Some("A valid PIN is required to perform this action".into()),
+            status: Some(403),
+        };
+        assert_eq!(
+            classify(StatusCode::FORBIDDEN, true, &[pin], b""),
+            ErrorKind::HomePinRequired
+        );
+        assert_eq!(
+            classify(StatusCode::FORBIDDEN, true, &[], b"{}"),
+            ErrorKind::Http
+        );
     }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk

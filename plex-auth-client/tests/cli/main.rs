@@ -5,6 +5,7 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod account;
 mod hostile;
 mod login;
 mod pms;

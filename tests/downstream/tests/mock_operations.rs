@@ -413,3 +413,40 @@ async fn link_pin_is_matched_on_its_form_field() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     linked.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn switch_home_user_stubs_the_pin_round() {
+    let server = MockServer::start_async().await;
+    let profile = account("kid", "profile-token");
+    // Without the PIN: 403, code 1041.
+    let refused = server
+        .switch_home_user_async(|when, then| {
+            when.uuid("0f1e2d3c4b5a6978").pin(None);
+            then.forbidden(json!({"errors": [
+                {"code": 1041, "message": "A valid PIN is required to perform this action", "status": 403}
+            ]}));
+        })
+        .await;
+    let accepted = server
+        .switch_home_user_async(|when, then| {
+            when.uuid("0f1e2d3c4b5a6978").pin("0373");
+            then.created(&profile);
+        })
+        .await;
+    let plex = plex_tv(&server, Some(TOKEN));
+
+    let error = plex
+        .switch_home_user("0f1e2d3c4b5a6978", None)
+        .await
+        .expect_err("the profile is protected");
+    let answer = plex
+        .switch_home_user("0f1e2d3c4b5a6978", Some("0373"))
+        .await
+        .expect("the PIN is right");
+
+    assert_eq!(error.kind(), ErrorKind::HomePinRequired);
+    assert_eq!(answer.status().as_u16(), 201);
+    assert_eq!(answer.auth_token.expose(), "profile-token");
+    refused.assert_calls_async(1).await;
+    accepted.assert_calls_async(1).await;
+}

@@ -1,10 +1,12 @@
-//! `plex-auth`: sign in to Plex (with two-factor authentication), check a token, and get
-//! transient tokens and source connection details from a Plex Media Server.
+//! `plex-auth`: sign in to Plex (with two-factor authentication), check a token and keep it in
+//! use, switch Plex Home profiles, and get transient tokens and source connection details from
+//! a Plex Media Server.
 //!
 //! Built on plex-auth-client's public API only. Secrets stay out of the output: the password is
 //! never echoed nor printed, and a token is printed only by the commands whose job it is
-//! (`sign-in`, `transient-token`).
+//! (`sign-in`, `transient-token`, `switch-user`).
 
+mod account;
 mod output;
 mod pin;
 
@@ -31,9 +33,12 @@ Exit codes:
   4  network failure: the connection could not be made or broke, or the call timed out
   5  rate limited by plex.tv: try again later
 
+token-status exits 0 when the token is valid, 3 when plex.tv refused it (drop it), and 4 when
+its status is unknown (no answer, a timeout, a 5xx or 429: keep the token).
+
 Environment: PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION, PLEX_PLATFORM, PLEX_DEVICE,
 PLEX_DEVICE_NAME, PLEX_TOKEN, PLEX_TV_URL, PLEX_SERVER_URL, PLEX_LOGIN, PLEX_PASSWORD (sign-in:
-read instead of prompting), PLEX_VERIFICATION_CODE.";
+read instead of prompting), PLEX_VERIFICATION_CODE, PLEX_HOME_PIN (switch-user).";
 
 /// Exit codes; see `EXIT_CODES`.
 mod exit {
@@ -144,6 +149,33 @@ enum Command {
         #[command(flatten)]
         token: TokenArg,
     },
+    /// Tell whether a token is valid, invalid (drop it) or of unknown status (keep it).
+    ///
+    /// Exit code 0: valid; 3: plex.tv refused it (401, or 422 "Invalid token"); 4: no verdict
+    /// (no answer, a timeout, a 5xx or 429). Never prints the token.
+    TokenStatus {
+        #[command(flatten)]
+        token: TokenArg,
+    },
+    /// Keep a token in use (plex.tv's ping); unused tokens expire, so run it daily.
+    Ping {
+        #[command(flatten)]
+        token: TokenArg,
+    },
+    /// Switch to a Plex Home profile; print the profile's token.
+    ///
+    /// Asks for the profile's PIN (without echo) when it needs one and none was given, then
+    /// tries once more.
+    SwitchUser {
+        #[command(flatten)]
+        token: TokenArg,
+        /// The profile's uuid.
+        uuid: String,
+        /// The profile's 4-digit PIN, for a protected profile (PLEX_HOME_PIN or the prompt keep
+        /// it off the command line, which other users of the machine can see).
+        #[arg(long, env = "PLEX_HOME_PIN", hide_env_values = true)]
+        pin: Option<String>,
+    },
     /// Get a transient token from a Plex Media Server; print it.
     ///
     /// The token is valid up to 48 hours, until the server restarts.
@@ -226,6 +258,7 @@ impl From<Error> for Failure {
 fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::VerificationCodeRequired
+        | ErrorKind::HomePinRequired
         | ErrorKind::InvalidCredentials
         | ErrorKind::LockedOut
         | ErrorKind::InvalidToken
@@ -256,7 +289,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli, &output)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             output.failure(&failure);
             ExitCode::from(failure.code)
@@ -264,7 +297,9 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli, output: &Output) -> Result<(), Failure> {
+/// Runs the command; its exit code when it has a result to report (0, or `token-status`'s
+/// verdict).
+async fn run(cli: Cli, output: &Output) -> Result<u8, Failure> {
     let common = &cli.common;
     match cli.command {
         Command::SignIn {
@@ -325,8 +360,15 @@ async fn run(cli: Cli, output: &Output) -> Result<(), Failure> {
             interval,
         } => pin::login(common, output, strong, forward_url.as_deref(), interval).await?,
         Command::Link { code, token } => pin::link(common, output, code, token.token).await?,
+        Command::TokenStatus { token } => {
+            return account::token_status(common, token.token, output).await;
+        }
+        Command::Ping { token } => account::ping(common, token.token, output).await?,
+        Command::SwitchUser { token, uuid, pin } => {
+            account::switch_user(common, token.token, &uuid, pin, output).await?;
+        }
     }
-    Ok(())
+    Ok(0)
 }
 
 fn identity(common: &Common) -> Result<ClientIdentity, Failure> {

@@ -180,6 +180,50 @@ impl Output {
         }
     }
 
+    /// `token-status`: the verdict alone on stdout, why on stderr; never the token.
+    pub(crate) fn token_status(&self, status: &str, reason: Option<&str>) {
+        if self.json {
+            self.print_json(&json!({ "status": status, "reason": reason }));
+            return;
+        }
+        println!("{status}");
+        match (status, reason) {
+            ("invalid", Some(reason)) => {
+                eprintln!("plex-auth: plex.tv refused the token: {}", safe(reason));
+                eprintln!("plex-auth: drop it and sign in again");
+            }
+            (_, Some(reason)) => {
+                eprintln!("plex-auth: no verdict on the token: {}", safe(reason));
+                eprintln!("plex-auth: keep it and check again later");
+            }
+            _ => {}
+        }
+    }
+
+    /// `ping`: plex.tv answered pong.
+    pub(crate) fn pong(&self) {
+        if self.json {
+            self.print_json(&json!({ "pong": true }));
+        } else {
+            println!("pong");
+        }
+    }
+
+    /// `switch-user`: the profile's token, the one secret this command prints.
+    pub(crate) fn switched(&self, account: &UserPlexAccount) {
+        if self.json {
+            self.print_json(&json!({
+                "id": account.id,
+                "uuid": account.uuid,
+                "title": account.title,
+                "authToken": account.auth_token.expose(),
+            }));
+        } else {
+            eprintln!("Switched to {}.", safe(&display_name(account)));
+            println!("{}", safe(account.auth_token.expose()));
+        }
+    }
+
     pub(crate) fn failure(&self, failure: &Failure) {
         if !self.json {
             eprintln!("plex-auth: error: {}", safe(&failure.message));
@@ -249,6 +293,10 @@ fn hint(kind: ErrorKind) -> Option<&'static str> {
         }
         ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
         ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
+        ErrorKind::HomePinRequired => Some(
+            "the profile is protected: a valid PIN is required (--pin or PLEX_HOME_PIN, or run \
+             the command on a terminal to be asked for it)",
+        ),
         _ => None,
     }
 }
@@ -261,6 +309,7 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::LockedOut => "locked-out",
         ErrorKind::RateLimited => "rate-limited",
         ErrorKind::ClientIdentifierMissing => "client-identifier-missing",
+        ErrorKind::HomePinRequired => "home-pin-required",
         ErrorKind::InvalidToken => "invalid-token",
         ErrorKind::Unauthorized => "unauthorized",
         ErrorKind::PinExpired => "pin-expired",

@@ -1,0 +1,376 @@
+//! Token status, keep-alive and Home user switch, on loopback: only a refusal of the token makes
+//! it `Invalid`; a wrong PIN is never sent twice; a PIN never shows in an error.
+
+use std::time::Duration;
+
+use plex_auth_client::{Backoff, ErrorKind, PlexTvClient, RetryConfig, Timeouts, TokenStatus};
+use plex_auth_tests::harness::{
+    Answer, Server, Step, TOKEN, check_identity, closed_port_url, fixture, identity, recorded,
+};
+
+const PROFILE: &str = "0f1e2d3c4b5a6978";
+
+fn client(url: &str, retry: RetryConfig) -> PlexTvClient {
+    PlexTvClient::builder(identity())
+        .base_url(url)
+        .token(TOKEN)
+        .retry(retry)
+        .build()
+        .expect("client builds")
+}
+
+fn answering(answer: Answer) -> Server {
+    Server::always(vec![Step::Answer(answer)])
+}
+
+/// The status of the test token as `server` answers it, with one attempt.
+async fn status(server: &Server) -> TokenStatus {
+    client(&server.url(), RetryConfig::none())
+        .token_status()
+        .await
+}
+
+/// A quick backoff, so that retries do not slow the tests down.
+fn quick(retry: RetryConfig) -> RetryConfig {
+    retry.with_backoff(Backoff {
+        initial_interval: Duration::from_millis(1),
+        max_interval: Duration::from_millis(5),
+        ..Backoff::default()
+    })
+}
+
+#[tokio::test]
+async fn a_200_is_valid_with_the_account() {
+    let server = answering(Answer::json(
+        200,
+        recorded("plextv-user-200-free-account.json"),
+    ));
+
+    let status = status(&server).await;
+
+    assert!(status.is_valid(), "{status:?}");
+    assert_eq!(
+        status.account().map(|a| a.uuid.as_str()),
+        Some("212acf24b07315e5")
+    );
+    assert!(status.error().is_none());
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("GET", "/user")
+    );
+    assert_eq!(seen[0].header("x-plex-token"), Some(TOKEN));
+    check_identity(&seen[0]);
+}
+
+#[tokio::test]
+async fn a_401_is_invalid() {
+    let server = answering(Answer::json(
+        401,
+        recorded("plextv-error-401-1001-not-authenticated.json"),
+    ));
+
+    let status = status(&server).await;
+
+    let TokenStatus::Invalid(reason) = &status else {
+        panic!("expected Invalid, got {status:?}");
+    };
+    assert!(status.is_invalid());
+    assert_eq!(reason.kind(), ErrorKind::InvalidToken);
+    assert_eq!(
+        reason.to_string(),
+        "getTokenDetails: HTTP 401 Unauthorized: invalid or revoked token: \
+         User could not be authenticated (code 1001)"
+    );
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn a_401_without_an_envelope_is_invalid_too() {
+    let server = answering(Answer::new(401).body(&b"<html><h1>401 Unauthorized</h1></html>"[..]));
+
+    let status = status(&server).await;
+
+    assert!(status.is_invalid(), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_422_invalid_token_is_invalid() {
+    let server = answering(
+        Answer::new(422)
+            .header("Content-Type", "application/xml")
+            .body(recorded("plextv-user-422-invalid-token.xml")),
+    );
+
+    let status = status(&server).await;
+
+    let TokenStatus::Invalid(reason) = &status else {
+        panic!("expected Invalid, got {status:?}");
+    };
+    assert_eq!(reason.status().map(|s| s.as_u16()), Some(422));
+}
+
+#[tokio::test]
+async fn a_422_saying_something_else_is_unknown() {
+    let server = answering(Answer::json(
+        422,
+        &br#"{"errors":[{"code":1999,"message":"Validation failed","status":422}]}"#[..],
+    ));
+
+    let status = status(&server).await;
+
+    assert!(matches!(status, TokenStatus::Unknown(_)), "{status:?}");
+}
+
+/// Every answer but a refusal of the token leaves its status unknown.
+#[tokio::test]
+async fn other_answers_are_unknown_never_invalid() {
+    let cases: Vec<(&str, Vec<Step>, ErrorKind)> = vec![
+        (
+            "503",
+            vec![Step::Answer(Answer::new(503).body(&b"down"[..]))],
+            ErrorKind::Http,
+        ),
+        ("500", vec![Step::Answer(Answer::new(500))], ErrorKind::Http),
+        (
+            "429",
+            vec![Step::Answer(Answer::json(
+                429,
+                &br#"{"errors":[{"code":1003,"message":"API rate limit exceeded","status":429}]}"#
+                    [..],
+            ))],
+            ErrorKind::RateLimited,
+        ),
+        (
+            "403",
+            vec![Step::Answer(Answer::json(
+                403,
+                recorded("plextv-home-switch-403-1041-pin-required.json"),
+            ))],
+            ErrorKind::HomePinRequired,
+        ),
+        (
+            "a 200 that does not decode",
+            vec![Step::Answer(Answer::json(
+                200,
+                &br#"{"id":"not a number"}"#[..],
+            ))],
+            ErrorKind::Decode,
+        ),
+        (
+            "the connection closed without an answer",
+            vec![],
+            ErrorKind::Transport,
+        ),
+        (
+            "the connection reset",
+            vec![Step::Reset],
+            ErrorKind::Transport,
+        ),
+    ];
+    for (case, steps, kind) in cases {
+        let server = Server::always(steps);
+
+        let status = status(&server).await;
+
+        let TokenStatus::Unknown(error) = &status else {
+            panic!("{case}: expected Unknown, got {status:?}");
+        };
+        assert_eq!(error.kind(), kind, "{case}: {error}");
+        assert!(!status.is_invalid() && !status.is_valid(), "{case}");
+        assert_eq!(server.count(), 1, "{case}");
+    }
+}
+
+#[tokio::test]
+async fn a_closed_port_is_unknown() {
+    let status = client(&closed_port_url(), RetryConfig::none())
+        .token_status()
+        .await;
+
+    let TokenStatus::Unknown(error) = &status else {
+        panic!("expected Unknown, got {status:?}");
+    };
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(!format!("{status:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn a_timeout_is_unknown() {
+    let server = Server::always(vec![Step::Sleep(Duration::from_secs(2))]);
+    let plex = PlexTvClient::builder(identity())
+        .base_url(server.url())
+        .token(TOKEN)
+        .retry(RetryConfig::none())
+        .timeouts(Timeouts {
+            connect: Duration::from_millis(200),
+            total: Duration::from_millis(200),
+        })
+        .build()
+        .unwrap();
+
+    let status = plex.token_status().await;
+
+    let TokenStatus::Unknown(error) = &status else {
+        panic!("expected Unknown, got {status:?}");
+    };
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+}
+
+/// The client's retry policy applies: a 503 then a 200 is a valid token, found on the retry.
+#[tokio::test]
+async fn a_503_then_a_200_is_valid_after_a_retry() {
+    let server = Server::answers(vec![
+        Answer::new(503),
+        Answer::json(200, recorded("plextv-user-200-free-account.json")),
+    ]);
+
+    let status = client(&server.url(), quick(RetryConfig::idempotent_default()))
+        .token_status()
+        .await;
+
+    assert!(status.is_valid(), "{status:?}");
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn ping_reads_pong_in_every_form_plex_renders_flags() {
+    for body in [
+        fixture("derived/plextv-ping-200.json"),
+        br#"{"pong":1,"added":"later"}"#.to_vec(),
+        br#"{"pong":"1"}"#.to_vec(),
+    ] {
+        let server = answering(Answer::json(200, body.clone()));
+
+        let pong = client(&server.url(), RetryConfig::none())
+            .ping_token()
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", String::from_utf8_lossy(&body)));
+
+        assert!(pong.pong.get());
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            (seen[0].method.as_str(), seen[0].target.as_str()),
+            ("GET", "/ping")
+        );
+        assert_eq!(seen[0].header("x-plex-token"), Some(TOKEN));
+        check_identity(&seen[0]);
+    }
+}
+
+#[tokio::test]
+async fn ping_without_pong_does_not_decode() {
+    let server = answering(Answer::json(200, &b"{}"[..]));
+
+    let error = client(&server.url(), RetryConfig::none())
+        .ping_token()
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::Decode);
+}
+
+/// A POST refused with 403/1041 is never sent again, even by a policy that lists 403.
+#[tokio::test]
+async fn a_wrong_pin_is_never_retried() {
+    let server = answering(Answer::json(
+        403,
+        recorded("plextv-home-switch-403-1041-pin-required.json"),
+    ));
+    let retry = quick(RetryConfig::aggressive().with_statuses([403, 429, 500, 502, 503, 504]));
+
+    let error = client(&server.url(), retry)
+        .switch_home_user(PROFILE, Some("1357"))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::HomePinRequired);
+    assert_eq!(error.api().and_then(|api| api.code()), Some(1041));
+    assert_eq!(server.count(), 1);
+    let shown = format!("{error}\n{error:?}");
+    assert!(!shown.contains("1357"), "{shown}");
+    let seen = server.seen();
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(
+        seen[0].target,
+        format!("/home/users/{PROFILE}/switch?pin=1357")
+    );
+}
+
+#[tokio::test]
+async fn a_switch_answered_200_instead_of_201_still_gives_the_profile() {
+    let server = answering(Answer::json(200, recorded("plextv-users-signin-201.json")));
+
+    let profile = client(&server.url(), RetryConfig::none())
+        .switch_home_user(PROFILE, None)
+        .await
+        .unwrap();
+
+    assert_eq!(profile.auth_token.expose(), "jx9nTbVbHk1gM");
+    assert_eq!(
+        server.seen()[0].target,
+        format!("/home/users/{PROFILE}/switch")
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_pin_is_refused_before_sending() {
+    let server = answering(Answer::new(201));
+    for pin in ["", "123", "12345", "12a4", " 1234"] {
+        let error = client(&server.url(), RetryConfig::none())
+            .switch_home_user(PROFILE, Some(pin))
+            .await
+            .unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{pin:?}");
+        assert_eq!(
+            error.to_string(),
+            "switchHomeUser: invalid input: query parameter `pin` must match the pattern ^[0-9]{4}$"
+        );
+    }
+    assert_eq!(server.count(), 0);
+}
+
+/// A uuid is a path segment: characters that would change the path are encoded.
+#[tokio::test]
+async fn the_uuid_stays_one_path_segment() {
+    let server = answering(Answer::json(201, recorded("plextv-users-signin-201.json")));
+
+    client(&server.url(), RetryConfig::none())
+        .switch_home_user("../../user?x=1", None)
+        .await
+        .unwrap();
+
+    let target = server.seen()[0].target.clone();
+    assert!(
+        target.starts_with("/home/users/") && target.ends_with("/switch"),
+        "{target}"
+    );
+    assert!(!target.contains('?'), "{target}");
+}
+
+/// A server that quotes the PIN back: the error and the trace show it redacted.
+#[tokio::test]
+async fn a_pin_quoted_back_by_the_server_is_redacted() {
+    let (logs, _guard) = plex_auth_tests::logs::capture_logs();
+    let server = answering(Answer::json(
+        403,
+        &br#"{"errors":[{"code":1041,"message":"PIN 1357 is not the PIN","status":403}]}"#[..],
+    ));
+
+    let error = client(&server.url(), RetryConfig::none())
+        .switch_home_user(PROFILE, Some("1357"))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::HomePinRequired);
+    let shown = format!("{error}\n{error:?}\n{}", logs.text());
+    assert!(!shown.contains("1357"), "{shown}");
+    assert!(
+        error.to_string().contains("PIN <redacted> is not the PIN"),
+        "{error}"
+    );
+    assert_eq!(server.count(), 1);
+}
