@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod connect;
 mod error;
 mod flex;
 mod identity;
@@ -11,6 +12,7 @@ mod response;
 mod retry;
 mod runtime;
 mod secret;
+mod stored_identifier;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
 #[rustfmt::skip]
@@ -18,13 +20,15 @@ mod secret;
 mod generated;
 
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, PlexError};
+pub use connect::Connector;
+pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
 pub use flex::{FlexBool, OneOrMany};
 pub use generated::{PlexTvClient, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+pub use stored_identifier::load_or_create_client_identifier;
 
 // Feature `mock`: generated with the clients, from the same spec.
 #[cfg(feature = "mock")]

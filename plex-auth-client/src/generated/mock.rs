@@ -11,6 +11,143 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct GetServerIdentityWhen(::httpmock::When);
+    impl GetServerIdentityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/identity$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetServerIdentityThen(::httpmock::Then);
+    impl GetServerIdentityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServerIdentity) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetServerResourcesWhen(::httpmock::When);
+    impl GetServerResourcesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/resources$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn include_https<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeHttps", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeHttps"))
+            }
+        }
+        pub fn include_i_pv6<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeIPv6", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeIPv6"))
+            }
+        }
+        pub fn include_relay<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeRelay", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeRelay"))
+            }
+        }
+    }
+    pub struct GetServerResourcesThen(::httpmock::Then);
+    impl GetServerResourcesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::PlexDevice>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct GetSourceConnectionInformationWhen(::httpmock::When);
     impl GetSourceConnectionInformationWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -263,6 +400,15 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -283,6 +429,31 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetServerIdentityWhen::new(when),
+                operations::GetServerIdentityThen::new(then),
+            )
+        })
+    }
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetServerResourcesWhen::new(when),
+                operations::GetServerResourcesThen::new(then),
+            )
+        })
+    }
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -337,6 +508,15 @@ impl MockServerExt for ::httpmock::MockServer {
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
@@ -363,6 +543,33 @@ pub trait MockServerAsyncExt {
         );
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
+    async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetServerIdentityWhen::new(when),
+                    operations::GetServerIdentityThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetServerResourcesWhen::new(when),
+                    operations::GetServerResourcesThen::new(then),
+                )
+            })
+            .await
+    }
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
