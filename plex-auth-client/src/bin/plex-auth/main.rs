@@ -5,7 +5,9 @@
 //! never echoed nor printed, and a token is printed only by the commands whose job it is
 //! (`sign-in`, `transient-token`).
 
+mod identifier;
 mod output;
+mod servers;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -27,7 +29,8 @@ Exit codes:
   2  bad input: a missing or malformed argument, or a request refused before it was sent
   3  authentication failed: wrong login or password, verification code refused or missing,
      locked out, invalid or revoked token, token refused by the server
-  4  network failure: the connection could not be made or broke, or the call timed out
+  4  network failure: the connection could not be made or broke, or the call timed out;
+     for `connect`, no connection of the server answered
   5  rate limited by plex.tv: try again later
 
 Environment: PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION, PLEX_PLATFORM, PLEX_DEVICE,
@@ -59,7 +62,9 @@ struct Cli {
 
 #[derive(Args)]
 struct Common {
-    /// A stable identifier of this installation (a UUID); plex.tv refuses requests without one.
+    /// A stable identifier of this installation (a UUID). Default: one kept in
+    /// $XDG_CONFIG_HOME/plex-auth/client-identifier (else ~/.config/...), created on first use,
+    /// so that plex.tv sees one device and not a new one per run.
     #[arg(long, env = "PLEX_CLIENT_IDENTIFIER", global = true)]
     client_identifier: Option<String>,
     /// The product name sent as X-Plex-Product.
@@ -140,6 +145,15 @@ enum Command {
         #[arg(long)]
         source: String,
     },
+    /// List the account's servers and their connections (local, remote, relay).
+    ///
+    /// Never prints a token.
+    Servers(servers::ServersArgs),
+    /// Find the connection to use for a server; print its base URL.
+    ///
+    /// Probes every connection in parallel, confirms the server's identity, and prefers local
+    /// over remote over relay, https over http. Exit code 4 when none answers.
+    Connect(servers::ConnectArgs),
 }
 
 #[derive(Args)]
@@ -205,7 +219,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::LockedOut
         | ErrorKind::InvalidToken
         | ErrorKind::Unauthorized => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
+        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
         _ => exit::FAILURE,
@@ -293,17 +307,14 @@ async fn run(cli: Cli, output: &Output) -> Result<(), Failure> {
             let answer = pms.get_source_connection_information(&source).await?;
             output.resources(&answer);
         }
+        Command::Servers(args) => servers::list(common, args, output).await?,
+        Command::Connect(args) => servers::connect(common, args, output).await?,
     }
     Ok(())
 }
 
 fn identity(common: &Common) -> Result<ClientIdentity, Failure> {
-    let Some(client_identifier) = common.client_identifier.as_deref() else {
-        return Err(Failure::bad_input(
-            "a client identifier is required: pass --client-identifier or set \
-             PLEX_CLIENT_IDENTIFIER (one stable UUID per installation, e.g. from `uuidgen`)",
-        ));
-    };
+    let client_identifier = identifier::resolve(common.client_identifier.as_deref())?;
     let mut identity =
         ClientIdentity::new(client_identifier, &common.product, &common.product_version)
             .platform(&common.platform);
