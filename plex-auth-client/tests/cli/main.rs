@@ -7,6 +7,7 @@ mod harness;
 
 mod hostile;
 mod pms;
+mod servers;
 mod sign_in;
 mod token;
 
