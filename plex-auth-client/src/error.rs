@@ -48,6 +48,11 @@ pub enum ErrorKind {
     InvalidInput,
     /// The client was configured with an unusable value.
     Config,
+    /// No connection of a server answered as that server ([`Connector::connect`]):
+    /// [`Error::connect_attempts`] says what was tried and why each failed.
+    ///
+    /// [`Connector::connect`]: crate::Connector::connect
+    NoConnection,
 }
 
 /// The error of every operation.
@@ -120,6 +125,28 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// No connection of the server answered as that server: each was refused, timed out,
+    /// failed, or answered as another machine.
+    #[error("{}", no_connection(.server, .attempts))]
+    NoConnection {
+        /// The server's name as plex.tv lists it, made inert (no control characters).
+        server: String,
+        /// Every connection tried, best first.
+        attempts: Vec<ConnectAttempt>,
+    },
+}
+
+/// One line: the server, then each connection tried and why it failed.
+fn no_connection(server: &str, attempts: &[ConnectAttempt]) -> String {
+    if attempts.is_empty() {
+        return format!("no connection to server {server:?}: plex.tv lists no connection for it");
+    }
+    let tried: Vec<String> = attempts.iter().map(ToString::to_string).collect();
+    format!(
+        "no connection to server {server:?} answered as that server; tried {}: {}",
+        attempts.len(),
+        tried.join("; ")
+    )
 }
 
 /// " after HTTP 200" for a failure that happened once the status was known.
@@ -139,6 +166,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::PinExpired { .. } => ErrorKind::PinExpired,
+            Error::NoConnection { .. } => ErrorKind::NoConnection,
         }
     }
 
@@ -170,12 +198,46 @@ impl Error {
         }
     }
 
+    /// The connections tried, for [`ErrorKind::NoConnection`]; empty otherwise.
+    pub fn connect_attempts(&self) -> &[ConnectAttempt] {
+        match self {
+            Error::NoConnection { attempts, .. } => attempts,
+            _ => &[],
+        }
+    }
+
     /// The answer's error details, for an error status.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
             _ => None,
         }
+    }
+}
+
+/// A connection tried by [`Connector::connect`](crate::Connector::connect), and why it was not
+/// chosen. Holds no token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConnectAttempt {
+    /// The connection's URL: scheme, host, port and path only, made inert.
+    pub url: String,
+    /// Whether plex.tv marks it local (on the server's LAN).
+    pub local: bool,
+    /// Whether it goes through Plex's relay.
+    pub relay: bool,
+    /// Why it failed, as one line.
+    pub reason: String,
+}
+
+impl fmt::Display for ConnectAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = match (self.relay, self.local) {
+            (true, _) => "relay",
+            (false, true) => "local",
+            (false, false) => "remote",
+        };
+        write!(f, "{} ({place}): {}", self.url, self.reason)
     }
 }
 

@@ -128,3 +128,18 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
         }
     }
 }
+
+/// The two values of a query flag, by name: the generated variants are named after the text
+/// sent (`X1`, `X0`), since the spec pins that text.
+impl crate::types::QueryFlag {
+    /// Sent as `1`.
+    pub const ON: Self = Self::X1;
+    /// Sent as `0`.
+    pub const OFF: Self = Self::X0;
+}
+
+impl From<bool> for crate::types::QueryFlag {
+    fn from(value: bool) -> Self {
+        if value { Self::ON } else { Self::OFF }
+    }
+}

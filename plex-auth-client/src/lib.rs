@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod connect;
 mod error;
 mod flex;
 mod identity;
@@ -12,6 +13,7 @@ mod response;
 mod retry;
 mod runtime;
 mod secret;
+mod stored_identifier;
 mod token_status;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
@@ -20,7 +22,8 @@ mod token_status;
 mod generated;
 
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, PlexError};
+pub use connect::Connector;
+pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
 pub use flex::{FlexBool, OneOrMany};
 pub use generated::{PlexTvClient, PmsClient, types};
 pub use identity::ClientIdentity;
@@ -28,6 +31,7 @@ pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
 pub use secret::Secret;
+pub use stored_identifier::load_or_create_client_identifier;
 pub use token_status::TokenStatus;
 
 // Feature `mock`: generated with the clients, from the same spec.

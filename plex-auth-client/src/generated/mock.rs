@@ -106,6 +106,55 @@ pub mod operations {
             )
         }
     }
+    pub struct GetServerIdentityWhen(::httpmock::When);
+    impl GetServerIdentityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/identity$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetServerIdentityThen(::httpmock::Then);
+    impl GetServerIdentityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServerIdentity) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct PingTokenWhen(::httpmock::When);
     impl PingTokenWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -348,6 +397,94 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetServerResourcesWhen(::httpmock::When);
+    impl GetServerResourcesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/resources$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn include_https<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeHttps", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeHttps"))
+            }
+        }
+        pub fn include_i_pv6<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeIPv6", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeIPv6"))
+            }
+        }
+        pub fn include_relay<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::QueryFlag>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("includeRelay", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("includeRelay"))
+            }
+        }
+    }
+    pub struct GetServerResourcesThen(::httpmock::Then);
+    impl GetServerResourcesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::PlexDevice>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -617,6 +754,9 @@ pub trait MockServerExt {
     fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
     fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
@@ -629,6 +769,12 @@ pub trait MockServerExt {
     fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -657,6 +803,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::SwitchHomeUserWhen::new(when),
                 operations::SwitchHomeUserThen::new(then),
+            )
+        })
+    }
+    fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetServerIdentityWhen::new(when),
+                operations::GetServerIdentityThen::new(then),
             )
         })
     }
@@ -701,6 +858,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetTokenByPinIdWhen::new(when),
                 operations::GetTokenByPinIdThen::new(then),
+            )
+        })
+    }
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetServerResourcesWhen::new(when),
+                operations::GetServerResourcesThen::new(then),
             )
         })
     }
@@ -761,6 +932,9 @@ pub trait MockServerAsyncExt {
     async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
     async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
@@ -773,6 +947,12 @@ pub trait MockServerAsyncExt {
     async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
@@ -807,6 +987,18 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
                 config_fn(
                     operations::SwitchHomeUserWhen::new(when),
                     operations::SwitchHomeUserThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetServerIdentityWhen::new(when),
+                    operations::GetServerIdentityThen::new(then),
                 )
             })
             .await
@@ -855,6 +1047,21 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
                 config_fn(
                     operations::GetTokenByPinIdWhen::new(when),
                     operations::GetTokenByPinIdThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetServerResourcesWhen::new(when),
+                    operations::GetServerResourcesThen::new(then),
                 )
             })
             .await

@@ -10,6 +10,7 @@ Operations:
 - [`get_pin`](PlexTvClient::get_pin): Create a PIN for the link flow
 - [`link_pin`](PlexTvClient::link_pin): Link a PIN to this account
 - [`get_token_by_pin_id`](PlexTvClient::get_token_by_pin_id): Check a PIN
+- [`get_server_resources`](PlexTvClient::get_server_resources): List the account's servers, players and clients
 - [`get_token_details`](PlexTvClient::get_token_details): Get token details
 - [`post_users_sign_in_data`](PlexTvClient::post_users_sign_in_data): Sign in with a login and password
 
@@ -228,6 +229,58 @@ if let Some(token) = &pin.auth_token {
         crate::runtime::call(&GET_TOKEN_BY_PIN_ID, self.raw.get_token_by_pin_id(pin_id))
             .await
     }
+    /**List the account's servers, players and clients.
+
+Returns every device the account can reach: its own servers, servers shared with it, and
+players and clients. Each server carries its own `accessToken` (for a shared server it is
+not the account token) and the connections it can be reached on: local, remote and
+relay. Send a device's token only to that device's connections.
+
+Sends `GET /resources` (operation `get-server-resources`) with the client's token.
+
+Parameters: `includeHttps` (query, `QueryFlag`, optional), `includeRelay` (query, `QueryFlag`, optional), `includeIPv6` (query, `QueryFlag`, optional).
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+use plex_auth_client::types::QueryFlag;
+
+let devices = client
+    .get_server_resources(Some(QueryFlag::ON), Some(QueryFlag::ON), Some(QueryFlag::ON))
+    .await?;
+for device in devices.iter() {
+    println!("{} ({} connections)", device.name, device.connections.len());
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_server_resources(
+        &self,
+        include_https: Option<types::QueryFlag>,
+        include_i_pv6: Option<types::QueryFlag>,
+        include_relay: Option<types::QueryFlag>,
+    ) -> Result<crate::Response<::std::vec::Vec<types::PlexDevice>>, crate::Error> {
+        crate::runtime::call(
+                &GET_SERVER_RESOURCES,
+                self
+                    .raw
+                    .get_server_resources(include_https, include_i_pv6, include_relay),
+            )
+            .await
+    }
     /**Get token details.
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
@@ -386,6 +439,15 @@ static GET_TOKEN_BY_PIN_ID: crate::runtime::Operation = crate::runtime::Operatio
     success_status: 200u16,
     rules: &[],
 };
+///How `get-server-resources` is called and checked.
+static GET_SERVER_RESOURCES: crate::runtime::Operation = crate::runtime::Operation {
+    id: "get-server-resources",
+    method: "GET",
+    path: "/resources",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
 ///How `getTokenDetails` is called and checked.
 static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
     id: "getTokenDetails",
@@ -430,6 +492,7 @@ fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
         "get_pin" => Some(&GET_PIN),
         "link_pin" => Some(&LINK_PIN),
         "get_token_by_pin_id" => Some(&GET_TOKEN_BY_PIN_ID),
+        "get_server_resources" => Some(&GET_SERVER_RESOURCES),
         "get_token_details" => Some(&GET_TOKEN_DETAILS),
         "post_users_sign_in_data" => Some(&POST_USERS_SIGN_IN_DATA),
         _ => None,
@@ -469,8 +532,8 @@ mod raw {
     #[derive(Clone, Debug)]
     /**Client for Plex authentication
 
-The authentication operations of Plex, described as Plex's servers really answer them
-(checked against recorded bodies), not as the published schemas claim.
+The authentication operations of Plex, and how to find a server, described as Plex's servers
+really answer them (checked against recorded bodies), not as the published schemas claim.
 
 Every request carries the client identity headers `X-Plex-Client-Identifier`,
 `X-Plex-Product`, `X-Plex-Version`, `X-Plex-Platform` and `X-Plex-Device`, and
@@ -771,6 +834,71 @@ Arguments:
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**List the account's servers, players and clients
+
+Returns every device the account can reach: its own servers, servers shared with it, and
+players and clients. Each server carries its own `accessToken` (for a shared server it is
+not the account token) and the connections it can be reached on: local, remote and
+relay. Send a device's token only to that device's connections.
+
+
+Sends a `GET` request to `/resources`
+
+Arguments:
+- `include_https`: `1`: list the `https` connections (the `*.plex.direct` names) too.
+- `include_i_pv6`: `1`: list the IPv6 connections too.
+- `include_relay`: `1`: list the relay connections too.
+*/
+        pub async fn get_server_resources<'a>(
+            &'a self,
+            include_https: Option<types::QueryFlag>,
+            include_i_pv6: Option<types::QueryFlag>,
+            include_relay: Option<types::QueryFlag>,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::PlexDevice>>,
+            Error<ByteStream>,
+        > {
+            let url = format!("{}/resources", self.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("includeHttps", &include_https),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("includeIPv6", &include_i_pv6),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("includeRelay", &include_relay),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_server_resources",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

@@ -5,6 +5,7 @@ use crate::types;
 /**Client for the operations served by `{protocol}://{host}:{port}`: A Plex Media Server, on a LAN address, a `*.plex.direct` name or a relay.
 
 Operations:
+- [`get_server_identity`](PmsClient::get_server_identity): Get the server's identity
 - [`get_source_connection_information`](PmsClient::get_source_connection_information): Get source connection information
 - [`get_transient_token`](PmsClient::get_transient_token): Get a transient token
 
@@ -37,6 +38,42 @@ The URL is checked when the builder builds.*/
                 self.raw.inner.with_options(options),
             ),
         }
+    }
+    /**Get the server's identity.
+
+Returns the server's `machineIdentifier`, the same value plex.tv lists as the device's
+`clientIdentifier` in `/resources`. Comparing the two is how a client knows that the
+address it reached is the server it meant, and not another machine answering there.
+Servers answer it without a token; it is sent anyway (the device's own `accessToken`),
+as Plex's clients do.
+
+Sends `GET /identity` (operation `getServerIdentity`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400`, `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)): The Plex Media Server refused the request (400) or the token (401). It answers with a small HTML page, not the JSON envelope of plex.tv.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let identity = client.get_server_identity().await?;
+println!("server {}", identity.media_container.machine_identifier);
+# Ok(())
+# }
+```
+*/
+    pub async fn get_server_identity(
+        &self,
+    ) -> Result<crate::Response<types::ServerIdentity>, crate::Error> {
+        crate::runtime::call(&GET_SERVER_IDENTITY, self.raw.get_server_identity()).await
     }
     /**Get source connection information.
 
@@ -141,6 +178,15 @@ impl crate::runtime::FromParts for PmsClient {
         }
     }
 }
+///How `getServerIdentity` is called and checked.
+static GET_SERVER_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getServerIdentity",
+    method: "GET",
+    path: "/identity",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
 static GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "^(server|provider)://.+",
 );
@@ -188,6 +234,7 @@ static GET_TRANSIENT_TOKEN: crate::runtime::Operation = crate::runtime::Operatio
 /// The description of an operation of this client, by generated method name.
 fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
     match id {
+        "get_server_identity" => Some(&GET_SERVER_IDENTITY),
         "get_source_connection_information" => Some(&GET_SOURCE_CONNECTION_INFORMATION),
         "get_transient_token" => Some(&GET_TRANSIENT_TOKEN),
         _ => None,
@@ -227,8 +274,8 @@ mod raw {
     #[derive(Clone, Debug)]
     /**Client for Plex authentication
 
-The authentication operations of Plex, described as Plex's servers really answer them
-(checked against recorded bodies), not as the published schemas claim.
+The authentication operations of Plex, and how to find a server, described as Plex's servers
+really answer them (checked against recorded bodies), not as the published schemas claim.
 
 Every request carries the client identity headers `X-Plex-Client-Identifier`,
 `X-Plex-Product`, `X-Plex-Version`, `X-Plex-Platform` and `X-Plex-Device`, and
@@ -284,6 +331,52 @@ Version: 1.0.0*/
     };
     #[allow(clippy::all)]
     impl Client {
+        /**Get the server's identity
+
+Returns the server's `machineIdentifier`, the same value plex.tv lists as the device's
+`clientIdentifier` in `/resources`. Comparing the two is how a client knows that the
+address it reached is the server it meant, and not another machine answering there.
+Servers answer it without a token; it is sent anyway (the device's own `accessToken`),
+as Plex's clients do.
+
+
+Sends a `GET` request to `/identity`
+
+*/
+        pub async fn get_server_identity<'a>(
+            &'a self,
+        ) -> Result<ResponseValue<types::ServerIdentity>, Error<ByteStream>> {
+            let url = format!("{}/identity", self.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_server_identity",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
         /**Get source connection information
 
 Returns connection details and a transient access token for a source known to the

@@ -170,6 +170,120 @@ pub struct PinLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
+///One way to reach a device.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PlexConnection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "IPv6", skip_serializing_if = "::std::option::Option::is_none")]
+    pub i_pv6: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub local: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub port: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub protocol: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub relay: ::std::option::Option<crate::FlexBool>,
+    pub uri: ::std::string::String,
+}
+/**A device of the account, as plex.tv's `/resources` lists it: a server (`provides`
+contains `server`), a player or a client. Players and clients usually have no
+`accessToken` and no connections. Several fields are null on some devices; fields Plex
+adds later are accepted and ignored. Flags are read whether Plex sends booleans or 0/1.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PlexDevice {
+    ///The token to send to this device, and to no other.
+    #[serde(
+        rename = "accessToken",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub access_token: ::std::option::Option<crate::Secret>,
+    ///The device's identifier; a server's `/identity` answers it as `machineIdentifier`.
+    #[serde(rename = "clientIdentifier")]
+    pub client_identifier: ::std::string::String,
+    ///The ways to reach the device; empty for most players and clients.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub connections: ::std::vec::Vec<PlexConnection>,
+    ///RFC 3339 time.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "dnsRebindingProtection",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dns_rebinding_protection: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub home: ::std::option::Option<crate::FlexBool>,
+    #[serde(
+        rename = "httpsRequired",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub https_required: ::std::option::Option<crate::FlexBool>,
+    ///RFC 3339 time.
+    #[serde(
+        rename = "lastSeenAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_seen_at: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    #[serde(
+        rename = "natLoopbackSupported",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub nat_loopback_supported: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owned: ::std::option::Option<crate::FlexBool>,
+    ///The owner's account id, for a shared device; null for your own.
+    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub platform: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "platformVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_version: ::std::option::Option<::std::string::String>,
+    ///Whether plex.tv currently sees the device online.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub presence: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub product: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "productVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_version: ::std::option::Option<::std::string::String>,
+    ///Comma-separated roles: `server`, `client`, `player`, `pubsub-player`, `controller`…
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provides: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "publicAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub public_address: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "publicAddressMatches",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub public_address_matches: ::std::option::Option<crate::FlexBool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub relay: ::std::option::Option<crate::FlexBool>,
+    ///The owner's name, for a shared device; null for your own.
+    #[serde(
+        rename = "sourceTitle",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub source_title: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub synced: ::std::option::Option<crate::FlexBool>,
+}
 ///One error of the envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PlexError {
@@ -235,6 +349,90 @@ capture exists). Fields Plex adds are ignored.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Pong {
     pub pong: crate::FlexBool,
+}
+/**A flag of a query string, sent as exactly `1` or `0`: what Plex's own apps and
+python-plexapi send (`includeHttps=1`). A boolean would be sent as `true`, which plex.tv
+is not known to read the same way. A string enum rather than an integer one: the
+generator passes an integer enum by reference, a string enum by value (it is `Copy`).
+`QueryFlag::ON` and `QueryFlag::OFF` (hand-written) name the two values.
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum QueryFlag {
+    #[serde(rename = "1")]
+    X1,
+    #[serde(rename = "0")]
+    X0,
+}
+impl ::std::fmt::Display for QueryFlag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X1 => f.write_str("1"),
+            Self::X0 => f.write_str("0"),
+        }
+    }
+}
+impl ::std::str::FromStr for QueryFlag {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1" => Ok(Self::X1),
+            "0" => Ok(Self::X0),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for QueryFlag {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for QueryFlag {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The answer of `/identity`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ServerIdentity {
+    #[serde(rename = "MediaContainer")]
+    pub media_container: ServerIdentityContainer,
+}
+///The server's identity. Newer servers add `apiVersion`; unknown fields are ignored.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ServerIdentityContainer {
+    #[serde(
+        rename = "apiVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub api_version: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub claimed: ::std::option::Option<crate::FlexBool>,
+    ///Equals the device's `clientIdentifier` in plex.tv's `/resources`.
+    #[serde(rename = "machineIdentifier")]
+    pub machine_identifier: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
 }
 ///The form body of a sign-in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -9,6 +9,7 @@ mod account;
 mod hostile;
 mod login;
 mod pms;
+mod servers;
 mod sign_in;
 mod token;
 

@@ -202,7 +202,7 @@ fn sign_in_without_a_login_or_client_identifier_is_bad_input() {
     assert!(
         error["message"]
             .as_str()
-            .is_some_and(|m| m.starts_with("a client identifier is required")),
+            .is_some_and(|m| m.starts_with("no client identifier: pass --client-identifier")),
         "{error}"
     );
     assert_absent(&output, PASSWORD);

@@ -7,8 +7,10 @@
 //! (`sign-in`, `transient-token`, `switch-user`).
 
 mod account;
+mod identifier;
 mod output;
 mod pin;
+mod servers;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -30,7 +32,8 @@ Exit codes:
   2  bad input: a missing or malformed argument, or a request refused before it was sent
   3  authentication failed: wrong login or password, verification code refused or missing,
      locked out, invalid or revoked token, token refused by the server, PIN expired
-  4  network failure: the connection could not be made or broke, or the call timed out
+  4  network failure: the connection could not be made or broke, or the call timed out;
+     for `connect`, no connection of the server answered
   5  rate limited by plex.tv: try again later
 
 token-status exits 0 when the token is valid, 3 when plex.tv refused it (drop it), and 4 when
@@ -65,7 +68,9 @@ struct Cli {
 
 #[derive(Args)]
 struct Common {
-    /// A stable identifier of this installation (a UUID); plex.tv refuses requests without one.
+    /// A stable identifier of this installation (a UUID). Default: one kept in
+    /// $XDG_CONFIG_HOME/plex-auth/client-identifier (else ~/.config/...), created on first use,
+    /// so that plex.tv sees one device and not a new one per run.
     #[arg(long, env = "PLEX_CLIENT_IDENTIFIER", global = true)]
     client_identifier: Option<String>,
     /// The product name sent as X-Plex-Product.
@@ -197,6 +202,15 @@ enum Command {
         #[arg(long)]
         source: String,
     },
+    /// List the account's servers and their connections (local, remote, relay).
+    ///
+    /// Never prints a token.
+    Servers(servers::ServersArgs),
+    /// Find the connection to use for a server; print its base URL.
+    ///
+    /// Probes every connection in parallel, confirms the server's identity, and prefers local
+    /// over remote over relay, https over http. Exit code 4 when none answers.
+    Connect(servers::ConnectArgs),
 }
 
 #[derive(Args)]
@@ -264,7 +278,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::InvalidToken
         | ErrorKind::Unauthorized
         | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
+        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
         _ => exit::FAILURE,
@@ -367,17 +381,14 @@ async fn run(cli: Cli, output: &Output) -> Result<u8, Failure> {
         Command::SwitchUser { token, uuid, pin } => {
             account::switch_user(common, token.token, &uuid, pin, output).await?;
         }
+        Command::Servers(args) => servers::list(common, args, output).await?,
+        Command::Connect(args) => servers::connect(common, args, output).await?,
     }
     Ok(0)
 }
 
 fn identity(common: &Common) -> Result<ClientIdentity, Failure> {
-    let Some(client_identifier) = common.client_identifier.as_deref() else {
-        return Err(Failure::bad_input(
-            "a client identifier is required: pass --client-identifier or set \
-             PLEX_CLIENT_IDENTIFIER (one stable UUID per installation, e.g. from `uuidgen`)",
-        ));
-    };
+    let client_identifier = identifier::resolve(common.client_identifier.as_deref())?;
     let mut identity =
         ClientIdentity::new(client_identifier, &common.product, &common.product_version)
             .platform(&common.platform);

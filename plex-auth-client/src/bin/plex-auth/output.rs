@@ -21,7 +21,7 @@ impl Output {
         Self { json }
     }
 
-    fn print_json(&self, value: &Value) {
+    pub(crate) fn print_json(&self, value: &Value) {
         println!("{}", escape_controls(&format!("{value:#}")));
     }
 
@@ -319,6 +319,7 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Transport => "transport",
         ErrorKind::InvalidInput => "invalid-input",
         ErrorKind::Config => "config",
+        ErrorKind::NoConnection => "no-connection",
         _ => "http",
     }
 }

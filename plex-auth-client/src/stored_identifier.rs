@@ -1,0 +1,178 @@
+//! A client identifier kept in a file, so that every run of an application is the same device.
+//!
+//! plex.tv registers each new `X-Plex-Client-Identifier` as a new device of the account: an
+//! application that makes a new one per run fills the account's device list, and loses what
+//! plex.tv ties to the device (its sign-ins and the tokens issued to it).
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The longest identifier accepted from the file.
+const MAX_LEN: usize = 256;
+
+/// The client identifier stored at `path`, or a new random UUID v4 stored there first.
+///
+/// The file is written to a temporary name beside it, then linked into place, so that a
+/// reader never sees half a file and two processes starting together agree on one identifier.
+/// On Unix the file is readable by the user only (mode 0600) and a folder created for it has
+/// mode 0700.
+///
+/// ```no_run
+/// use plex_auth_client::{ClientIdentity, load_or_create_client_identifier};
+///
+/// let id = load_or_create_client_identifier("/home/me/.config/my-app/client-identifier")?;
+/// let identity = ClientIdentity::new(id, "My App", "1.0.0");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+/// An I/O error when the file cannot be read or written, and [`io::ErrorKind::InvalidData`]
+/// when it holds no usable identifier (empty, too long, not printable ASCII): it is never
+/// replaced silently, since that would make this installation a new device.
+pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<String> {
+    let path = path.as_ref();
+    match fs::read(path) {
+        Ok(bytes) => return parse(path, &bytes),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Err(err),
+    }
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(folder)?;
+    }
+    let identifier = new_uuid_v4();
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{:016x}.tmp", fastrand::u64(..)));
+    let temporary = Path::new(&temporary);
+    let written = write_private(temporary, &identifier).and_then(|()| {
+        // A hard link fails when the file exists, unlike a rename: a process that lost the race
+        // reads the winner's identifier instead of replacing it.
+        match fs::hard_link(temporary, path) {
+            Ok(()) => Ok(None),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                Ok(Some(parse(path, &fs::read(path)?)?))
+            }
+            // File systems without hard links: a rename is still atomic.
+            Err(_) => fs::rename(temporary, path).map(|()| None),
+        }
+    });
+    let _ = fs::remove_file(temporary);
+    Ok(written?.unwrap_or(identifier))
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default().trim();
+    let usable =
+        !text.is_empty() && text.len() <= MAX_LEN && text.bytes().all(|b| b.is_ascii_graphic());
+    if usable {
+        Ok(text.to_string())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} holds no usable client identifier (printable ASCII, at most {MAX_LEN} \
+                 characters); remove it to make a new one",
+                path.display()
+            ),
+        ))
+    }
+}
+
+fn write_private(path: &Path, identifier: &str) -> io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(format!("{identifier}\n").as_bytes())?;
+    file.sync_all()
+}
+
+fn create_private_dir(folder: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
+}
+
+/// A random (version 4) UUID. fastrand's generator is seeded from the OS's randomness through
+/// std's hasher keys: unpredictable enough for an identifier that only needs to be unique.
+fn new_uuid_v4() -> String {
+    let mut bytes = [0u8; 16];
+    fastrand::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "plex-auth-id-{name}-{}-{:x}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn creates_once_then_loads_the_same() {
+        let dir = scratch("create");
+        let path = dir.join("nested/client-identifier");
+        let first = load_or_create_client_identifier(&path).unwrap();
+        assert_eq!(first.len(), 36);
+        assert_eq!(&first[14..15], "4", "version 4: {first}");
+        assert!(matches!(&first[19..20], "8" | "9" | "a" | "b"), "{first}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), format!("{first}\n"));
+        assert_eq!(load_or_create_client_identifier(&path).unwrap(), first);
+        // No temporary file is left behind.
+        assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            let mode = fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        assert_ne!(new_uuid_v4(), first);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn keeps_an_identifier_written_by_hand_and_refuses_garbage() {
+        let dir = scratch("garbage");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("id");
+        fs::write(&path, "  my-own-id\n").unwrap();
+        assert_eq!(
+            load_or_create_client_identifier(&path).unwrap(),
+            "my-own-id"
+        );
+        for bad in ["", "\n", "two words", "bell\u{7}", "\u{1b}[31m"] {
+            fs::write(&path, bad).unwrap();
+            let err = load_or_create_client_identifier(&path).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{bad:?}");
+            assert!(err.to_string().contains("remove it to make a new one"));
+            // Never replaced.
+            assert_eq!(fs::read_to_string(&path).unwrap(), bad);
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
