@@ -1,28 +1,29 @@
-//! `plex-auth`: sign in to Plex (with two-factor authentication), check a token and keep it in
-//! use, switch Plex Home profiles, and get transient tokens and source connection details from
-//! a Plex Media Server.
+//! `plex-auth`: sign in to Plex (the PIN flow, or a password with two-factor authentication),
+//! check a token and keep it in use, switch Plex Home profiles, find the account's servers and
+//! connect to one, and get transient tokens and source connection details from a Plex Media
+//! Server.
 //!
 //! Built on plex-auth-client's public API only. Secrets stay out of the output: the password is
 //! never echoed nor printed, and a token is printed only by the commands whose job it is
-//! (`sign-in`, `transient-token`, `switch-user`).
+//! (`login`, `sign-in`, `transient-token`, `switch-user`).
 
 mod account;
+mod clients;
+mod failure;
 mod identifier;
 mod output;
 mod pin;
 mod servers;
+mod sign_in;
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use plex_auth_client::types::{SignInRequest, TransientTokenScope, TransientTokenType};
-use plex_auth_client::{
-    ClientBuilder, ClientIdentity, ClientKind, Error, ErrorKind, PlexTvClient, PmsClient,
-    RetryConfig, Secret, Timeouts,
-};
+use plex_auth_client::types::{TransientTokenScope, TransientTokenType};
 
+use crate::clients::{plex_tv, pms};
+use crate::failure::Failure;
 use crate::output::Output;
 
 const EXIT_CODES: &str = "\
@@ -241,50 +242,6 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is not a number of seconds between 0 and {MAX_SECONDS}"))
 }
 
-/// A failure, with the exit code it maps to.
-struct Failure {
-    code: u8,
-    message: String,
-    error: Option<Error>,
-}
-
-impl Failure {
-    fn bad_input(message: impl Into<String>) -> Self {
-        Self {
-            code: exit::BAD_INPUT,
-            message: message.into(),
-            error: None,
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Self {
-            code: exit_code(error.kind()),
-            // The library's messages never carry secrets.
-            message: error.to_string(),
-            error: Some(error),
-        }
-    }
-}
-
-fn exit_code(kind: ErrorKind) -> u8 {
-    match kind {
-        ErrorKind::VerificationCodeRequired
-        | ErrorKind::HomePinRequired
-        | ErrorKind::InvalidCredentials
-        | ErrorKind::LockedOut
-        | ErrorKind::InvalidToken
-        | ErrorKind::Unauthorized
-        | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
-        ErrorKind::RateLimited => exit::RATE_LIMITED,
-        ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
-        _ => exit::FAILURE,
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = Output::new(cli.common.json);
@@ -320,33 +277,7 @@ async fn run(cli: Cli, output: &Output) -> Result<u8, Failure> {
             login,
             code,
             remember_me,
-        } => {
-            let plex = plex_tv(common, None)?;
-            let login = match login {
-                Some(login) => login,
-                None => read_line("Plex login (email or username): ")?,
-            };
-            let password = read_password()?;
-            // A code given up front goes with the first attempt: every refused sign-in counts
-            // towards plex.tv's IP lockout, so none is spent on a request bound to fail.
-            let code_given = code.is_some();
-            let mut request = SignInRequest {
-                login,
-                password,
-                remember_me: remember_me.then_some(true),
-                verification_code: code.map(|code| Secret::new(code.trim())),
-            };
-            let account = match plex.post_users_sign_in_data(&request).await {
-                Err(err) if err.kind() == ErrorKind::VerificationCodeRequired && !code_given => {
-                    let code = read_line("Two-factor verification code: ")?;
-                    request.verification_code = Some(Secret::new(code.trim()));
-                    // Once only: repeated failures lock the IP out.
-                    plex.post_users_sign_in_data(&request).await?
-                }
-                other => other?,
-            };
-            output.signed_in(&account);
-        }
+        } => sign_in::run(common, output, login, code, remember_me).await?,
         Command::TokenDetails { token } => {
             let plex = plex_tv(common, Some(token.token))?;
             let account = plex.get_token_details().await?;
@@ -385,86 +316,4 @@ async fn run(cli: Cli, output: &Output) -> Result<u8, Failure> {
         Command::Connect(args) => servers::connect(common, args, output).await?,
     }
     Ok(0)
-}
-
-fn identity(common: &Common) -> Result<ClientIdentity, Failure> {
-    let client_identifier = identifier::resolve(common.client_identifier.as_deref())?;
-    let mut identity =
-        ClientIdentity::new(client_identifier, &common.product, &common.product_version)
-            .platform(&common.platform);
-    if let Some(device) = &common.device {
-        identity = identity.device(device);
-    }
-    if let Some(name) = &common.device_name {
-        identity = identity.device_name(name);
-    }
-    Ok(identity)
-}
-
-/// Applies `--timeout` and `--no-retry` to a client builder (of either client).
-fn configure<C: ClientKind>(common: &Common, mut builder: ClientBuilder<C>) -> ClientBuilder<C> {
-    if let Some(total) = common.timeout {
-        builder = builder.timeouts(Timeouts {
-            connect: total.min(Timeouts::default().connect),
-            total,
-        });
-    }
-    if common.no_retry {
-        builder = builder.retry(RetryConfig::none());
-    }
-    builder
-}
-
-fn plex_tv(common: &Common, token: Option<String>) -> Result<PlexTvClient, Failure> {
-    let mut builder = PlexTvClient::builder(identity(common)?).base_url(&common.plex_tv_url);
-    if let Some(token) = token {
-        builder = builder.token(token);
-    }
-    Ok(configure(common, builder).build()?)
-}
-
-fn pms(common: &Common, server: &str, token: String) -> Result<PmsClient, Failure> {
-    let builder = PmsClient::builder(server, identity(common)?).token(token);
-    Ok(configure(common, builder).build()?)
-}
-
-/// Reads one line from standard input, prompting on standard error when it is a terminal.
-fn read_line(prompt: &str) -> Result<String, Failure> {
-    if std::io::stdin().is_terminal() {
-        let mut stderr = std::io::stderr();
-        // A prompt that cannot be shown does not stop the answer from being read.
-        let _ = write!(stderr, "{prompt}");
-        let _ = stderr.flush();
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|err| Failure::bad_input(format!("cannot read standard input: {err}")))?;
-    let line = line.trim().to_string();
-    if line.is_empty() {
-        let what = prompt.trim_end().trim_end_matches(':');
-        return Err(Failure::bad_input(format!("no answer for {what:?}")));
-    }
-    Ok(line)
-}
-
-/// The password from PLEX_PASSWORD, else from a prompt that does not echo it.
-fn read_password() -> Result<Secret, Failure> {
-    if let Some(password) = std::env::var_os("PLEX_PASSWORD") {
-        let password = password
-            .into_string()
-            .map_err(|_| Failure::bad_input("PLEX_PASSWORD is not valid UTF-8"))?;
-        if password.is_empty() {
-            return Err(Failure::bad_input("PLEX_PASSWORD is empty"));
-        }
-        return Ok(Secret::new(password));
-    }
-    match rpassword::prompt_password("Plex password: ") {
-        Ok(password) if !password.is_empty() => Ok(Secret::new(password)),
-        Ok(_) => Err(Failure::bad_input("the password is empty")),
-        Err(_) => Err(Failure::bad_input(
-            "cannot read the password from a terminal; set PLEX_PASSWORD",
-        )),
-    }
 }

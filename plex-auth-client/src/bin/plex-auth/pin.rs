@@ -7,8 +7,9 @@ use std::time::Duration;
 use plex_auth_client::types::LinkPinRequest;
 use plex_auth_client::{LINK_URL, PinKind, PinPolling, Secret};
 
+use crate::clients::{identity, plex_tv};
 use crate::output::{Output, safe};
-use crate::{Common, Failure, identity, plex_tv};
+use crate::{Common, Failure};
 
 /// Creates a PIN, says on stderr where to approve it, waits, and prints the token.
 pub(crate) async fn login(

@@ -6,8 +6,9 @@ use plex_auth_client::types::{PlexConnection, PlexDevice, QueryFlag};
 use plex_auth_client::{Connector, FlexBool};
 use serde_json::{Value, json};
 
+use crate::clients::{identity, plex_tv};
 use crate::output::{Output, safe};
-use crate::{Common, Failure, TokenArg, identity, plex_tv};
+use crate::{Common, Failure, TokenArg};
 
 /// How long a connection may take to answer when `--timeout` is not given.
 const PROBE_TIMEOUT_SECS: u64 = 3;

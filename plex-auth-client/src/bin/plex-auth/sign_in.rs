@@ -1,0 +1,89 @@
+//! `plex-auth sign-in`: login and password (never echoed), and the two-factor round, tried once.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use plex_auth_client::types::SignInRequest;
+use plex_auth_client::{ErrorKind, Secret};
+
+use crate::Common;
+use crate::clients::plex_tv;
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// Signs in; asks for the two-factor code when the account needs one and none was given, then
+/// tries once more.
+pub(crate) async fn run(
+    common: &Common,
+    output: &Output,
+    login: Option<String>,
+    code: Option<String>,
+    remember_me: bool,
+) -> Result<(), Failure> {
+    let plex = plex_tv(common, None)?;
+    let login = match login {
+        Some(login) => login,
+        None => read_line("Plex login (email or username): ")?,
+    };
+    let password = read_password()?;
+    // A code given up front goes with the first attempt: every refused sign-in counts towards
+    // plex.tv's IP lockout, so none is spent on a request bound to fail.
+    let code_given = code.is_some();
+    let mut request = SignInRequest {
+        login,
+        password,
+        remember_me: remember_me.then_some(true),
+        verification_code: code.map(|code| Secret::new(code.trim())),
+    };
+    let account = match plex.post_users_sign_in_data(&request).await {
+        Err(err) if err.kind() == ErrorKind::VerificationCodeRequired && !code_given => {
+            let code = read_line("Two-factor verification code: ")?;
+            request.verification_code = Some(Secret::new(code.trim()));
+            // Once only: repeated failures lock the IP out.
+            plex.post_users_sign_in_data(&request).await?
+        }
+        other => other?,
+    };
+    output.signed_in(&account);
+    Ok(())
+}
+
+/// Reads one line from standard input, prompting on standard error when it is a terminal.
+fn read_line(prompt: &str) -> Result<String, Failure> {
+    if std::io::stdin().is_terminal() {
+        let mut stderr = std::io::stderr();
+        // A prompt that cannot be shown does not stop the answer from being read.
+        let _ = write!(stderr, "{prompt}");
+        let _ = stderr.flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|err| Failure::bad_input(format!("cannot read standard input: {err}")))?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        let what = prompt.trim_end().trim_end_matches(':');
+        return Err(Failure::bad_input(format!("no answer for {what:?}")));
+    }
+    Ok(line)
+}
+
+/// The password from PLEX_PASSWORD, else from a prompt that does not echo it.
+fn read_password() -> Result<Secret, Failure> {
+    if let Some(password) = std::env::var_os("PLEX_PASSWORD") {
+        let password = password
+            .into_string()
+            .map_err(|_| Failure::bad_input("PLEX_PASSWORD is not valid UTF-8"))?;
+        if password.is_empty() {
+            return Err(Failure::bad_input("PLEX_PASSWORD is empty"));
+        }
+        return Ok(Secret::new(password));
+    }
+    match rpassword::prompt_password("Plex password: ") {
+        Ok(password) if !password.is_empty() => Ok(Secret::new(password)),
+        Ok(_) => Err(Failure::bad_input("the password is empty")),
+        Err(_) => Err(Failure::bad_input(
+            "cannot read the password from a terminal; set PLEX_PASSWORD",
+        )),
+    }
+}
