@@ -19,10 +19,6 @@ fn client(url: &str, retry: RetryConfig) -> PlexTvClient {
         .expect("client builds")
 }
 
-fn answering(answer: Answer) -> Server {
-    Server::always(vec![Step::Answer(answer)])
-}
-
 /// The status of the test token as `server` answers it, with one attempt.
 async fn status(server: &Server) -> TokenStatus {
     client(&server.url(), RetryConfig::none())
@@ -41,7 +37,7 @@ fn quick(retry: RetryConfig) -> RetryConfig {
 
 #[tokio::test]
 async fn a_200_is_valid_with_the_account() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         200,
         recorded("plextv-user-200-free-account.json"),
     ));
@@ -66,7 +62,7 @@ async fn a_200_is_valid_with_the_account() {
 
 #[tokio::test]
 async fn a_401_is_invalid() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         401,
         recorded("plextv-error-401-1001-not-authenticated.json"),
     ));
@@ -88,7 +84,8 @@ async fn a_401_is_invalid() {
 
 #[tokio::test]
 async fn a_401_without_an_envelope_is_invalid_too() {
-    let server = answering(Answer::new(401).body(&b"<html><h1>401 Unauthorized</h1></html>"[..]));
+    let server =
+        Server::answering(Answer::new(401).body(&b"<html><h1>401 Unauthorized</h1></html>"[..]));
 
     let status = status(&server).await;
 
@@ -97,7 +94,7 @@ async fn a_401_without_an_envelope_is_invalid_too() {
 
 #[tokio::test]
 async fn a_422_invalid_token_is_invalid() {
-    let server = answering(
+    let server = Server::answering(
         Answer::new(422)
             .header("Content-Type", "application/xml")
             .body(recorded("plextv-user-422-invalid-token.xml")),
@@ -113,7 +110,7 @@ async fn a_422_invalid_token_is_invalid() {
 
 #[tokio::test]
 async fn a_422_saying_something_else_is_unknown() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         422,
         &br#"{"errors":[{"code":1999,"message":"Validation failed","status":422}]}"#[..],
     ));
@@ -241,7 +238,7 @@ async fn ping_reads_pong_in_every_form_plex_renders_flags() {
         br#"{"pong":1,"added":"later"}"#.to_vec(),
         br#"{"pong":"1"}"#.to_vec(),
     ] {
-        let server = answering(Answer::json(200, body.clone()));
+        let server = Server::answering(Answer::json(200, body.clone()));
 
         let pong = client(&server.url(), RetryConfig::none())
             .ping_token()
@@ -262,7 +259,7 @@ async fn ping_reads_pong_in_every_form_plex_renders_flags() {
 
 #[tokio::test]
 async fn ping_without_pong_does_not_decode() {
-    let server = answering(Answer::json(200, &b"{}"[..]));
+    let server = Server::answering(Answer::json(200, &b"{}"[..]));
 
     let error = client(&server.url(), RetryConfig::none())
         .ping_token()
@@ -275,7 +272,7 @@ async fn ping_without_pong_does_not_decode() {
 /// A POST refused with 403/1041 is never sent again, even by a policy that lists 403.
 #[tokio::test]
 async fn a_wrong_pin_is_never_retried() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         403,
         recorded("plextv-home-switch-403-1041-pin-required.json"),
     ));
@@ -301,7 +298,7 @@ async fn a_wrong_pin_is_never_retried() {
 
 #[tokio::test]
 async fn a_switch_answered_200_instead_of_201_still_gives_the_profile() {
-    let server = answering(Answer::json(200, recorded("plextv-users-signin-201.json")));
+    let server = Server::answering(Answer::json(200, recorded("plextv-users-signin-201.json")));
 
     let profile = client(&server.url(), RetryConfig::none())
         .switch_home_user(PROFILE, None)
@@ -317,7 +314,7 @@ async fn a_switch_answered_200_instead_of_201_still_gives_the_profile() {
 
 #[tokio::test]
 async fn a_malformed_pin_is_refused_before_sending() {
-    let server = answering(Answer::new(201));
+    let server = Server::answering(Answer::new(201));
     for pin in ["", "123", "12345", "12a4", " 1234"] {
         let error = client(&server.url(), RetryConfig::none())
             .switch_home_user(PROFILE, Some(pin))
@@ -336,7 +333,7 @@ async fn a_malformed_pin_is_refused_before_sending() {
 /// A uuid is a path segment: characters that would change the path are encoded.
 #[tokio::test]
 async fn the_uuid_stays_one_path_segment() {
-    let server = answering(Answer::json(201, recorded("plextv-users-signin-201.json")));
+    let server = Server::answering(Answer::json(201, recorded("plextv-users-signin-201.json")));
 
     client(&server.url(), RetryConfig::none())
         .switch_home_user("../../user?x=1", None)
@@ -355,7 +352,7 @@ async fn the_uuid_stays_one_path_segment() {
 #[tokio::test]
 async fn a_pin_quoted_back_by_the_server_is_redacted() {
     let (logs, _guard) = plex_auth_tests::logs::capture_logs();
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         403,
         &br#"{"errors":[{"code":1041,"message":"PIN 1357 is not the PIN","status":403}]}"#[..],
     ));

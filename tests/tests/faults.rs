@@ -149,7 +149,7 @@ async fn retry_after_http_date_is_waited() {
 
 #[tokio::test]
 async fn retry_after_past_the_budget_is_reported_not_waited() {
-    let server = Server::always(send(response(503, &[("Retry-After", "3600")], b"")));
+    let server = Server::answering(response(503, &[("Retry-After", "3600")], b""));
     // Budget 10 s: a one-hour wait is not started.
     let client = plex_retrying(&server, quick_retry(RetryConfig::aggressive()));
     let error = client.get_token_details().await.unwrap_err();
@@ -164,7 +164,7 @@ async fn an_undeclared_error_status_keeps_its_body_up_to_the_limit() {
     // 500 is not declared for getTokenDetails: its body is read by the runtime, bounded.
     let mut body = b"maintenance window ".to_vec();
     body.extend(std::iter::repeat_n(b'x', 10_000));
-    let server = Server::always(send(response(500, &[], &body)));
+    let server = Server::answering(response(500, &[], &body));
     let client = plex_retrying(&server, RetryConfig::none());
     let error = client.get_token_details().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Http);
@@ -199,7 +199,7 @@ async fn huge_retry_after_does_not_overflow() {
 
 #[tokio::test]
 async fn default_get_policy_retries_503_twice() {
-    let server = Server::always(send(response(503, &[], b"down")));
+    let server = Server::answering(response(503, &[], b"down"));
     // The default policy, with its waits shortened.
     let client = plex_retrying(&server, quick_retry(RetryConfig::idempotent_default()));
     let error = client.get_token_details().await.unwrap_err();
@@ -210,7 +210,7 @@ async fn default_get_policy_retries_503_twice() {
 
 #[tokio::test]
 async fn default_get_policy_does_not_retry_500() {
-    let server = Server::always(send(json(500, b"{}")));
+    let server = Server::answering(json(500, b"{}"));
     let error = plex(&server).get_token_details().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.count(), 1);
@@ -219,11 +219,11 @@ async fn default_get_policy_does_not_retry_500() {
 #[tokio::test]
 async fn rate_limited_sign_in_is_reported_not_retried() {
     let body = recorded("plextv-users-signin-429-1003-rate-limited.xml");
-    let server = Server::always(send(response(
+    let server = Server::answering(response(
         429,
         &[("Content-Type", "application/xml"), ("Retry-After", "7")],
         &body,
-    )));
+    ));
     // Even a policy that retries 429 does not retry a sign-in.
     let client = plex_retrying(&server, quick_retry(RetryConfig::aggressive()));
     let error = client
@@ -250,7 +250,7 @@ async fn a_refused_sign_in_is_sent_once_whatever_the_policy() {
         (401, "plextv-error-401-1001-not-authenticated.json"),
         (400, "plextv-error-400-1000-client-identifier-missing.json"),
     ] {
-        let server = Server::always(send(response(status, &[], &recorded(body))));
+        let server = Server::answering(response(status, &[], &recorded(body)));
         let client = plex_retrying(
             &server,
             quick_retry(RetryConfig::aggressive().with_statuses([400, 401, 429, 503])),
@@ -266,7 +266,7 @@ async fn a_refused_sign_in_is_sent_once_whatever_the_policy() {
 
 #[tokio::test]
 async fn sign_in_5xx_is_not_retried_by_default() {
-    let server = Server::always(send(response(503, &[], b"")));
+    let server = Server::answering(response(503, &[], b""));
     let error = plex(&server)
         .post_users_sign_in_data(&sign_in_request())
         .await
@@ -409,7 +409,7 @@ async fn body_shorter_than_its_content_length_is_a_transport_error_with_the_stat
 #[tokio::test]
 async fn cut_json_is_a_decode_error_naming_the_operation() {
     let body = recorded(FREE_ACCOUNT);
-    let server = Server::always(send(json(200, &body[..body.len() / 2])));
+    let server = Server::answering(json(200, &body[..body.len() / 2]));
     let error = plex(&server).get_token_details().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
@@ -429,7 +429,7 @@ async fn cut_json_is_a_decode_error_naming_the_operation() {
 #[tokio::test]
 async fn html_body_on_200_is_a_decode_error() {
     let html = recorded("pms-error-401.html");
-    let server = Server::always(send(response(200, &[("Content-Type", "text/html")], &html)));
+    let server = Server::answering(response(200, &[("Content-Type", "text/html")], &html));
     let error = plex(&server).get_token_details().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
@@ -446,7 +446,7 @@ async fn html_body_on_200_is_a_decode_error() {
 async fn wrong_type_in_a_success_body_names_the_json_path() {
     let mut account: serde_json::Value = serde_json::from_slice(&recorded(FREE_ACCOUNT)).unwrap();
     account["profile"]["autoSelectSubtitle"] = "often".into();
-    let server = Server::always(send(json(200, account.to_string().as_bytes())));
+    let server = Server::answering(json(200, account.to_string().as_bytes()));
     let error = plex(&server).get_token_details().await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
@@ -470,7 +470,7 @@ async fn wrong_type_in_a_success_body_names_the_json_path() {
 async fn trailing_bytes_after_the_json_are_a_decode_error() {
     let mut body = recorded(FREE_ACCOUNT);
     body.extend_from_slice(b"\n<html>");
-    let server = Server::always(send(json(200, &body)));
+    let server = Server::answering(json(200, &body));
     let error = plex(&server).get_token_details().await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
@@ -487,7 +487,7 @@ async fn trailing_bytes_after_the_json_are_a_decode_error() {
 #[tokio::test]
 async fn undeclared_2xx_with_a_good_body_succeeds() {
     // Sign-in declares 201; a 200 with the same account is still the account.
-    let server = Server::always(send(json(200, &recorded(SIGN_IN_201))));
+    let server = Server::answering(json(200, &recorded(SIGN_IN_201)));
     let account = plex(&server)
         .post_users_sign_in_data(&sign_in_request())
         .await
@@ -579,9 +579,9 @@ async fn slow_body_times_out_with_the_status() {
 
 #[tokio::test]
 async fn redirect_to_another_origin_is_not_followed_and_gets_no_token() {
-    let elsewhere = Server::always(send(account_json()));
+    let elsewhere = Server::answering(account_json());
     let location = format!("{}/user", elsewhere.url());
-    let server = Server::always(send(response(302, &[("Location", &location)], b"")));
+    let server = Server::answering(response(302, &[("Location", &location)], b""));
     let error = plex(&server).get_token_details().await.unwrap_err();
     assert_eq!(elsewhere.count(), 0);
     assert_eq!(server.count(), 1);
@@ -611,7 +611,7 @@ async fn redirect_within_the_origin_is_followed_with_the_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_on_one_client_succeed() {
-    let server = Server::always(send(account_json()));
+    let server = Server::answering(account_json());
     // No retry: each call must succeed on its one request.
     let client = plex_retrying(&server, RetryConfig::none());
     let calls: Vec<_> = (0..1000)
@@ -633,7 +633,7 @@ async fn a_thousand_concurrent_calls_on_one_client_succeed() {
 // Bad input: refused before any I/O
 
 fn idle_server() -> Server {
-    Server::always(send(account_json()))
+    Server::answering(account_json())
 }
 
 #[tokio::test]

@@ -33,10 +33,6 @@ fn sign_in_request() -> SignInRequest {
     }
 }
 
-fn answering(answer: Answer) -> Server {
-    Server::always(vec![Step::Answer(answer)])
-}
-
 /// Display, Debug and pretty Debug of an error.
 fn shown(error: &Error) -> String {
     format!("{error}\n{error:?}\n{error:#?}")
@@ -66,7 +62,7 @@ async fn a_token_in_a_location_is_not_shown() {
         format!("https://elsewhere.example/{TOKEN}/cb"),
         format!("https://user:{TOKEN}@elsewhere.example/cb#{TOKEN}"),
     ] {
-        let server = answering(Answer::new(302).header("Location", &location));
+        let server = Server::answering(Answer::new(302).header("Location", &location));
         let error = plex(&server).get_token_details().await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
         let shown_location = error.api().unwrap().location.clone().unwrap();
@@ -97,7 +93,7 @@ async fn credentials_the_server_echoes_are_not_shown() {
             )),
         Answer::new(500).body(format!("echo: {PASSWORD} / {CODE}")),
     ] {
-        let server = answering(answer);
+        let server = Server::answering(answer);
         let error = plex(&server)
             .post_users_sign_in_data(&sign_in_request())
             .await
@@ -127,11 +123,11 @@ async fn credential_fields_of_any_shape_are_redacted() {
         format!("<user><authToken>{secret}</authToken></user>"),
         format!("<html><a href=\"/x?X-Plex-Token%3D{secret}\">x</a></html>"),
     ] {
-        let server = answering(Answer::new(500).body(body.clone()));
+        let server = Server::answering(Answer::new(500).body(body.clone()));
         let error = plex(&server).get_token_details().await.unwrap_err();
         assert_hidden(&shown(&error), &[secret]);
         // The same body as a success that does not decode.
-        let server = answering(Answer::json(200, body.as_str()));
+        let server = Server::answering(Answer::json(200, body.as_str()));
         let error = plex(&server).get_token_details().await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
         assert_hidden(&shown(&error), &[secret]);
@@ -154,7 +150,7 @@ async fn server_text_cannot_drive_a_terminal() {
             .body(format!("<html><title>{evil}</title><h1>{evil}</h1></html>")),
         Answer::new(500).body(evil),
     ] {
-        let server = answering(answer);
+        let server = Server::answering(answer);
         let error = plex(&server).get_token_details().await.unwrap_err();
         let display = error.to_string();
         assert_inert(&display);
@@ -243,7 +239,7 @@ async fn an_announced_length_over_the_limit_is_refused_before_reading() {
 #[tokio::test]
 async fn a_sign_in_redirect_is_reported_not_followed() {
     // A same-origin 307 would send the password again, to wherever it points.
-    let server = answering(Answer::new(307).header("Location", "/users/signin"));
+    let server = Server::answering(Answer::new(307).header("Location", "/users/signin"));
     let error = plex(&server)
         .post_users_sign_in_data(&sign_in_request())
         .await
@@ -258,7 +254,7 @@ async fn a_sign_in_redirect_is_reported_not_followed() {
 
 #[tokio::test]
 async fn a_get_redirect_loop_ends_after_five_hops() {
-    let server = answering(Answer::new(302).header("Location", "/user"));
+    let server = Server::answering(Answer::new(302).header("Location", "/user"));
     let error = plex(&server).get_token_details().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
     assert_eq!(server.count(), 6);
@@ -358,7 +354,7 @@ mod arbitrary {
         runner
             .run(&strategy, |(place, status, before, after, sign_in)| {
                 let secret = if sign_in { PASSWORD } else { TOKEN };
-                let server = answering(answer(place, status, (&before, &after), secret));
+                let server = Server::answering(answer(place, status, (&before, &after), secret));
                 let client = plex(&server);
                 let result = runtime.block_on(async {
                     if sign_in {

@@ -170,7 +170,7 @@ async fn errors_hide_secrets() {
     let mut body: serde_json::Value =
         serde_json::from_slice(&recorded("plextv-users-signin-201.json")).unwrap();
     body["id"] = "not a number".into();
-    let server = Server::always(send(json(201, body.to_string().as_bytes())));
+    let server = Server::answering(json(201, body.to_string().as_bytes()));
     let plex = PlexTvClient::builder(identity())
         .base_url(server.url())
         .token(TOKEN)
@@ -194,10 +194,10 @@ async fn errors_hide_secrets() {
     assert_eq!(server.count(), 1);
 
     // A secret of the wrong type: serde would quote it in its message.
-    let server = Server::always(send(json(
+    let server = Server::answering(json(
         200,
         br#"{"MediaContainer":{"size":0,"token":918273645}}"#,
-    )));
+    ));
     let pms = PmsClient::builder(server.url(), identity())
         .token(TOKEN)
         .build()
@@ -221,7 +221,7 @@ async fn errors_hide_secrets() {
     let echo = format!(
         r#"{{"errors":[{{"code":5,"message":"bad"}}],"authToken":"{TOKEN}","url":"/x?X-Plex-Token={CALL_TOKEN}"}}"#
     );
-    let server = Server::always(send(json(500, echo.as_bytes())));
+    let server = Server::answering(json(500, echo.as_bytes()));
     let error = PlexTvClient::builder(identity())
         .base_url(server.url())
         .token(TOKEN)

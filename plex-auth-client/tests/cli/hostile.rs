@@ -2,12 +2,8 @@
 //! never shows a credential, never carries a control character, and bad numbers are input
 //! errors, not panics.
 
-use super::harness::{Answer, Server, Step};
+use super::harness::{Answer, Server};
 use super::*;
-
-fn answering(answer: Answer) -> Server {
-    Server::always(vec![Step::Answer(answer)])
-}
 
 /// Runs `args` in text mode and in `--json` mode; returns both outputs.
 fn both_modes(args: &[String], env: &[(&str, &str)]) -> [Output; 2] {
@@ -36,7 +32,7 @@ fn assert_inert(output: &Output) {
 #[test]
 fn a_token_in_a_redirect_is_never_printed() {
     let location = format!("https://elsewhere.example/{TOKEN}?X-Plex-Token={TOKEN}");
-    let server = answering(Answer::new(302).header("Location", &location));
+    let server = Server::answering(Answer::new(302).header("Location", &location));
     for output in both_modes(
         &plex_tv_args(&server, "token-details"),
         &[("PLEX_TOKEN", TOKEN)],
@@ -51,7 +47,7 @@ fn a_token_in_a_redirect_is_never_printed() {
 #[test]
 fn credentials_echoed_by_plex_tv_are_never_printed() {
     let message = format!("refused login=a&password={PASSWORD}&verificationCode={CODE}");
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         401,
         format!(r#"{{"errors":[{{"code":1001,"message":"{message}"}}]}}"#),
     ));
@@ -68,7 +64,7 @@ fn credentials_echoed_by_plex_tv_are_never_printed() {
 #[test]
 fn credential_fields_in_an_error_body_are_never_printed() {
     let secret = "svc-SECRET-31f0";
-    let server = answering(Answer::new(500).body(format!(
+    let server = Server::answering(Answer::new(500).body(format!(
         r#"{{"authToken":["{secret}"],"auth\u0054oken":"{secret}","x":"<authToken>{secret}</authToken>"}}"#
     )));
     for output in both_modes(
@@ -84,7 +80,7 @@ fn credential_fields_in_an_error_body_are_never_printed() {
 #[test]
 fn server_text_cannot_drive_the_terminal() {
     let evil = r"first\nplex-auth: error: forged\r\u001b[2J\u001b]0;owned\u0007";
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         401,
         format!(r#"{{"errors":[{{"code":1001,"message":"{evil}"}}]}}"#),
     ));
@@ -150,7 +146,7 @@ fn a_hostile_account_prints_inert() {
     ))
     .unwrap();
     account["username"] = "me\n\u{1b}[31mred\u{9b}2J\u{202e}".into();
-    let server = answering(Answer::json(200, account.to_string()));
+    let server = Server::answering(Answer::json(200, account.to_string()));
     for output in both_modes(
         &plex_tv_args(&server, "token-details"),
         &[("PLEX_TOKEN", TOKEN)],

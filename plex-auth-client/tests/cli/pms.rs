@@ -1,19 +1,15 @@
 //! `plex-auth transient-token` and `plex-auth resources`, against a Plex Media Server.
 
-use super::harness::{Answer, Server, Step, fixture, recorded};
+use super::harness::{Answer, Server, fixture, recorded};
 use super::*;
 
 const TRANSIENT_TOKEN: &str = "transient-90904684-f91a-4391-8bf7-e0dfa7240285";
 const SOURCE: &str = "server://243b471948ace337a8f92f129ec97d1902fcb1df";
 const SOURCE_ACCESS_TOKEN: &str = "transient-fa75f159-b9d2-42b6-8fbd-1761c7a4195a";
 
-fn answering(answer: Answer) -> Server {
-    Server::always(vec![Step::Answer(answer)])
-}
-
 #[test]
 fn transient_token_prints_the_transient_token() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         200,
         fixture("derived/pms-security-token-200.json"),
     ));
@@ -49,7 +45,7 @@ fn transient_token_prints_the_transient_token() {
 
 #[test]
 fn transient_token_refused_by_the_server_exits_with_the_auth_code() {
-    let server = answering(
+    let server = Server::answering(
         Answer::new(401)
             .header("Content-Type", "text/html")
             .body(recorded("pms-error-401.html")),
@@ -74,7 +70,7 @@ fn transient_token_refused_by_the_server_exits_with_the_auth_code() {
 
 #[test]
 fn resources_lists_connections_but_not_the_access_token() {
-    let server = answering(Answer::json(
+    let server = Server::answering(Answer::json(
         200,
         fixture("derived/pms-security-resources-200-list.json"),
     ));
@@ -119,7 +115,7 @@ fn resources_lists_connections_but_not_the_access_token() {
 
 #[test]
 fn resources_with_a_malformed_source_is_refused_before_sending() {
-    let server = answering(Answer::new(500));
+    let server = Server::answering(Answer::new(500));
     let mut args = pms_args(&server, "resources");
     args.extend(["--source".into(), "not-a-source".into(), "--json".into()]);
 

@@ -193,6 +193,11 @@ impl Server {
         Self::start(move |_, _| steps.clone())
     }
 
+    /// Answers every request with `answer`.
+    pub fn answering(answer: Answer) -> Self {
+        Self::answers(vec![answer])
+    }
+
     /// Answers request `n` with `answers[n]`, and the last one again once they run out.
     pub fn answers(answers: Vec<Answer>) -> Self {
         assert!(!answers.is_empty(), "the server needs an answer");
