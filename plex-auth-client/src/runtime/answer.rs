@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::Operation;
 use super::body::too_large;
+use super::call::Sent;
 use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
 use crate::error::{ApiError, DecodeError};
@@ -16,25 +17,23 @@ use crate::{Error, ErrorKind, PlexError, Response};
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
-/// Turns progenitor's result into the client's; `redactor` knows what the call sent.
+/// Turns progenitor's result into the client's; `sent` is what the call sent, for redaction.
 pub(super) async fn finish<T: DeserializeOwned>(
     operation: &'static Operation,
-    redactor: &Redactor,
+    sent: &Sent,
     result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
 ) -> Result<Response<T>, Error> {
     match result {
-        Ok(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Ok(Response::new(value.into_inner(), status, headers))
-        }
+        // Kept whole: status and headers are not copied out of it.
+        Ok(value) => Ok(Response::from_value(value)),
         // Boxed: the error path holds body buffers, and keeping it out of the success path's
         // future keeps the future every call moves small.
         // (An undeclared 2xx whose body decodes still succeeds there.)
         Err(error) => {
+            let redactor = Redactor::new(sent.secrets());
             let failed = Failed {
                 operation,
-                redactor,
+                redactor: &redactor,
             };
             Box::pin(failed.error::<T>(error)).await
         }
