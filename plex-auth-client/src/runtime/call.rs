@@ -8,7 +8,7 @@ use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 
 use super::Operation;
-use super::answer::finish;
+use super::answer::failed;
 use crate::{Error, Response};
 
 /// The credentials one call sent. The token is kept as its header value (a reference-counted
@@ -23,7 +23,9 @@ impl Sent {
     /// Every credential sent, as text: the token (when it is text) and the credential fields.
     pub(super) fn secrets(&self) -> impl Iterator<Item = &str> {
         let token = self.token.as_ref().and_then(|token| token.to_str().ok());
-        token.into_iter().chain(self.fields.iter().map(String::as_str))
+        token
+            .into_iter()
+            .chain(self.fields.iter().map(String::as_str))
     }
 }
 
@@ -48,8 +50,15 @@ where
         .take_value()
         .map(RefCell::into_inner)
         .unwrap_or_default();
-    // The redactor is built from `sent` only if the call failed: a success quotes nothing.
-    finish(operation, &sent, result).await
+    match result {
+        // Kept whole: status and headers are not copied out of it. Matched here rather than in
+        // an async function, so that the decoded value is not moved through one more future.
+        Ok(value) => Ok(Response::from_value(value)),
+        // Boxed: the error path holds body buffers, and keeping it out of the success path's
+        // future keeps the future every call moves small. Only a failure builds a redactor
+        // from what was sent: a success quotes nothing.
+        Err(error) => Box::pin(failed(operation, &sent, error)).await,
+    }
 }
 
 /// Records the token the current call sends (from the request being prepared).
