@@ -3,7 +3,11 @@
 //! Flat means the 10k figures equal the 1k ones within allocator noise. Each client runs in its
 //! own process (this binary runs itself again), since a peak cannot be reset.
 //!
-//! `cargo bench -p plex-auth-client --bench memory` prints one line per client; Linux only.
+//! A third run measures the peak during one call whose 200 answer never ends (1 GiB, no
+//! `Content-Length`): the client stops at its cap (`ClientBuilder::max_response_size`, 8 MiB by
+//! default) with `ErrorKind::TooLarge`, and VmHWM before and after shows what the call held.
+//!
+//! `cargo bench -p plex-auth-client --bench memory` prints one line per run; Linux only.
 
 mod support;
 
@@ -24,6 +28,38 @@ fn memory() -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// One call receiving an endless body: the peak it adds.
+fn endless() {
+    let server = support::start_endless_server();
+    let base_url = server.url();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let generated = runtime.block_on(async { support::generated_client(&base_url) });
+    let (rss, before) = memory();
+    let started = std::time::Instant::now();
+    let error = runtime
+        .block_on(generated.get_token_details())
+        .expect_err("an endless body cannot decode");
+    let elapsed = started.elapsed();
+    let (_, after) = memory();
+    assert_eq!(
+        error.kind(),
+        plex_auth_client::ErrorKind::TooLarge,
+        "{error}"
+    );
+    println!(
+        "endless    one call, 200 with a {} MiB body, cap {} KiB: rss before {rss} KiB, \
+         hwm before {before} after {after} KiB, peak +{} KiB; TooLarge after {:.0} ms",
+        support::ENDLESS_BYTES >> 20,
+        8 * 1024,
+        after.saturating_sub(before),
+        elapsed.as_secs_f64() * 1e3
+    );
 }
 
 fn measure(mode: &str) {
@@ -66,7 +102,11 @@ fn measure(mode: &str) {
 
 fn main() {
     if let Ok(mode) = std::env::var(MODE) {
-        measure(&mode);
+        if mode == "endless" {
+            endless();
+        } else {
+            measure(&mode);
+        }
         return;
     }
     // `cargo test --benches` passes no `--bench`: nothing to measure then.
@@ -76,7 +116,7 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("own path");
     println!("resident memory over sequential get_token_details calls (KiB, /proc/self/status)");
-    for mode in ["generated", "raw"] {
+    for mode in ["generated", "raw", "endless"] {
         let status = Command::new(&exe)
             .env(MODE, mode)
             .status()

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::ops::Deref;
 
+use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -11,33 +12,33 @@ use reqwest::header::HeaderMap;
 /// It dereferences to the value, so `client.get_token_details().await?.username` reads a field
 /// directly; [`into_inner`](Self::into_inner) takes the value out.
 pub struct Response<T> {
-    value: T,
-    status: StatusCode,
-    headers: HeaderMap,
+    // progenitor's value as it came: taking the status and headers out of it would copy the
+    // header map on every call.
+    inner: ResponseValue<T>,
 }
 
 impl<T> Response<T> {
     pub(crate) fn new(value: T, status: StatusCode, headers: HeaderMap) -> Self {
-        Self {
-            value,
-            status,
-            headers,
-        }
+        Self::from_value(ResponseValue::new(value, status, headers))
+    }
+
+    pub(crate) fn from_value(inner: ResponseValue<T>) -> Self {
+        Self { inner }
     }
 
     /// The HTTP status (a 2xx).
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status()
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.inner.headers()
     }
 
     /// The decoded value.
     pub fn into_inner(self) -> T {
-        self.value
+        self.inner.into_inner()
     }
 }
 
@@ -45,7 +46,7 @@ impl<T> Deref for Response<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.value
+        &self.inner
     }
 }
 
@@ -53,8 +54,8 @@ impl<T> Deref for Response<T> {
 impl<T: fmt::Debug> fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
-            .field("status", &self.status)
-            .field("value", &self.value)
+            .field("status", &self.status())
+            .field("value", &*self.inner)
             .finish_non_exhaustive()
     }
 }

@@ -56,6 +56,33 @@ pub fn start_server() -> Server {
     })
 }
 
+/// Bytes an endless answer sends: far beyond any cap (1 GiB).
+pub const ENDLESS_BYTES: usize = ENDLESS_CHUNK * ENDLESS_CHUNKS;
+const ENDLESS_CHUNK: usize = 64 * 1024;
+const ENDLESS_CHUNKS: usize = 16 * 1024;
+
+/// A loopback server whose every answer is a 200 with a body that does not end: no
+/// `Content-Length`, so the client cannot refuse it up front and must stop reading by itself;
+/// the same 64 KiB buffer is written again and again (never copied), so the server's memory
+/// stays flat and the process's peak is the client's.
+pub fn start_endless_server() -> Server {
+    let chunk: std::sync::Arc<[u8]> = vec![b' '; ENDLESS_CHUNK].into();
+    let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+    let options = Options {
+        keep_alive: false,
+        record: false,
+    };
+    Server::with_options(options, move |_, _| {
+        vec![
+            Step::Write(head.to_vec()),
+            Step::Repeat {
+                bytes: chunk.clone(),
+                times: ENDLESS_CHUNKS,
+            },
+        ]
+    })
+}
+
 pub fn identity() -> ClientIdentity {
     ClientIdentity::new(
         "3381b62b-9ab7-4e37-827b-203e9809eb58",

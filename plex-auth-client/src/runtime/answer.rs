@@ -1,13 +1,14 @@
 //! progenitor's result turned into the client's: the decoded value, or an [`Error`] naming the
 //! case, with the status and what the body said, redacted.
 
-use progenitor_client::{ByteStream, ResponseValue};
+use progenitor_client::ByteStream;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::Operation;
 use super::body::too_large;
+use super::call::Sent;
 use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
 use crate::error::{ApiError, DecodeError};
@@ -16,29 +17,19 @@ use crate::{Error, ErrorKind, PlexError, Response};
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
-/// Turns progenitor's result into the client's; `redactor` knows what the call sent.
-pub(super) async fn finish<T: DeserializeOwned>(
+/// Turns progenitor's error into the client's; `sent` is what the call sent, for redaction.
+/// (An undeclared 2xx whose body decodes still succeeds here.)
+pub(super) async fn failed<T: DeserializeOwned>(
     operation: &'static Operation,
-    redactor: &Redactor,
-    result: Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>,
+    sent: &Sent,
+    error: progenitor_client::Error<ByteStream>,
 ) -> Result<Response<T>, Error> {
-    match result {
-        Ok(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Ok(Response::new(value.into_inner(), status, headers))
-        }
-        // Boxed: the error path holds body buffers, and keeping it out of the success path's
-        // future keeps the future every call moves small.
-        // (An undeclared 2xx whose body decodes still succeeds there.)
-        Err(error) => {
-            let failed = Failed {
-                operation,
-                redactor,
-            };
-            Box::pin(failed.error::<T>(error)).await
-        }
-    }
+    let redactor = Redactor::new(sent.secrets());
+    let failed = Failed {
+        operation,
+        redactor: &redactor,
+    };
+    failed.error::<T>(error).await
 }
 
 /// A failed call: what was called, and what it sent.

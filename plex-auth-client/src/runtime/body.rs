@@ -42,9 +42,15 @@ pub(crate) fn too_large(error: &(dyn std::error::Error + 'static)) -> Option<usi
 /// The response with its body capped at `limit` bytes. A `Content-Length` over the limit is
 /// refused before anything is read: the body then fails at once and the connection is dropped.
 pub(crate) fn capped(response: reqwest::Response, limit: usize) -> reqwest::Response {
-    let announced_too_large = response
-        .content_length()
-        .is_some_and(|length| length > limit as u64);
+    // `content_length` is the body's exact size hint: known only when hyper reads the body by
+    // its `Content-Length` (and nothing decompresses it), and hyper never yields more than that
+    // length. Such a body within the limit cannot pass it, and is returned as it is: wrapping
+    // it would cost every call two conversions, two boxed bodies and a URL parse.
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length <= limit as u64) {
+        return response;
+    }
+    let announced_too_large = announced.is_some();
     let response: http::Response<reqwest::Body> = response.into();
     let (parts, body) = response.into_parts();
     let inner = (!announced_too_large).then_some(body);

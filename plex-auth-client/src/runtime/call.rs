@@ -4,16 +4,34 @@
 use std::cell::RefCell;
 
 use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 
 use super::Operation;
-use super::answer::finish;
-use super::redact::Redactor;
+use super::answer::failed;
 use crate::{Error, Response};
+
+/// The credentials one call sent. The token is kept as its header value (a reference-counted
+/// copy, no allocation); it becomes text only if an error needs redacting.
+#[derive(Default)]
+pub(super) struct Sent {
+    token: Option<HeaderValue>,
+    fields: Vec<String>,
+}
+
+impl Sent {
+    /// Every credential sent, as text: the token (when it is text) and the credential fields.
+    pub(super) fn secrets(&self) -> impl Iterator<Item = &str> {
+        let token = self.token.as_ref().and_then(|token| token.to_str().ok());
+        token
+            .into_iter()
+            .chain(self.fields.iter().map(String::as_str))
+    }
+}
 
 tokio::task_local! {
     /// The credentials the current call sent: its token, and its credential fields.
-    static SENT: RefCell<Vec<String>>;
+    static SENT: RefCell<Sent>;
 }
 
 /// Runs progenitor's request for `operation` and turns its result into the client's.
@@ -22,18 +40,34 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>>,
 {
-    let (result, sent) = SENT
-        .scope(RefCell::new(Vec::new()), async {
-            let result = request.await;
-            (result, SENT.with(RefCell::take))
-        })
-        .await;
-    let redactor = Redactor::new(sent.iter().map(String::as_str));
-    finish(operation, &redactor, result).await
+    // Pinned where it lies, and scoped through a reference: the request's future (large: it
+    // holds every step of the call) is not moved again into an async block, the scope and its
+    // await. The record is taken from the scope once the request is done.
+    let request = std::pin::pin!(request);
+    let mut scoped = std::pin::pin!(SENT.scope(RefCell::default(), request));
+    let result = scoped.as_mut().await;
+    let sent = scoped
+        .take_value()
+        .map(RefCell::into_inner)
+        .unwrap_or_default();
+    match result {
+        // Kept whole: status and headers are not copied out of it. Matched here rather than in
+        // an async function, so that the decoded value is not moved through one more future.
+        Ok(value) => Ok(Response::from_value(value)),
+        // Boxed: the error path holds body buffers, and keeping it out of the success path's
+        // future keeps the future every call moves small. Only a failure builds a redactor
+        // from what was sent: a success quotes nothing.
+        Err(error) => Box::pin(failed(operation, &sent, error)).await,
+    }
 }
 
-/// Records credentials the current call sends (from the request being prepared).
-pub(super) fn record_sent(values: impl IntoIterator<Item = String>) {
+/// Records the token the current call sends (from the request being prepared).
+pub(super) fn record_token(token: &HeaderValue) {
     // Outside `call` (nothing to redact for) there is no record to keep.
-    let _ = SENT.try_with(|sent| sent.borrow_mut().extend(values));
+    let _ = SENT.try_with(|sent| sent.borrow_mut().token = Some(token.clone()));
+}
+
+/// Records credential fields the current call sends (from the request being prepared).
+pub(super) fn record_sent(values: impl IntoIterator<Item = String>) {
+    let _ = SENT.try_with(|sent| sent.borrow_mut().fields.extend(values));
 }

@@ -2,9 +2,14 @@
 
 use reqwest::header::HeaderName;
 
-use super::call::record_sent;
+use super::call::{record_sent, record_token};
 use super::redact::is_credential_field;
 use super::{Context, FieldLocation, Operation};
+
+// Header names built at compile time: from a string, a name is parsed again on every call.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// The header every token-secured Plex operation uses.
+const X_PLEX_TOKEN: HeaderName = HeaderName::from_static("x-plex-token");
 
 /// Checks the request against the operation's rules and adds the token and timeout (the
 /// identity headers are the HTTP client's default headers).
@@ -19,15 +24,18 @@ pub fn prepare(
     record_credentials(request);
     let headers = request.headers_mut();
     // progenitor sends the spec's version as `api-version`; Plex has no use for it.
-    headers.remove("api-version");
+    headers.remove(API_VERSION);
     if let Some(header) = operation.token_header {
         match context.token() {
             Some(Ok(token)) => {
-                if let Ok(value) = token.to_str() {
-                    record_sent([value.to_string()]);
-                }
+                record_token(token);
                 // The generator emits the name lower-cased and checked, as from_static needs.
-                headers.insert(HeaderName::from_static(header), token.clone());
+                let name = if header == X_PLEX_TOKEN.as_str() {
+                    X_PLEX_TOKEN
+                } else {
+                    HeaderName::from_static(header)
+                };
+                headers.insert(name, token.clone());
             }
             Some(Err(reason)) => return Err(format!("{reason} ({header})")),
             None => {
@@ -94,6 +102,10 @@ fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), 
 /// Records the credentials among the query parameters and form fields (a password, a
 /// verification code, a PIN), so that the redaction of the answer knows them.
 fn record_credentials(request: &reqwest::Request) {
+    // Most calls (a GET without query) have nothing to look through.
+    if request.url().query().is_none() && request.body().is_none() {
+        return;
+    }
     let form = request
         .body()
         .and_then(reqwest::Body::as_bytes)

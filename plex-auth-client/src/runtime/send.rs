@@ -37,9 +37,15 @@ pub async fn execute(
         attempts = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
     );
-    let result = attempts(http, context, request, operation)
-        .instrument(span)
-        .await;
+    // A span no subscriber wants (no subscriber at all, or one filtering it out) records
+    // nothing and entering it does nothing: the call then skips entering and leaving it at
+    // every poll.
+    let result = if span.is_disabled() {
+        attempts(http, context, request, operation, &span).await
+    } else {
+        let inner = attempts(http, context, request, operation, &span);
+        inner.instrument(span.clone()).await
+    };
     result.map(|response| capped(response, context.max_response_size()))
 }
 
@@ -48,6 +54,9 @@ async fn attempts(
     context: &Context,
     request: reqwest::Request,
     operation: &'static Operation,
+    // The call's span, passed rather than taken as the current span: when it is disabled the
+    // current span is the caller's, whose fields are not ours to set.
+    span: &tracing::Span,
 ) -> reqwest::Result<reqwest::Response> {
     let idempotent = operation.idempotent();
     // The defaults are built once: a call borrows its policy rather than cloning one.
@@ -71,9 +80,9 @@ async fn attempts(
         } else {
             None
         };
-        let result = send_following_redirects(http, request).await;
+        // The copy kept for a retry also serves a redirect, so a GET is not copied twice.
+        let result = send_following_redirects(http, request, next.as_ref()).await;
         let elapsed = started.elapsed();
-        let span = tracing::Span::current();
         span.record("attempts", attempt);
         span.record("elapsed_ms", elapsed.as_millis() as u64);
         let wait = match &result {
@@ -121,22 +130,34 @@ async fn attempts(
 /// only. A redirect of any other request (a sign-in's POST would send the password again, to
 /// wherever it points), or to another origin (the token would go with it: reqwest keeps a
 /// custom header such as `X-Plex-Token` across origins), is returned as the answer.
+///
+/// `copy` is an untouched copy of `request`, when the caller keeps one: the first hop then
+/// copies the request only if it is redirected.
 async fn send_following_redirects(
     http: &reqwest::Client,
     mut request: reqwest::Request,
+    mut copy: Option<&reqwest::Request>,
 ) -> reqwest::Result<reqwest::Response> {
     let followable = matches!(*request.method(), Method::GET | Method::HEAD);
     for hop in 1..=MAX_REDIRECTS {
-        let again = if followable {
+        let kept = copy.take();
+        let again = if followable && kept.is_none() {
             request.try_clone()
         } else {
             None
         };
         let response = http.execute(request).await?;
-        let Some(mut again) = again else {
+        if !followable {
+            return Ok(response);
+        }
+        // The request as sent: its URL resolves a relative `Location`.
+        let Some(sent) = again.as_ref().or(kept) else {
             return Ok(response);
         };
-        let Some(target) = same_origin_target(&response, again.url()) else {
+        let Some(target) = same_origin_target(&response, sent.url()) else {
+            return Ok(response);
+        };
+        let Some(mut again) = again.or_else(|| kept.and_then(reqwest::Request::try_clone)) else {
             return Ok(response);
         };
         // Where it points stays out of the trace: a server chooses it, and it can hold a

@@ -133,6 +133,10 @@ pub enum Step {
     Answer(Answer),
     /// Raw bytes: a malformed or partial answer.
     Write(Vec<u8>),
+    /// The same bytes written `times` times in a row: a body far larger than the server could
+    /// hold (an endless answer). Shared, so that cloning the step copies no bytes and the
+    /// server's own memory stays flat while the client's is measured.
+    Repeat { bytes: Arc<[u8]>, times: usize },
     /// A pause.
     Sleep(Duration),
     /// Closes with RST (SO_LINGER 0), dropping whatever was not yet sent.
@@ -308,6 +312,11 @@ async fn connection(mut stream: TcpStream, shared: &Shared) -> std::io::Result<(
             match step {
                 Step::Answer(answer) => stream.write_all(&answer.to_bytes(close)).await?,
                 Step::Write(bytes) => stream.write_all(&bytes).await?,
+                Step::Repeat { bytes, times } => {
+                    for _ in 0..times {
+                        stream.write_all(&bytes).await?;
+                    }
+                }
                 Step::Sleep(duration) => tokio::time::sleep(duration).await,
                 Step::Reset => {
                     stream.set_zero_linger()?;
