@@ -84,10 +84,46 @@ fn raw_items(client: &Client, progenitor: &syn::File) -> Vec<syn::Item> {
                 syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => own(&f.sig.ident),
                 _ => true,
             });
+            for member in &mut block.items {
+                if let syn::ImplItem::Fn(f) = member {
+                    drop_api_version_header(&mut f.block);
+                }
+            }
         }
         items.push(item);
     }
     items
+}
+
+/// progenitor sends the spec's `info.version` as an `api-version` header with every request.
+/// Plex has no use for it, and building it costs every call a header map: the statement that
+/// adds it goes, and the map starts empty (which allocates nothing) when nothing else is added.
+fn drop_api_version_header(body: &mut syn::Block) {
+    let appends = |stmt: &syn::Stmt| {
+        matches!(stmt, syn::Stmt::Expr(syn::Expr::MethodCall(call), _)
+            if call.method == "append" && is_header_map(&call.receiver))
+    };
+    body.stmts.retain(|stmt| {
+        !(appends(stmt) && quote::quote!(#stmt).to_string().contains("\"api-version\""))
+    });
+    if body.stmts.iter().any(appends) {
+        return;
+    }
+    for stmt in &mut body.stmts {
+        if let syn::Stmt::Local(local) = stmt
+            && let syn::Pat::Ident(binding) = &mut local.pat
+            && binding.ident == "header_map"
+            && let Some(init) = &mut local.init
+        {
+            binding.mutability = None;
+            *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+        }
+    }
+}
+
+/// Whether `expr` is the `header_map` variable of progenitor's request building.
+fn is_header_map(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Path(path) if path.path.is_ident("header_map"))
 }
 
 fn is_client_impl(block: &syn::ItemImpl) -> bool {

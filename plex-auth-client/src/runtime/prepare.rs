@@ -6,9 +6,8 @@ use super::call::{record_sent, record_token};
 use super::redact::is_credential_field;
 use super::{Context, FieldLocation, Operation};
 
-// Header names built at compile time: from a string, a name is parsed again on every call.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
-/// The header every token-secured Plex operation uses.
+/// The header every token-secured Plex operation uses, built at compile time: from a string,
+/// a name is parsed again on every call.
 const X_PLEX_TOKEN: HeaderName = HeaderName::from_static("x-plex-token");
 
 /// Checks the request against the operation's rules and adds the token and timeout (the
@@ -22,9 +21,8 @@ pub fn prepare(
     let operation = operation.ok_or("operation unknown to the runtime")?;
     check_rules(operation, request)?;
     record_credentials(request);
+    // (progenitor's `api-version` header is dropped by the generator: Plex has no use for it.)
     let headers = request.headers_mut();
-    // progenitor sends the spec's version as `api-version`; Plex has no use for it.
-    headers.remove(API_VERSION);
     if let Some(header) = operation.token_header {
         match context.token() {
             Some(Ok(token)) => {

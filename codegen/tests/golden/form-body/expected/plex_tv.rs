@@ -180,12 +180,7 @@ Sends a `PUT` request to `/pins/link`
             body: &'a types::LinkRequest,
         ) -> Result<ResponseValue<types::Pin>, Error<ByteStream>> {
             let url = format!("{}/pins/link", self.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client

@@ -167,12 +167,7 @@ Sends a `PUT` request to `/pins/link`
             &'a self,
         ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             let url = format!("{}/pins/link", self.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {

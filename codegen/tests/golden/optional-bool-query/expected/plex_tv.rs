@@ -173,12 +173,7 @@ Arguments:
             strong: Option<bool>,
         ) -> Result<ResponseValue<types::Pin>, Error<ByteStream>> {
             let url = format!("{}/pins", self.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-                );
+            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
