@@ -44,7 +44,7 @@ impl PendingPin {
 
     /// What the user enters at [`LINK_URL`] (short PINs), or the strong code.
     pub fn code(&self) -> &str {
-        &self.pin.code
+        self.pin.code.expose()
     }
 
     /// The kind asked for.
@@ -63,7 +63,7 @@ impl PendingPin {
     pub fn auth_url(&self, identity: &ClientIdentity, forward_url: Option<&str>) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("clientID", identity.client_identifier());
-        query.append_pair("code", &self.pin.code);
+        query.append_pair("code", self.pin.code.expose());
         if let Some(forward_url) = forward_url {
             query.append_pair("forwardUrl", forward_url);
         }

@@ -76,6 +76,10 @@ async fn a_pin_linked_on_the_third_poll_gives_the_token() {
     let client = plex(&server);
     let pin = client.create_pin(PinKind::Short).await.unwrap();
     assert_eq!(pin.code(), "CODE");
+    // Whoever holds the code can approve the PIN: it stays out of Debug output.
+    let shown = format!("{pin:?}");
+    assert!(shown.contains("code: Secret(<redacted>)"), "{shown}");
+    assert!(!shown.contains("CODE"), "{shown}");
     assert!(pin.remaining() > Duration::from_secs(890));
     let token = client.wait_for_token(&pin, QUICK).await.unwrap();
     assert_eq!(token.expose(), "auth_token");

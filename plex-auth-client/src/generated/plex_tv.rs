@@ -140,7 +140,7 @@ let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-20
     .device("Roku 3");
 let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
 let pin = client.get_pin(None).await?;
-println!("enter {} at https://plex.tv/link", pin.code);
+println!("enter {} at https://plex.tv/link", pin.code.expose());
 # Ok(())
 # }
 ```

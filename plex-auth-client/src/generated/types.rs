@@ -87,8 +87,10 @@ pub struct Pin {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_identifier: ::std::option::Option<::std::string::String>,
-    ///What the user enters (4 characters), or the strong code of the browser flow.
-    pub code: ::std::string::String,
+    /**What the user enters (4 characters), or the strong code of the browser flow. A
+`Secret`: whoever holds it can approve the PIN.
+*/
+    pub code: crate::Secret,
     ///RFC 3339 time.
     #[serde(
         rename = "createdAt",
