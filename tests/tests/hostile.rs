@@ -218,6 +218,34 @@ async fn an_endless_body_is_cut_at_the_limit() {
     assert_eq!(server.count(), 1);
 }
 
+/// A chunked answer (no `Content-Length`) goes through the capped body: within the limit it
+/// decodes as any other.
+#[tokio::test]
+async fn a_chunked_answer_within_the_limit_decodes() {
+    let body = plex_auth_tests::harness::recorded("plextv-user-200-free-account.json");
+    let (first, second) = body.split_at(body.len() / 2);
+    let mut bytes =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
+    for chunk in [first, second] {
+        bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        bytes.extend_from_slice(chunk);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(b"0\r\n\r\n");
+    let server = Server::always(vec![Step::Write(bytes)]);
+    let client = PlexTvClient::builder(identity())
+        .base_url(server.url())
+        .token(TOKEN)
+        .max_response_size(body.len())
+        .build()
+        .unwrap();
+    let account = client.get_token_details().await.unwrap();
+    assert_eq!(account.id, 12345);
+    assert_eq!(account.uuid, "212acf24b07315e5");
+    assert_eq!(server.count(), 1);
+}
+
 #[tokio::test]
 async fn an_announced_length_over_the_limit_is_refused_before_reading() {
     // The server announces 1 GiB and then sends nothing: the call must not wait for it.
