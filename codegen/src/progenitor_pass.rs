@@ -8,6 +8,9 @@
 //! - `pattern`, `minLength` and `maxLength` are removed from schemas: the runtime checks request
 //!   fields against them before sending (the rules table), and responses must decode
 //!   tolerantly.
+//!
+//! The mock pass also leaves out statuses that have no reason phrase (Plex's 498): progenitor's
+//! httpmock generator names each `then` method after it and panics without one.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
@@ -42,7 +45,8 @@ pub(crate) fn run(plan: &Plan) -> Result<ProgenitorOutput, CodegenError> {
     };
     // The client code came from the same view, so progenitor's panics on unsupported input
     // were reported there; this catch only keeps a panic from escaping.
-    let mock = catch(|| progenitor::Generator::new(&settings).httpmock(&full, "crate")).map_err(
+    let mock_view = without_unnamed_statuses(full);
+    let mock = catch(|| progenitor::Generator::new(&settings).httpmock(&mock_view, "crate")).map_err(
         |message| CodegenError::Progenitor {
             culprit: "the mock module".into(),
             message,
@@ -169,6 +173,28 @@ fn view(plan: &Plan, only: Option<&Operation>) -> Result<OpenAPI, CodegenError> 
             file: "the progenitor view".into(),
             message: format!("the view of the spec does not round-trip: {err}"),
         })
+}
+
+/// `spec` without the responses whose status has no reason phrase: a mock answers those
+/// through httpmock's own builder (`into_inner()`).
+fn without_unnamed_statuses(mut spec: OpenAPI) -> OpenAPI {
+    for item in spec.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, operation) in operation_slots(item) {
+            if let Some(operation) = operation {
+                operation.responses.responses.retain(|status, _| match status {
+                    StatusCode::Code(code) => http::StatusCode::from_u16(*code)
+                        .ok()
+                        .and_then(|status| status.canonical_reason())
+                        .is_some(),
+                    StatusCode::Range(_) => true,
+                });
+            }
+        }
+    }
+    spec
 }
 
 fn operation_slots(item: &mut PathItem) -> [(&'static str, &mut Option<SpecOp>); 8] {
