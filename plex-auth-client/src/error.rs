@@ -33,6 +33,24 @@ pub enum ErrorKind {
     /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) reached its expiry
     /// before the user linked it: create a new PIN.
     PinExpired,
+    /// plex.tv says the token expired (status 498): a plex.tv JWT past its `exp`. A client built
+    /// from a [`TokenSource`](crate::TokenSource) refreshes it and retries once by itself.
+    TokenExpired,
+    /// plex.tv refused a device JWT's signature (422): the device key signing it is not the
+    /// one registered for this client identifier.
+    InvalidSignature,
+    /// plex.tv refused to register a device key (422): another device already registered a key
+    /// with the same thumbprint. Make a new key for this installation.
+    ThumbprintTaken,
+    /// A JWT that answered as plex.tv's failed verification: not signed by a key of
+    /// `getAuthKeys`, another audience or issuer, expired, or not bound to this device's key.
+    /// It is never used.
+    InvalidJwt,
+    /// A [`TokenSource`](crate::TokenSource) holds no token: sign in first (a PIN, or the
+    /// upgrade of a legacy token), or it was signed out.
+    NoToken,
+    /// A [`TokenStore`](crate::TokenStore) or key file could not be read or written.
+    Storage,
     /// Another error status.
     Http,
     /// A success status whose body does not decode.
@@ -125,6 +143,30 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A JWT that answered as plex.tv's failed verification; it is not used.
+    #[error("{operation}: the JWT plex.tv sent failed verification: {reason}")]
+    InvalidJwt {
+        /// The operation that received it.
+        operation: &'static str,
+        /// What failed (never the JWT itself).
+        reason: String,
+    },
+    /// A token source holds no token.
+    #[error("{operation}: no token: sign in first (a PIN, or the upgrade of a legacy token)")]
+    NoToken {
+        /// What asked for the token.
+        operation: &'static str,
+    },
+    /// A token store or key file could not be read or written.
+    #[error("{operation}: {message}")]
+    Storage {
+        /// What was being done.
+        operation: &'static str,
+        /// What failed, as one line (never a secret).
+        message: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// No connection of the server answered as that server: each was refused, timed out,
     /// failed, or answered as another machine.
     #[error("{}", no_connection(.server, .attempts))]
@@ -167,6 +209,9 @@ impl Error {
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::PinExpired { .. } => ErrorKind::PinExpired,
             Error::NoConnection { .. } => ErrorKind::NoConnection,
+            Error::InvalidJwt { .. } => ErrorKind::InvalidJwt,
+            Error::NoToken { .. } => ErrorKind::NoToken,
+            Error::Storage { .. } => ErrorKind::Storage,
         }
     }
 
@@ -284,6 +329,9 @@ impl fmt::Display for ApiError {
             ErrorKind::InvalidToken => "invalid or revoked token",
             ErrorKind::Unauthorized => "not authorized on this server",
             ErrorKind::PinExpired => "PIN expired or unknown",
+            ErrorKind::TokenExpired => "token expired",
+            ErrorKind::InvalidSignature => "device JWT signature refused",
+            ErrorKind::ThumbprintTaken => "device key already registered by another device",
             _ => "error",
         };
         write!(f, "{}: HTTP {}: {case}", self.operation, self.status)?;

@@ -6,6 +6,7 @@
 mod builder;
 mod connect;
 mod error;
+mod exchanged_token;
 mod flex;
 mod identity;
 mod pin;
@@ -25,6 +26,7 @@ pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
 pub use connect::Connector;
 pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
 pub use flex::{FlexBool, OneOrMany};
+pub use exchanged_token::ExchangedToken;
 pub use generated::{PlexTvClient, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
