@@ -69,6 +69,14 @@ impl Failed<'_> {
                 match response.bytes().await {
                     Ok(body) => match serde_json::from_slice::<T>(&body) {
                         Ok(value) => return Ok(Response::new(value, status, headers)),
+                        // A success declared without a body (`()`) is a success whatever
+                        // another 2xx carries: a 200 with a JSON document for a declared 204.
+                        Err(_) if std::mem::size_of::<T>() == 0 => {
+                            match serde_json::from_slice::<T>(b"null") {
+                                Ok(unit) => return Ok(Response::new(unit, status, headers)),
+                                Err(_) => self.decode::<T>(status, &body),
+                            }
+                        }
                         Err(_) => self.decode::<T>(status, &body),
                     },
                     Err(source) => self.transport(Some(status), source),
@@ -229,6 +237,13 @@ fn summary(errors: &[PlexError], body: &str) -> String {
 fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &[u8]) -> ErrorKind {
     let codes: Vec<i64> = errors.iter().filter_map(|e| e.code).collect();
     let has = |code: i64| codes.contains(&code);
+    let message_has = |word: &str| {
+        errors.iter().any(|e| {
+            e.message
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains(word))
+        })
+    };
     let message_is = |text: &str| {
         errors.iter().any(|e| {
             e.message
@@ -248,8 +263,15 @@ fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &
         ErrorKind::PinExpired
     } else if has(1041) {
         ErrorKind::HomePinRequired
+    } else if status.as_u16() == 498 {
+        // plex.tv's "token expired", for a JWT past its end: refresh it.
+        ErrorKind::TokenExpired
     } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
         ErrorKind::InvalidToken
+    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_has("thumbprint") {
+        ErrorKind::ThumbprintTaken
+    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_has("signature") {
+        ErrorKind::InvalidSignature
     } else if status == StatusCode::UNAUTHORIZED {
         if looks_like_html(body) {
             ErrorKind::Unauthorized
@@ -294,6 +316,34 @@ mod tests {
             classify(StatusCode::FORBIDDEN, true, &[], b"{}"),
             ErrorKind::Http
         );
+    }
+
+    #[test]
+    fn status_498_is_an_expired_token_and_422s_name_their_cause() {
+        let error = |message: &str| PlexError {
+            code: None,
+            message: Some(message.into()),
+            status: Some(422),
+        };
+        let token_expired = StatusCode::from_u16(498).unwrap();
+        assert_eq!(
+            classify(token_expired, true, &[], b""),
+            ErrorKind::TokenExpired
+        );
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        for (message, kind) in [
+            ("Thumbprint has already been taken", ErrorKind::ThumbprintTaken),
+            ("Invalid signature", ErrorKind::InvalidSignature),
+            ("JWT SIGNATURE verification failed", ErrorKind::InvalidSignature),
+            ("Invalid token", ErrorKind::InvalidToken),
+            ("Something else", ErrorKind::Http),
+        ] {
+            assert_eq!(
+                classify(unprocessable, true, &[error(message)], b""),
+                kind,
+                "{message}"
+            );
+        }
     }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk

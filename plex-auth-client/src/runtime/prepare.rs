@@ -97,26 +97,38 @@ fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), 
     Ok(())
 }
 
-/// Records the credentials among the query parameters and form fields (a password, a
-/// verification code, a PIN), so that the redaction of the answer knows them.
+/// Records the credentials among the query parameters, form fields and the top-level string
+/// fields of a JSON body (a password, a verification code, a PIN, a device JWT), so that the
+/// redaction of the answer knows them.
 fn record_credentials(request: &reqwest::Request) {
     // Most calls (a GET without query) have nothing to look through.
     if request.url().query().is_none() && request.body().is_none() {
         return;
     }
-    let form = request
-        .body()
-        .and_then(reqwest::Body::as_bytes)
-        .map(|bytes| {
-            form_urlencoded::parse(bytes)
-                .into_owned()
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let bytes = request.body().and_then(reqwest::Body::as_bytes);
+    let form = match bytes {
+        Some(bytes) if bytes.first() == Some(&b'{') => json_fields(bytes),
+        Some(bytes) => form_urlencoded::parse(bytes).into_owned().collect(),
+        None => Vec::new(),
+    };
     let query = request.url().query_pairs().into_owned();
     let credentials = query
         .chain(form)
         .filter(|(name, _)| is_credential_field(name))
         .map(|(_, value)| value);
     record_sent(credentials);
+}
+
+/// The top-level string fields of a JSON object body.
+fn json_fields(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(value) => Some((name, value)),
+            _ => None,
+        })
+        .collect()
 }

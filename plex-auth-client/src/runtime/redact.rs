@@ -106,10 +106,10 @@ pub(crate) fn shown_url(raw: &str) -> String {
 }
 
 /// Whether a field name looks like it holds a credential (`authToken`, `accessToken`,
-/// `X-Plex-Token`, `secret`, `password`, `verificationCode`).
+/// `X-Plex-Token`, `secret`, `password`, `verificationCode`, `jwt`, `deviceJWT`, `nonce`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["token", "secret", "password", "verificationcode"]
+    ["token", "secret", "password", "verificationcode", "jwt", "nonce"]
         .iter()
         .any(|word| name.contains(word))
 }
