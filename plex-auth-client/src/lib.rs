@@ -27,7 +27,7 @@ pub use connect::Connector;
 pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
 pub use flex::{FlexBool, OneOrMany};
 pub use exchanged_token::ExchangedToken;
-pub use generated::{PlexTvClient, PmsClient, types};
+pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;

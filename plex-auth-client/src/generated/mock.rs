@@ -11,6 +11,539 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct RegisterDeviceJwkWhen(::httpmock::When);
+    impl RegisterDeviceJwkWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api/v2/auth/jwk$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::DeviceJwkRegistration) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct RegisterDeviceJwkThen(::httpmock::Then);
+    impl RegisterDeviceJwkThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self) -> Self {
+            Self(self.0.status(201u16))
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetAuthKeysWhen(::httpmock::When);
+    impl GetAuthKeysWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/api/v2/auth/keys$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetAuthKeysThen(::httpmock::Then);
+    impl GetAuthKeysThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AuthKeys) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetAuthNonceWhen(::httpmock::When);
+    impl GetAuthNonceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/api/v2/auth/nonce$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetAuthNonceThen(::httpmock::Then);
+    impl GetAuthNonceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AuthNonce) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct ExchangeJwtTokenWhen(::httpmock::When);
+    impl ExchangeJwtTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api/v2/auth/token$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::JwtExchangeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ExchangeJwtTokenThen(::httpmock::Then);
+    impl ExchangeJwtTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &crate::ExchangedToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetJwtPinWhen(::httpmock::When);
+    impl GetJwtPinWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api/v2/pins$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::JwtPinRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GetJwtPinThen(::httpmock::Then);
+    impl GetJwtPinThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetJwtByPinIdWhen(::httpmock::When);
+    impl GetJwtByPinIdWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/api/v2/pins/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn pin_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!("^/api/v2/pins/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn device_jwt(self, value: &str) -> Self {
+            Self(self.0.query_param("deviceJWT", value.to_string()))
+        }
+    }
+    pub struct GetJwtByPinIdThen(::httpmock::Then);
+    impl GetJwtByPinIdThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetClaimTokenWhen(::httpmock::When);
+    impl GetClaimTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/claim/token.json$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetClaimTokenThen(::httpmock::Then);
+    impl GetClaimTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ClaimToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetFeaturesWhen(::httpmock::When);
+    impl GetFeaturesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/features$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetFeaturesThen(::httpmock::Then);
+    impl GetFeaturesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetHomeUsersWhen(::httpmock::When);
+    impl GetHomeUsersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/home/users$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetHomeUsersThen(::httpmock::Then);
+    impl GetHomeUsersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HomeUsers) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct SwitchHomeUserWhen(::httpmock::When);
     impl SwitchHomeUserWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -606,6 +1139,64 @@ pub mod operations {
             )
         }
     }
+    pub struct GetServerAccessTokensWhen(::httpmock::When);
+    impl GetServerAccessTokensWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/server/access_tokens$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetServerAccessTokensThen(::httpmock::Then);
+    impl GetServerAccessTokensThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::ServerAccessToken>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct GetTokenDetailsWhen(::httpmock::When);
     impl GetTokenDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -635,6 +1226,82 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct ChangePasswordWhen(::httpmock::When);
+    impl ChangePasswordWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/users/password$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ChangePasswordRequest) -> Self {
+            let encoded = ::serde_urlencoded::to_string(value)
+                .expect("the expected body cannot be encoded as a form");
+            let fields: ::std::vec::Vec<
+                (::std::string::String, ::std::string::String),
+            > = ::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+            let mut when = self
+                .0
+                .header("content-type", "application/x-www-form-urlencoded")
+                .form_urlencoded_tuple_count(".*", ".*", fields.len());
+            for (name, value) in fields {
+                when = when.form_urlencoded_tuple(name, value);
+            }
+            Self(when)
+        }
+    }
+    pub struct ChangePasswordThen(::httpmock::Then);
+    impl ChangePasswordThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
         }
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
@@ -746,11 +1413,90 @@ pub mod operations {
             )
         }
     }
+    pub struct SignOutWhen(::httpmock::When);
+    impl SignOutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/users/signout$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct SignOutThen(::httpmock::Then);
+    impl SignOutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
     fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
@@ -784,17 +1530,128 @@ pub trait MockServerExt {
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        );
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RegisterDeviceJwkWhen::new(when),
+                operations::RegisterDeviceJwkThen::new(then),
+            )
+        })
+    }
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetAuthKeysWhen::new(when),
+                operations::GetAuthKeysThen::new(then),
+            )
+        })
+    }
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetAuthNonceWhen::new(when),
+                operations::GetAuthNonceThen::new(then),
+            )
+        })
+    }
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExchangeJwtTokenWhen::new(when),
+                operations::ExchangeJwtTokenThen::new(then),
+            )
+        })
+    }
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetJwtPinWhen::new(when),
+                operations::GetJwtPinThen::new(then),
+            )
+        })
+    }
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetJwtByPinIdWhen::new(when),
+                operations::GetJwtByPinIdThen::new(then),
+            )
+        })
+    }
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetClaimTokenWhen::new(when),
+                operations::GetClaimTokenThen::new(then),
+            )
+        })
+    }
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetFeaturesWhen::new(when),
+                operations::GetFeaturesThen::new(then),
+            )
+        })
+    }
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetHomeUsersWhen::new(when),
+                operations::GetHomeUsersThen::new(then),
+            )
+        })
+    }
     fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
@@ -900,6 +1757,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetServerAccessTokensWhen::new(when),
+                operations::GetServerAccessTokensThen::new(then),
+            )
+        })
+    }
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
@@ -908,6 +1779,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetTokenDetailsWhen::new(when),
                 operations::GetTokenDetailsThen::new(then),
+            )
+        })
+    }
+    fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ChangePasswordWhen::new(when),
+                operations::ChangePasswordThen::new(then),
             )
         })
     }
@@ -925,10 +1807,48 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SignOutWhen::new(when),
+                operations::SignOutThen::new(then),
+            )
+        })
+    }
 }
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
     async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
@@ -965,9 +1885,21 @@ pub trait MockServerAsyncExt {
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    async fn get_server_access_tokens_async<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        );
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
     async fn post_users_sign_in_data_async<F>(
         &self,
         config_fn: F,
@@ -977,8 +1909,119 @@ pub trait MockServerAsyncExt {
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::RegisterDeviceJwkWhen::new(when),
+                    operations::RegisterDeviceJwkThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetAuthKeysWhen::new(when),
+                    operations::GetAuthKeysThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetAuthNonceWhen::new(when),
+                    operations::GetAuthNonceThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::ExchangeJwtTokenWhen::new(when),
+                    operations::ExchangeJwtTokenThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetJwtPinWhen::new(when),
+                    operations::GetJwtPinThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetJwtByPinIdWhen::new(when),
+                    operations::GetJwtByPinIdThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetClaimTokenWhen::new(when),
+                    operations::GetClaimTokenThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetFeaturesWhen::new(when),
+                    operations::GetFeaturesThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetHomeUsersWhen::new(when),
+                    operations::GetHomeUsersThen::new(then),
+                )
+            })
+            .await
+    }
     async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
@@ -1096,6 +2139,24 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             })
             .await
     }
+    async fn get_server_access_tokens_async<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        ),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::GetServerAccessTokensWhen::new(when),
+                    operations::GetServerAccessTokensThen::new(then),
+                )
+            })
+            .await
+    }
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
@@ -1104,6 +2165,18 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
                 config_fn(
                     operations::GetTokenDetailsWhen::new(when),
                     operations::GetTokenDetailsThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::ChangePasswordWhen::new(when),
+                    operations::ChangePasswordThen::new(then),
                 )
             })
             .await
@@ -1122,6 +2195,18 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
                 config_fn(
                     operations::PostUsersSignInDataWhen::new(when),
                     operations::PostUsersSignInDataThen::new(then),
+                )
+            })
+            .await
+    }
+    async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
+    {
+        self.mock_async(|when, then| {
+                config_fn(
+                    operations::SignOutWhen::new(when),
+                    operations::SignOutThen::new(then),
                 )
             })
             .await

@@ -5,14 +5,19 @@ use crate::types;
 /**Client for the operations served by `https://plex.tv/api/v2`: plex.tv
 
 Operations:
+- [`get_features`](PlexTvClient::get_features): Get the account's features
+- [`get_home_users`](PlexTvClient::get_home_users): List the Plex Home's profiles
 - [`switch_home_user`](PlexTvClient::switch_home_user): Switch to a Plex Home profile
 - [`ping_token`](PlexTvClient::ping_token): Keep a token alive
 - [`get_pin`](PlexTvClient::get_pin): Create a PIN for the link flow
 - [`link_pin`](PlexTvClient::link_pin): Link a PIN to this account
 - [`get_token_by_pin_id`](PlexTvClient::get_token_by_pin_id): Check a PIN
 - [`get_server_resources`](PlexTvClient::get_server_resources): List the account's servers, players and clients
+- [`get_server_access_tokens`](PlexTvClient::get_server_access_tokens): List the access tokens of a server's users
 - [`get_token_details`](PlexTvClient::get_token_details): Get token details
+- [`change_password`](PlexTvClient::change_password): Change the account's password
 - [`post_users_sign_in_data`](PlexTvClient::post_users_sign_in_data): Sign in with a login and password
+- [`sign_out`](PlexTvClient::sign_out): Sign out (revoke the token)
 
 Cloning is cheap: clones share the connection pool. Every request carries the client identity headers and `Accept: application/json`.*/
 #[derive(Clone, Debug)]
@@ -39,6 +44,80 @@ impl PlexTvClient {
             ),
         }
     }
+    /**Get the account's features.
+
+The feature flags plex.tv grants the account (Plex Pass features among them); Plex
+Media Servers read it at start. Its shape is not published (the Plex SDK family's
+schema is a placeholder), so the answer is kept as JSON, whatever it holds.
+
+Sends `GET /features` (operation `getFeatures`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let features = client.get_features().await?;
+println!("{}", features.into_inner());
+# Ok(())
+# }
+```
+*/
+    pub async fn get_features(
+        &self,
+    ) -> Result<crate::Response<serde_json::Value>, crate::Error> {
+        crate::runtime::call(&GET_FEATURES, self.raw.get_features()).await
+    }
+    /**List the Plex Home's profiles.
+
+Lists the profiles of the token's Plex Home, each with the `uuid` that
+`switchHomeUser` takes and whether it is protected by a PIN. plex.tv's v2 answers JSON
+(the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
+Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
+2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
+2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
+byte, so the fixture is derived.
+
+Sends `GET /home/users` (operation `getHomeUsers`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let home = client.get_home_users().await?;
+for user in &home.users {
+    println!("{} ({}){}", user.title, user.uuid, if user.protected == Some(true) { ", PIN" } else { "" });
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_home_users(
+        &self,
+    ) -> Result<crate::Response<types::HomeUsers>, crate::Error> {
+        crate::runtime::call(&GET_HOME_USERS, self.raw.get_home_users()).await
+    }
     /**Switch to a Plex Home profile.
 
 Switches to another profile of the token's Plex Home and returns that profile's account
@@ -53,7 +132,7 @@ Parameters: `uuid` (path, `string`, required), `pin` (query, `string`, optional)
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `403` ([`HomePinRequired`](crate::ErrorKind::HomePinRequired)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `403` ([`HomePinRequired`](crate::ErrorKind::HomePinRequired)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -90,7 +169,7 @@ Sends `GET /ping` (operation `pingToken`) with the client's token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -164,7 +243,7 @@ A success answers `204` without a body: the response holds `()`.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -243,7 +322,7 @@ Parameters: `includeHttps` (query, `QueryFlag`, optional), `includeRelay` (query
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -281,6 +360,51 @@ for device in devices.iter() {
             )
             .await
     }
+    /**List the access tokens of a server's users.
+
+Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per user it
+is shared with (`type` `server`), each with the user it was issued to (`invited`).
+Called with a server's token (its `accessToken` from `/resources`). Every token in the
+answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
+`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
+
+Sends `GET /server/access_tokens` (operation `getServerAccessTokens`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let tokens = client.get_server_access_tokens().await?;
+for token in tokens.iter() {
+    println!("{:?} for {:?}", token.type_, token.invited.as_ref().map(|user| &user.title));
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_server_access_tokens(
+        &self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<types::ServerAccessToken>>,
+        crate::Error,
+    > {
+        crate::runtime::call(
+                &GET_SERVER_ACCESS_TOKENS,
+                self.raw.get_server_access_tokens(),
+            )
+            .await
+    }
     /**Get token details.
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
@@ -292,7 +416,7 @@ Sends `GET /user` (operation `getTokenDetails`) with the client's token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -314,6 +438,50 @@ println!("signed in as {} ({})", account.username, account.uuid);
         &self,
     ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
         crate::runtime::call(&GET_TOKEN_DETAILS, self.raw.get_token_details()).await
+    }
+    /**Change the account's password.
+
+Changes the password of the account behind the token. Both passwords are `Secret`s,
+sent in a form body like sign-in's, and never retried once plex.tv answered (a POST).
+The operation is the Plex SDK family's `changePassword` (plexpy 0.35); its request
+fields are not published there, so the names used here (`currentPassword`,
+`password`) follow the sign-in form and are not confirmed by a capture.
+
+Sends `POST /users/password` (operation `changePassword`) with the client's token.
+
+A success answers `204` without a body: the response holds `()`.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+use plex_auth_client::{types::ChangePasswordRequest, Secret};
+
+let request = ChangePasswordRequest {
+    current_password: Secret::new("old password"),
+    password: Secret::new("new password"),
+};
+client.change_password(&request).await?;
+# Ok(())
+# }
+```
+*/
+    pub async fn change_password(
+        &self,
+        body: &types::ChangePasswordRequest,
+    ) -> Result<crate::Response<()>, crate::Error> {
+        crate::runtime::call(&CHANGE_PASSWORD, self.raw.change_password(body)).await
     }
     /**Sign in with a login and password.
 
@@ -363,6 +531,41 @@ println!("token for {} received", account.username);
             )
             .await
     }
+    /**Sign out (revoke the token).
+
+Invalidates the token sent, legacy token or plex.tv JWT: after it, plex.tv refuses that
+token. A "log out" button calls this, then forgets the token; forgetting alone leaves a
+working token behind. (python-plexapi `MyPlexAccount.signout`, `DELETE
+https://plex.tv/api/v2/users/signout`; the answer's body is not published, so any 2xx
+is a success and its body is ignored.)
+
+Sends `DELETE /users/signout` (operation `signOut`) with the client's token.
+
+A success answers `204` without a body: the response holds `()`.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+client.sign_out().await?;
+# Ok(())
+# }
+```
+*/
+    pub async fn sign_out(&self) -> Result<crate::Response<()>, crate::Error> {
+        crate::runtime::call(&SIGN_OUT, self.raw.sign_out()).await
+    }
 }
 impl crate::runtime::FromParts for PlexTvClient {
     fn from_parts(
@@ -375,6 +578,24 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
+///How `getFeatures` is called and checked.
+static GET_FEATURES: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getFeatures",
+    method: "GET",
+    path: "/features",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
+///How `getHomeUsers` is called and checked.
+static GET_HOME_USERS: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getHomeUsers",
+    method: "GET",
+    path: "/home/users",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
 static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "^[0-9]{4}$",
 );
@@ -448,6 +669,15 @@ static GET_SERVER_RESOURCES: crate::runtime::Operation = crate::runtime::Operati
     success_status: 200u16,
     rules: &[],
 };
+///How `getServerAccessTokens` is called and checked.
+static GET_SERVER_ACCESS_TOKENS: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getServerAccessTokens",
+    method: "GET",
+    path: "/server/access_tokens",
+    token_header: Some("x-plex-token"),
+    success_status: 200u16,
+    rules: &[],
+};
 ///How `getTokenDetails` is called and checked.
 static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
     id: "getTokenDetails",
@@ -456,6 +686,30 @@ static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation 
     token_header: Some("x-plex-token"),
     success_status: 200u16,
     rules: &[],
+};
+///How `changePassword` is called and checked.
+static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
+    id: "changePassword",
+    method: "POST",
+    path: "/users/password",
+    token_header: Some("x-plex-token"),
+    success_status: 204u16,
+    rules: &[
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Form,
+            name: "currentPassword",
+            required: true,
+            min_length: Some(1usize),
+            pattern: None,
+        },
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Form,
+            name: "password",
+            required: true,
+            min_length: Some(1usize),
+            pattern: None,
+        },
+    ],
 };
 static POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "\\S",
@@ -484,17 +738,31 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
         },
     ],
 };
+///How `signOut` is called and checked.
+static SIGN_OUT: crate::runtime::Operation = crate::runtime::Operation {
+    id: "signOut",
+    method: "DELETE",
+    path: "/users/signout",
+    token_header: Some("x-plex-token"),
+    success_status: 204u16,
+    rules: &[],
+};
 /// The description of an operation of this client, by generated method name.
 fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
     match id {
+        "get_features" => Some(&GET_FEATURES),
+        "get_home_users" => Some(&GET_HOME_USERS),
         "switch_home_user" => Some(&SWITCH_HOME_USER),
         "ping_token" => Some(&PING_TOKEN),
         "get_pin" => Some(&GET_PIN),
         "link_pin" => Some(&LINK_PIN),
         "get_token_by_pin_id" => Some(&GET_TOKEN_BY_PIN_ID),
         "get_server_resources" => Some(&GET_SERVER_RESOURCES),
+        "get_server_access_tokens" => Some(&GET_SERVER_ACCESS_TOKENS),
         "get_token_details" => Some(&GET_TOKEN_DETAILS),
+        "change_password" => Some(&CHANGE_PASSWORD),
         "post_users_sign_in_data" => Some(&POST_USERS_SIGN_IN_DATA),
+        "sign_out" => Some(&SIGN_OUT),
         _ => None,
     }
 }
@@ -589,6 +857,92 @@ Version: 1.0.0*/
     };
     #[allow(clippy::all)]
     impl Client {
+        /**Get the account's features
+
+The feature flags plex.tv grants the account (Plex Pass features among them); Plex
+Media Servers read it at start. Its shape is not published (the Plex SDK family's
+schema is a placeholder), so the answer is kept as JSON, whatever it holds.
+
+
+Sends a `GET` request to `/features`
+
+*/
+        pub async fn get_features<'a>(
+            &'a self,
+        ) -> Result<ResponseValue<serde_json::Value>, Error<ByteStream>> {
+            let url = format!("{}/features", self.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::new();
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_features",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**List the Plex Home's profiles
+
+Lists the profiles of the token's Plex Home, each with the `uuid` that
+`switchHomeUser` takes and whether it is protected by a PIN. plex.tv's v2 answers JSON
+(the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
+Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
+2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
+2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
+byte, so the fixture is derived.
+
+
+Sends a `GET` request to `/home/users`
+
+*/
+        pub async fn get_home_users<'a>(
+            &'a self,
+        ) -> Result<ResponseValue<types::HomeUsers>, Error<ByteStream>> {
+            let url = format!("{}/home/users", self.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::new();
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_home_users",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
         /**Switch to a Plex Home profile
 
 Switches to another profile of the token's Plex Home and returns that profile's account
@@ -639,6 +993,7 @@ Arguments:
                 403u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -679,6 +1034,7 @@ Sends a `GET` request to `/ping`
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -765,6 +1121,7 @@ Sends a `PUT` request to `/pins/link`
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -870,6 +1227,53 @@ Arguments:
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**List the access tokens of a server's users
+
+Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per user it
+is shared with (`type` `server`), each with the user it was issued to (`invited`).
+Called with a server's token (its `accessToken` from `/resources`). Every token in the
+answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
+`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
+
+
+Sends a `GET` request to `/server/access_tokens`
+
+*/
+        pub async fn get_server_access_tokens<'a>(
+            &'a self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ServerAccessToken>>,
+            Error<ByteStream>,
+        > {
+            let url = format!("{}/server/access_tokens", self.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::new();
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_server_access_tokens",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -911,6 +1315,49 @@ Sends a `GET` request to `/user`
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Change the account's password
+
+Changes the password of the account behind the token. Both passwords are `Secret`s,
+sent in a form body like sign-in's, and never retried once plex.tv answered (a POST).
+The operation is the Plex SDK family's `changePassword` (plexpy 0.35); its request
+fields are not published there, so the names used here (`currentPassword`,
+`password`) follow the sign-in form and are not confirmed by a capture.
+
+
+Sends a `POST` request to `/users/password`
+
+*/
+        pub async fn change_password<'a>(
+            &'a self,
+            body: &'a types::ChangePasswordRequest,
+        ) -> Result<ResponseValue<()>, Error<ByteStream>> {
+            let url = format!("{}/users/password", self.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::new();
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_password",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -954,6 +1401,41 @@ Sends a `POST` request to `/users/signin`
                 400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Sign out (revoke the token)
+
+Invalidates the token sent, legacy token or plex.tv JWT: after it, plex.tv refuses that
+token. A "log out" button calls this, then forgets the token; forgetting alone leaves a
+working token behind. (python-plexapi `MyPlexAccount.signout`, `DELETE
+https://plex.tv/api/v2/users/signout`; the answer's body is not published, so any 2xx
+is a success and its body is ignored.)
+
+
+Sends a `DELETE` request to `/users/signout`
+
+*/
+        pub async fn sign_out<'a>(
+            &'a self,
+        ) -> Result<ResponseValue<()>, Error<ByteStream>> {
+            let url = format!("{}/users/signout", self.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::new();
+            #[allow(unused_mut)]
+            let mut request = self.client.delete(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "sign_out",
+            };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                498u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
