@@ -151,6 +151,16 @@ pub enum Error {
         /// What failed (never the JWT itself).
         reason: String,
     },
+    /// A token source's token expired and a refresh failed moments before; the refresh is not
+    /// tried again at once (every caller waiting on it would try it in turn). The kind is the
+    /// refresh failure's: a transport error, a rate limit…
+    #[error("the token expired and its refresh failed moments ago: {message}")]
+    TokenRefresh {
+        /// The kind of the refresh failure.
+        kind: ErrorKind,
+        /// The refresh failure, as one line.
+        message: String,
+    },
     /// A token source holds no token.
     #[error("{operation}: no token: sign in first (a PIN, or the upgrade of a legacy token)")]
     NoToken {
@@ -211,6 +221,7 @@ impl Error {
             Error::NoConnection { .. } => ErrorKind::NoConnection,
             Error::InvalidJwt { .. } => ErrorKind::InvalidJwt,
             Error::NoToken { .. } => ErrorKind::NoToken,
+            Error::TokenRefresh { kind, .. } => *kind,
             Error::Storage { .. } => ErrorKind::Storage,
         }
     }

@@ -49,11 +49,17 @@ mod tests {
             serde_json::from_str(r#"{"auth_token":null,"authToken":"b"}"#).unwrap();
         assert_eq!(null_then_camel.auth_token.expose(), "b");
         let error = serde_json::from_str::<ExchangedToken>(r#"{"jwt":"x"}"#).unwrap_err();
-        assert!(error.to_string().contains("missing field `auth_token`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `auth_token`"),
+            "{error}"
+        );
         assert_eq!(
             serde_json::to_string(&snake).unwrap(),
             r#"{"auth_token":"a"}"#
         );
-        assert_eq!(format!("{snake:?}"), "ExchangedToken { auth_token: Secret(<redacted>) }");
+        assert_eq!(
+            format!("{snake:?}"),
+            "ExchangedToken { auth_token: Secret(<redacted>) }"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod connect;
 mod error;
 mod exchanged_token;
 mod flex;
+mod flows;
 mod identity;
 mod pin;
 mod response;
@@ -25,8 +26,12 @@ mod generated;
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
 pub use connect::Connector;
 pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
-pub use flex::{FlexBool, OneOrMany};
 pub use exchanged_token::ExchangedToken;
+pub use flex::{FlexBool, OneOrMany};
+pub use flows::{
+    Clock, DeviceKey, FileTokenStore, MemoryTokenStore, SystemClock, TokenKind, TokenSource,
+    TokenSourceBuilder, TokenStore,
+};
 pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};

@@ -37,6 +37,21 @@ pub struct PendingPin {
 }
 
 impl PendingPin {
+    /// A PIN created at `created`, living as long as its answer says (or plex.tv's usual
+    /// lifetime for its kind).
+    pub(crate) fn new(pin: Pin, kind: PinKind, created: Instant) -> Self {
+        let lifetime = match (pin.expires_in, kind) {
+            (Some(seconds), _) => Duration::from_secs(seconds.max(0).unsigned_abs()),
+            (None, PinKind::Short) => SHORT_LIFETIME,
+            (None, PinKind::Strong) => STRONG_LIFETIME,
+        };
+        Self {
+            pin,
+            kind,
+            expires: created + lifetime,
+        }
+    }
+
     /// The PIN as plex.tv answered it.
     pub fn pin(&self) -> &Pin {
         &self.pin
@@ -100,16 +115,7 @@ impl PlexTvClient {
             .get_pin((kind == PinKind::Strong).then_some(true))
             .await?
             .into_inner();
-        let lifetime = match (pin.expires_in, kind) {
-            (Some(seconds), _) => Duration::from_secs(seconds.max(0).unsigned_abs()),
-            (None, PinKind::Short) => SHORT_LIFETIME,
-            (None, PinKind::Strong) => STRONG_LIFETIME,
-        };
-        Ok(PendingPin {
-            pin,
-            kind,
-            expires: created + lifetime,
-        })
+        Ok(PendingPin::new(pin, kind, created))
     }
 
     /// Polls the PIN (`getTokenByPinId`) until the user links it, and returns the account's
@@ -156,7 +162,7 @@ impl PlexTvClient {
 }
 
 /// Whether a failed poll can be waited out: the network, a timeout, or the server busy.
-fn is_transient(error: &Error) -> bool {
+pub(crate) fn is_transient(error: &Error) -> bool {
     match error.kind() {
         ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => true,
         ErrorKind::Http => error

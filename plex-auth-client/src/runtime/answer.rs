@@ -332,9 +332,15 @@ mod tests {
         );
         let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
         for (message, kind) in [
-            ("Thumbprint has already been taken", ErrorKind::ThumbprintTaken),
+            (
+                "Thumbprint has already been taken",
+                ErrorKind::ThumbprintTaken,
+            ),
             ("Invalid signature", ErrorKind::InvalidSignature),
-            ("JWT SIGNATURE verification failed", ErrorKind::InvalidSignature),
+            (
+                "JWT SIGNATURE verification failed",
+                ErrorKind::InvalidSignature,
+            ),
             ("Invalid token", ErrorKind::InvalidToken),
             ("Something else", ErrorKind::Http),
         ] {

@@ -109,9 +109,16 @@ pub(crate) fn shown_url(raw: &str) -> String {
 /// `X-Plex-Token`, `secret`, `password`, `verificationCode`, `jwt`, `deviceJWT`, `nonce`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["token", "secret", "password", "verificationcode", "jwt", "nonce"]
-        .iter()
-        .any(|word| name.contains(word))
+    [
+        "token",
+        "secret",
+        "password",
+        "verificationcode",
+        "jwt",
+        "nonce",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 /// Whether a request field carries a credential: a secret-named one, or a PIN or link code.
