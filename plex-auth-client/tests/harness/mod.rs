@@ -7,6 +7,8 @@
 #![allow(dead_code, unused_imports)]
 
 mod exchange;
+mod jose;
+mod plex_stand_in;
 mod server;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use plex_auth_client::ClientIdentity;
 
 pub use exchange::{Exchange, Expectation};
+pub use plex_stand_in::{Counts, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock};
 pub use server::{Answer, Options, Seen, Server, Step, closed_port_url};
 
 /// The token test clients send.
