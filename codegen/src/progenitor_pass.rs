@@ -46,12 +46,11 @@ pub(crate) fn run(plan: &Plan) -> Result<ProgenitorOutput, CodegenError> {
     // The client code came from the same view, so progenitor's panics on unsupported input
     // were reported there; this catch only keeps a panic from escaping.
     let mock_view = without_unnamed_statuses(full);
-    let mock = catch(|| progenitor::Generator::new(&settings).httpmock(&mock_view, "crate")).map_err(
-        |message| CodegenError::Progenitor {
+    let mock = catch(|| progenitor::Generator::new(&settings).httpmock(&mock_view, "crate"))
+        .map_err(|message| CodegenError::Progenitor {
             culprit: "the mock module".into(),
             message,
-        },
-    )?;
+        })?;
     Ok(ProgenitorOutput {
         client: parse(client, "the clients")?,
         mock: parse(mock, "mock.rs")?,
@@ -184,13 +183,16 @@ fn without_unnamed_statuses(mut spec: OpenAPI) -> OpenAPI {
         };
         for (_, operation) in operation_slots(item) {
             if let Some(operation) = operation {
-                operation.responses.responses.retain(|status, _| match status {
-                    StatusCode::Code(code) => http::StatusCode::from_u16(*code)
-                        .ok()
-                        .and_then(|status| status.canonical_reason())
-                        .is_some(),
-                    StatusCode::Range(_) => true,
-                });
+                operation
+                    .responses
+                    .responses
+                    .retain(|status, _| match status {
+                        StatusCode::Code(code) => http::StatusCode::from_u16(*code)
+                            .ok()
+                            .and_then(|status| status.canonical_reason())
+                            .is_some(),
+                        StatusCode::Range(_) => true,
+                    });
             }
         }
     }
