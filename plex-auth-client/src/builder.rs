@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::retry::RetryConfig;
 use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, shown_url};
-use crate::{ClientIdentity, Error, Secret};
+use crate::{ClientIdentity, Error, Secret, TokenSource};
 
 /// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
 /// [`PmsClient`](crate::PmsClient). Sealed: only the generated clients implement it, so a
@@ -70,7 +70,8 @@ impl CallOptions {
         self
     }
 
-    /// Token for these calls (a transient token, another account's token).
+    /// Token for these calls (a transient token, another account's token); it replaces the
+    /// client's token source too.
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
         self
@@ -83,6 +84,7 @@ pub struct ClientBuilder<C> {
     base_url: String,
     identity: ClientIdentity,
     token: Option<Secret>,
+    token_source: Option<TokenSource>,
     retry: Option<RetryConfig>,
     timeouts: Timeouts,
     max_response_size: usize,
@@ -96,6 +98,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("base_url", &shown_url(&self.base_url))
             .field("identity", &self.identity)
             .field("token", &self.token)
+            .field("token_source", &self.token_source)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_response_size", &self.max_response_size)
@@ -109,6 +112,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             base_url,
             identity,
             token: None,
+            token_source: None,
             retry: None,
             timeouts: Timeouts::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -122,9 +126,21 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// The `X-Plex-Token` sent with every operation that needs one.
+    /// The `X-Plex-Token` sent with every operation that needs one. Replaces a
+    /// [`token_source`](Self::token_source).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
+        self.token_source = None;
+        self
+    }
+
+    /// Where every operation that needs a token gets it, as it is sent: a JWT kept valid by
+    /// the source (refreshed before its end), or a legacy token. A call answered 498 (token
+    /// expired) gets a renewed token from the source and is sent once more with it. Replaces a
+    /// [`token`](Self::token); a [`CallOptions::token`] replaces the source for its calls.
+    pub fn token_source(mut self, source: TokenSource) -> Self {
+        self.token_source = Some(source);
+        self.token = None;
         self
     }
 
@@ -160,7 +176,12 @@ impl<C: ClientKind> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let base_url = check_base_url(&self.base_url)?;
         let identity = self.identity.headers()?;
-        let context = Context::new(self.token, self.retry, self.max_response_size)?;
+        let context = Context::new(
+            self.token,
+            self.token_source,
+            self.retry,
+            self.max_response_size,
+        )?;
         install_crypto_provider();
         // The identity is the same on every request of the client: reqwest adds default
         // headers while it builds each request, with no per-call work of ours.

@@ -348,7 +348,12 @@ impl fmt::Display for ApiError {
         // A status without a reason phrase (Plex's 498) is shown as its number alone.
         match self.status.canonical_reason() {
             Some(_) => write!(f, "{}: HTTP {}: {case}", self.operation, self.status)?,
-            None => write!(f, "{}: HTTP {}: {case}", self.operation, self.status.as_u16())?,
+            None => write!(
+                f,
+                "{}: HTTP {}: {case}",
+                self.operation,
+                self.status.as_u16()
+            )?,
         }
         if !self.summary.is_empty() {
             write!(f, ": {}", self.summary)?;

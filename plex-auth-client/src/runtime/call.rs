@@ -17,6 +17,8 @@ use crate::{Error, Response};
 pub(super) struct Sent {
     token: Option<HeaderValue>,
     fields: Vec<String>,
+    /// Why the call could not be sent, or answered: its token source failed.
+    failure: Option<Error>,
 }
 
 impl Sent {
@@ -46,10 +48,13 @@ where
     let request = std::pin::pin!(request);
     let mut scoped = std::pin::pin!(SENT.scope(RefCell::default(), request));
     let result = scoped.as_mut().await;
-    let sent = scoped
+    let mut sent = scoped
         .take_value()
         .map(RefCell::into_inner)
         .unwrap_or_default();
+    if let Some(failure) = sent.failure.take() {
+        return Err(failure);
+    }
     match result {
         // Kept whole: status and headers are not copied out of it. Matched here rather than in
         // an async function, so that the decoded value is not moved through one more future.
@@ -65,6 +70,12 @@ where
 pub(super) fn record_token(token: &HeaderValue) {
     // Outside `call` (nothing to redact for) there is no record to keep.
     let _ = SENT.try_with(|sent| sent.borrow_mut().token = Some(token.clone()));
+}
+
+/// Records why the current call could not be sent or answered (its token source failed); the
+/// call returns it.
+pub(super) fn record_failure(error: Error) {
+    let _ = SENT.try_with(|sent| sent.borrow_mut().failure = Some(error));
 }
 
 /// Records credential fields the current call sends (from the request being prepared).

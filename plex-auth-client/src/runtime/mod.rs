@@ -14,6 +14,7 @@ mod operation;
 mod prepare;
 mod redact;
 mod send;
+mod token_source;
 
 pub use call::call;
 pub use context::{Context, FromParts};

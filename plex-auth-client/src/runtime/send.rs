@@ -9,6 +9,7 @@ use tracing::Instrument;
 
 use super::body::capped;
 use super::redact::transport_message;
+use super::token_source;
 use super::{Context, Operation};
 use crate::retry::RetryConfig;
 
@@ -19,12 +20,15 @@ const MAX_REDIRECTS: usize = 5;
 pub async fn execute(
     http: &reqwest::Client,
     context: &Context,
-    request: reqwest::Request,
+    mut request: reqwest::Request,
     operation: Option<&'static Operation>,
 ) -> reqwest::Result<reqwest::Response> {
     let Some(operation) = operation else {
         // prepare() already refused an unknown operation; send as is.
         return http.execute(request).await;
+    };
+    let Ok(attached) = token_source::attach(context, operation, &mut request).await else {
+        return Ok(token_source::not_sent());
     };
     let span = tracing::info_span!(
         "plex_auth.call",
@@ -40,13 +44,28 @@ pub async fn execute(
     // A span no subscriber wants (no subscriber at all, or one filtering it out) records
     // nothing and entering it does nothing: the call then skips entering and leaving it at
     // every poll.
-    let result = if span.is_disabled() {
-        attempts(http, context, request, operation, &span).await
-    } else {
-        let inner = attempts(http, context, request, operation, &span);
-        inner.instrument(span.clone()).await
-    };
+    let mut result = send(http, context, request, operation, &span).await;
+    if let Some(again) = token_source::after_expiry(attached, operation, &result).await {
+        drop(result);
+        result = send(http, context, again, operation, &span).await;
+    }
     result.map(|response| capped(response, context.max_response_size()))
+}
+
+/// The attempts of one send, inside the call's span when it is enabled.
+async fn send(
+    http: &reqwest::Client,
+    context: &Context,
+    request: reqwest::Request,
+    operation: &'static Operation,
+    span: &tracing::Span,
+) -> reqwest::Result<reqwest::Response> {
+    if span.is_disabled() {
+        attempts(http, context, request, operation, span).await
+    } else {
+        let inner = attempts(http, context, request, operation, span);
+        inner.instrument(span.clone()).await
+    }
 }
 
 async fn attempts(

@@ -1,0 +1,100 @@
+//! A client built from a [`TokenSource`]: the token is asked of the source as each call is
+//! sent, and a 498 (token expired) is answered by one renewal and one more send.
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use super::call::{record_failure, record_token};
+use super::{Context, Operation};
+use crate::{Error, Secret, TokenSource};
+
+/// The token a call sent, from its source, with a copy of the request to send again.
+pub(super) struct Attached {
+    source: TokenSource,
+    header: HeaderName,
+    token: Secret,
+    copy: Option<reqwest::Request>,
+}
+
+/// Adds the source's token to `request` when the client has a source and `operation` sends a
+/// token. `Err(())` when the source gave none: the failure is recorded for the call, which
+/// returns it instead of an answer.
+pub(super) async fn attach(
+    context: &Context,
+    operation: &Operation,
+    request: &mut reqwest::Request,
+) -> Result<Option<Attached>, ()> {
+    let (Some(source), Some(header)) = (context.token_source(), operation.token_header) else {
+        return Ok(None);
+    };
+    // Boxed: a refresh makes calls of its own, which come back here (for operations without a
+    // token, so no deeper).
+    let token = match Box::pin(source.token()).await {
+        Ok(token) => token,
+        Err(error) => {
+            record_failure(error);
+            return Err(());
+        }
+    };
+    let header = HeaderName::from_static(header);
+    insert(request, &header, &token, operation)?;
+    Ok(Some(Attached {
+        source: source.clone(),
+        header,
+        token,
+        // Plex's requests have small bodies, in memory: they copy.
+        copy: request.try_clone(),
+    }))
+}
+
+/// The request to send again after `answer`, when it is a 498 for the source's token and the
+/// source renewed it: a copy carrying the new token. A renewal that failed is recorded for the
+/// call, which returns it instead of the 498.
+pub(super) async fn after_expiry(
+    attached: Option<Attached>,
+    operation: &Operation,
+    answer: &reqwest::Result<reqwest::Response>,
+) -> Option<reqwest::Request> {
+    let expired = matches!(answer, Ok(response) if response.status().as_u16() == 498);
+    let attached = attached.filter(|_| expired)?;
+    let mut copy = attached.copy?;
+    match Box::pin(attached.source.renew_rejected(&attached.token)).await {
+        Ok(Some(renewed)) if renewed != attached.token => {
+            insert(&mut copy, &attached.header, &renewed, operation).ok()?;
+            tracing::debug!("token expired (498); sending once more with a renewed token");
+            Some(copy)
+        }
+        // A legacy token, or no other token to try: the 498 stands.
+        Ok(_) => None,
+        Err(error) => {
+            record_failure(error);
+            None
+        }
+    }
+}
+
+/// The answer of a call that was not sent: the call returns the recorded failure instead.
+pub(super) fn not_sent() -> reqwest::Response {
+    reqwest::Response::from(http::Response::new(Vec::<u8>::new()))
+}
+
+fn insert(
+    request: &mut reqwest::Request,
+    header: &HeaderName,
+    token: &Secret,
+    operation: &Operation,
+) -> Result<(), ()> {
+    let mut value = match HeaderValue::from_str(token.expose()) {
+        Ok(value) if !token.expose().trim().is_empty() => value,
+        _ => {
+            record_failure(Error::InvalidInput {
+                operation: operation.id,
+                message: format!("the token source's token cannot be sent as {header}"),
+            });
+            return Err(());
+        }
+    };
+    value.set_sensitive(true);
+    record_token(&value);
+    request.headers_mut().insert(header.clone(), value);
+    Ok(())
+}
