@@ -428,3 +428,134 @@ async fn source_for_debug(stand_in: &StandIn, clock: &TestClock) -> TokenSource 
     source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
     source
 }
+
+fn client(stand_in: &StandIn, source: &TokenSource) -> PlexTvClient {
+    PlexTvClient::builder(identity())
+        .base_url(stand_in.plex_tv_url())
+        .token_source(source.clone())
+        .build()
+        .unwrap()
+}
+
+/// The tokens plex.tv's `/user` was called with, in order.
+fn user_tokens(stand_in: &StandIn) -> Vec<String> {
+    stand_in
+        .seen()
+        .into_iter()
+        .filter(|seen| seen.path() == "/api/v2/user")
+        .map(|seen| seen.header("x-plex-token").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn calls_keep_succeeding_across_three_expiries_with_no_caller_code() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let plex = client(&stand_in, &source);
+
+    for week in 1..=3 {
+        plex.get_token_details().await.unwrap();
+        // Past the JWT's end: the source refreshes before the call goes out.
+        clock.advance(DAY * 7 + Duration::from_secs(60));
+        let account = plex.get_token_details().await.unwrap();
+        assert_eq!(account.username, "user@example.com", "week {week}");
+        let counts = stand_in.counts();
+        assert_eq!((counts.nonces, counts.exchanges), (1 + week, 1 + week));
+        assert_eq!(counts.expired, 0, "no call went out with an expired JWT");
+    }
+    // Each call carried the JWT valid at its time.
+    let issued = stand_in.issued();
+    assert_eq!(
+        user_tokens(&stand_in),
+        [0, 1, 1, 2, 2, 3].map(|n| issued[n].clone())
+    );
+    assert_eq!(stand_in.counts().registrations, 1);
+}
+
+#[tokio::test]
+async fn a_498_is_answered_by_one_refresh_and_one_more_send() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let first = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let plex = client(&stand_in, &source);
+    // plex.tv's clock ran ahead: it takes the JWT for expired, the client does not.
+    stand_in.expire_issued();
+
+    plex.ping_token().await.unwrap();
+
+    let counts = stand_in.counts();
+    assert_eq!(counts.expired, 1, "one 498");
+    assert_eq!((counts.nonces, counts.exchanges), (2, 2), "one refresh");
+    let pings: Vec<_> = stand_in
+        .seen()
+        .into_iter()
+        .filter(|seen| seen.path() == "/api/v2/ping")
+        .map(|seen| seen.header("x-plex-token").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        pings,
+        [first.expose().to_string(), stand_in.issued()[1].clone()]
+    );
+
+    // A refresh that fails leaves the 498 to the caller, with why it could not renew.
+    stand_in.expire_issued();
+    stand_in.configure(|settings| settings.nonce_lifetime = 0);
+    let error = plex.ping_token().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(stand_in.counts().expired, 2);
+
+    // A legacy token is never refreshed: its 498 is returned as it is.
+    let legacy = TokenSource::legacy(first.clone());
+    let error = client(&stand_in, &legacy).ping_token().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TokenExpired);
+    assert_eq!(stand_in.counts().exchanges, 3);
+}
+
+/// Each of the 1,000 calls holds a connection: more descriptors than a default soft limit
+/// (1,024 on many systems) allows. Raised to the hard limit, up to 8,192.
+#[cfg(unix)]
+fn allow_many_connections() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct given, nothing else.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < 8192 {
+            limit.rlim_cur = limit.rlim_max.min(8192);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn allow_many_connections() {}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_concurrent_calls_at_expiry_cause_one_nonce_and_one_exchange() {
+    allow_many_connections();
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let plex = client(&stand_in, &source);
+    clock.advance(DAY * 7);
+    let before = stand_in.counts();
+
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let plex = plex.clone();
+        calls.spawn(async move { plex.get_token_details().await.map(|_| ()) });
+    }
+    while let Some(joined) = calls.join_next().await {
+        joined.unwrap().unwrap();
+    }
+
+    let after = stand_in.counts();
+    assert_eq!(after.nonces - before.nonces, 1);
+    assert_eq!(after.exchanges - before.exchanges, 1);
+    assert_eq!(after.served - before.served, 1000);
+    assert_eq!(after.expired, 0);
+    let renewed = stand_in.issued()[1].clone();
+    assert!(user_tokens(&stand_in).iter().all(|token| *token == renewed));
+}

@@ -36,7 +36,9 @@ impl TestClock {
 
     /// A clock at the system's current time.
     pub fn now() -> Self {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970");
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970");
         Self::at(now.as_secs() as i64)
     }
 
@@ -251,7 +253,8 @@ impl StandIn {
 }
 
 fn error(status: u16, code: i64, message: &str) -> Answer {
-    let body = serde_json::json!({"errors": [{"code": code, "message": message, "status": status}]});
+    let body =
+        serde_json::json!({"errors": [{"code": code, "message": message, "status": status}]});
     Answer::json(status, body.to_string())
 }
 
@@ -273,7 +276,10 @@ impl State {
             ("GET", "/api/v2/auth/keys") => self.keys(),
             ("POST", "/api/v2/pins") => self.create_pin(request),
             ("GET", pin) if pin.starts_with("/api/v2/pins/") => self.poll(request, pin),
-            ("GET", "/api/v2/user") => self.serve(request, super::recorded("plextv-user-200-free-account.json")),
+            ("GET", "/api/v2/user") => self.serve(
+                request,
+                super::recorded("plextv-user-200-free-account.json"),
+            ),
             ("GET", "/api/v2/ping") => self.serve(request, br#"{"pong":true}"#.to_vec()),
             ("DELETE", "/api/v2/users/signout") => self.sign_out(request),
             _ => error(404, 0, "no such endpoint on the stand-in"),
@@ -298,7 +304,8 @@ impl State {
             return Ok(());
         }
         let jws = Jws::parse(token).ok_or_else(unauthenticated)?;
-        let ours = unb64(self.key.public_jwk()["x"].as_str().unwrap_or_default()).unwrap_or_default();
+        let ours =
+            unb64(self.key.public_jwk()["x"].as_str().unwrap_or_default()).unwrap_or_default();
         if !jws.verifies_with(&ours) {
             return Err(unauthenticated());
         }
@@ -357,14 +364,23 @@ impl State {
         self.counts.nonces += 1;
         let nonce = format!("nonce-{:016x}", fastrand::u64(..));
         let expires = self.now() + self.settings.nonce_lifetime;
-        self.nonces.insert(nonce.clone(), Nonce { expires, used: false });
+        self.nonces.insert(
+            nonce.clone(),
+            Nonce {
+                expires,
+                used: false,
+            },
+        );
         json(200, serde_json::json!({"nonce": nonce}))
     }
 
     fn keys(&mut self) -> Answer {
         self.counts.key_fetches += 1;
         let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0");
-        json(200, serde_json::json!({"keys": [other.public_jwk(), self.key.public_jwk()]}))
+        json(
+            200,
+            serde_json::json!({"keys": [other.public_jwk(), self.key.public_jwk()]}),
+        )
     }
 
     /// Checks a device JWT: signed by `key`, for plex.tv, issued by `client`, not expired,
@@ -416,7 +432,11 @@ impl State {
             Err(answer) => return answer,
         };
         let Some(key) = self.devices.get(&client).cloned() else {
-            return error(400, 1097, "jwk missing. no public key to verify jwt request");
+            return error(
+                400,
+                1097,
+                "jwk missing. no public key to verify jwt request",
+            );
         };
         let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
         let Some(token) = body.get("jwt").and_then(Value::as_str) else {
@@ -439,6 +459,8 @@ impl State {
             "thumbprint": self.settings.thumbprint_override.clone().unwrap_or_else(|| key.thumbprint.clone()),
             "scope": "username,email,friendly_name",
             "sub": client,
+            // Two JWTs issued in the same second differ, as plex.tv's do.
+            "jti": format!("{:016x}", fastrand::u64(..)),
         });
         let jwt = if self.settings.sign_with_rogue_key {
             self.rogue.sign(&claims)
@@ -495,7 +517,10 @@ impl State {
     }
 
     fn poll(&mut self, request: &Seen, path: &str) -> Answer {
-        let id = path.trim_start_matches("/api/v2/pins/").parse::<i64>().unwrap_or(-1);
+        let id = path
+            .trim_start_matches("/api/v2/pins/")
+            .parse::<i64>()
+            .unwrap_or(-1);
         let Some(pin) = self.pins.get(&id) else {
             return error(404, 1020, "Code not found or expired");
         };
