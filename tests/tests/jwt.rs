@@ -559,3 +559,85 @@ async fn a_thousand_concurrent_calls_at_expiry_cause_one_nonce_and_one_exchange(
     let renewed = stand_in.issued()[1].clone();
     assert!(user_tokens(&stand_in).iter().all(|token| *token == renewed));
 }
+
+/// Every secret of the exchanges the stand-in saw: the device JWTs sent (in exchange bodies
+/// and poll queries) and the nonces they carry, and the tokens sent as `X-Plex-Token`.
+fn secrets_seen(stand_in: &StandIn) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for seen in stand_in.seen() {
+        if let Some(token) = seen.header("x-plex-token") {
+            secrets.push(token.to_string());
+        }
+        let body: serde_json::Value = serde_json::from_slice(&seen.body).unwrap_or_default();
+        let device = body["jwt"].as_str().map(str::to_string);
+        let device = device.or_else(|| seen.query().get("deviceJWT").cloned());
+        if let Some(device) = device {
+            let claims = device.split('.').nth(1).unwrap_or_default();
+            let claims =
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+                    .unwrap_or_default();
+            let claims: serde_json::Value = serde_json::from_slice(&claims).unwrap_or_default();
+            if let Some(nonce) = claims["nonce"].as_str() {
+                secrets.push(nonce.to_string());
+            }
+            secrets.push(device);
+        }
+    }
+    secrets
+}
+
+#[tokio::test]
+async fn no_token_jwt_nonce_or_key_reaches_a_trace_an_error_or_debug_output() {
+    let (trace, _capture) = plex_auth_tests::logs::capture_logs();
+    let (stand_in, clock) = stand_in();
+    let key = DeviceKey::generate().unwrap();
+    let private = key.to_bytes();
+    let source = source_with_key(&stand_in, &clock, MemoryTokenStore::new(), key);
+    source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let plex = client(&stand_in, &source);
+    plex.get_token_details().await.unwrap();
+    clock.advance(DAY * 7);
+    plex.get_token_details().await.unwrap();
+    stand_in.expire_issued();
+    plex.ping_token().await.unwrap();
+    // A refusal quoting the device JWT it refused.
+    stand_in.configure(|settings| {
+        settings.nonce_lifetime = 0;
+        settings.echo_refused = true;
+    });
+    stand_in.expire_issued();
+    let refused = plex.ping_token().await.unwrap_err();
+    let pin = source.create_pin(PinKind::Short).await.unwrap();
+    let polling = PinPolling {
+        interval: Duration::from_millis(10),
+    };
+    let pin_refused = source.wait_for_pin(&pin, polling).await.unwrap_err();
+    source.forget().unwrap();
+
+    let mut secrets = secrets_seen(&stand_in);
+    secrets.extend(stand_in.issued());
+    let d = serde_json::from_str::<serde_json::Value>(private.expose()).unwrap()["d"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    secrets.push(d);
+    assert!(secrets.len() > 10, "{} secrets", secrets.len());
+    let shown = [
+        trace.text(),
+        refused.to_string(),
+        format!("{refused:?}"),
+        pin_refused.to_string(),
+        format!("{pin_refused:?}"),
+        format!("{source:?} {plex:?} {pin:?}"),
+    ];
+    assert!(
+        trace.text().contains("plex_auth.call"),
+        "the trace was captured"
+    );
+    assert!(refused.to_string().contains("Invalid nonce"), "{refused}");
+    for text in &shown {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "a secret in: {text}");
+        }
+    }
+}

@@ -101,6 +101,8 @@ pub struct Settings {
     pub sign_with_rogue_key: bool,
     /// The `thumbprint` of issued JWTs, instead of the device key's.
     pub thumbprint_override: Option<String>,
+    /// Quote a refused device JWT in the error message, as a careless server would.
+    pub echo_refused: bool,
 }
 
 impl Default for Settings {
@@ -113,6 +115,7 @@ impl Default for Settings {
             audience: "plex.tv".into(),
             sign_with_rogue_key: false,
             thumbprint_override: None,
+            echo_refused: false,
         }
     }
 }
@@ -395,7 +398,11 @@ impl State {
         let now = self.now();
         let refuse = |this: &mut Self, message: &str| {
             this.counts.refused += 1;
-            error(422, 0, message)
+            if this.settings.echo_refused {
+                error(422, 0, &format!("{message}. Received {token}"))
+            } else {
+                error(422, 0, message)
+            }
         };
         let Some(jws) = Jws::parse(token) else {
             return Err(refuse(self, "Invalid JWT"));
