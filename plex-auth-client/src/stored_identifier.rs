@@ -4,19 +4,26 @@
 //! application that makes a new one per run fills the account's device list, and loses what
 //! plex.tv ties to the device (its sign-ins and the tokens issued to it).
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
+
+use crate::flows::private_file;
 
 /// The longest identifier accepted from the file.
 const MAX_LEN: usize = 256;
+
+/// The largest file read: an identifier, and room for whitespace around it.
+const MAX_FILE_LEN: usize = 4096;
 
 /// The client identifier stored at `path`, or a new random UUID v4 stored there first.
 ///
 /// The file is written to a temporary name beside it, then linked into place, so that a
 /// reader never sees half a file and two processes starting together agree on one identifier.
 /// On Unix the file is readable by the user only (mode 0600) and a folder created for it has
-/// mode 0700.
+/// mode 0700. Reading refuses a file over 4 KiB and anything but a regular file (a FIFO does
+/// not block it). The device key of JWT authentication
+/// ([`DeviceKey::load_or_create`](crate::DeviceKey::load_or_create)) is kept the same way,
+/// beside it.
 ///
 /// ```no_run
 /// use plex_auth_client::{ClientIdentity, load_or_create_client_identifier};
@@ -27,37 +34,27 @@ const MAX_LEN: usize = 256;
 /// ```
 ///
 /// # Errors
-/// An I/O error when the file cannot be read or written, and [`io::ErrorKind::InvalidData`]
-/// when it holds no usable identifier (empty, too long, not printable ASCII): it is never
-/// replaced silently, since that would make this installation a new device.
+/// An I/O error when the file cannot be read or written, [`io::ErrorKind::InvalidInput`] when
+/// the path is not a regular file, and [`io::ErrorKind::InvalidData`] when it holds no usable
+/// identifier (empty, too long, not printable ASCII): it is never replaced silently, since
+/// that would make this installation a new device.
 pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<String> {
     let path = path.as_ref();
-    match fs::read(path) {
-        Ok(bytes) => return parse(path, &bytes),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-        Err(err) => return Err(err),
-    }
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(folder)?;
+    if let Some(bytes) = private_file::read_bounded(path, MAX_FILE_LEN)? {
+        return parse(path, &bytes);
     }
     let identifier = new_uuid_v4();
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{:016x}.tmp", fastrand::u64(..)));
-    let temporary = Path::new(&temporary);
-    let written = write_private(temporary, &identifier).and_then(|()| {
-        // A hard link fails when the file exists, unlike a rename: a process that lost the race
-        // reads the winner's identifier instead of replacing it.
-        match fs::hard_link(temporary, path) {
-            Ok(()) => Ok(None),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-                Ok(Some(parse(path, &fs::read(path)?)?))
-            }
-            // File systems without hard links: a rename is still atomic.
-            Err(_) => fs::rename(temporary, path).map(|()| None),
-        }
-    });
-    let _ = fs::remove_file(temporary);
-    Ok(written?.unwrap_or(identifier))
+    if private_file::create_new(path, format!("{identifier}\n").as_bytes())? {
+        return Ok(identifier);
+    }
+    // A process that lost the race reads the winner's identifier instead of replacing it.
+    match private_file::read_bounded(path, MAX_FILE_LEN)? {
+        Some(bytes) => parse(path, &bytes),
+        None => Err(io::Error::other(format!(
+            "{} vanished while it was created",
+            path.display()
+        ))),
+    }
 }
 
 fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
@@ -76,24 +73,6 @@ fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
             ),
         ))
     }
-}
-
-fn write_private(path: &Path, identifier: &str) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(format!("{identifier}\n").as_bytes())?;
-    file.sync_all()
-}
-
-fn create_private_dir(folder: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(folder)
 }
 
 /// A random (version 4) UUID. fastrand's generator is seeded from the OS's randomness through
@@ -117,16 +96,8 @@ fn new_uuid_v4() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "plex-auth-id-{name}-{}-{:x}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
+    use crate::flows::private_file::tests::scratch;
+    use std::fs;
 
     #[test]
     fn creates_once_then_loads_the_same() {
