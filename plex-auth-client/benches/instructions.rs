@@ -1,5 +1,8 @@
 //! Instructions per call, counted rather than timed: the generated client against raw reqwest
-//! (`support::RawClient`) on the loopback server, for `get_token_details` and for a sign-in.
+//! (`support::RawClient`) on the loopback server, for `get_token_details` and for a sign-in;
+//! and `get_token_details` through a client built from a `TokenSource`, legacy and JWT (its
+//! token asked of the source; for a JWT, a copy of the request kept for a 498), against the same
+//! client built with the token.
 //! Instruction counts do not move with the load of a shared machine, so small differences
 //! (a few percent) show up where wall-clock ratios cannot resolve them.
 //! Target: the generated `get_token_details` at most 1.03× raw reqwest's instructions.
@@ -36,14 +39,18 @@ enum Side {
     RawGet,
     GeneratedSignIn,
     RawSignIn,
+    SourceGet,
+    JwtSourceGet,
 }
 
 impl Side {
-    const ALL: [Side; 4] = [
+    const ALL: [Side; 6] = [
         Side::GeneratedGet,
         Side::RawGet,
         Side::GeneratedSignIn,
         Side::RawSignIn,
+        Side::SourceGet,
+        Side::JwtSourceGet,
     ];
 
     fn name(self) -> &'static str {
@@ -52,6 +59,8 @@ impl Side {
             Side::RawGet => "raw_get_token_details",
             Side::GeneratedSignIn => "generated_sign_in",
             Side::RawSignIn => "raw_sign_in",
+            Side::SourceGet => "token_source_get_token_details",
+            Side::JwtSourceGet => "jwt_source_get_token_details",
         }
     }
 
@@ -63,6 +72,10 @@ impl Side {
 struct Clients {
     generated: PlexTvClient,
     raw: RawClient,
+    /// Built from a legacy token source holding the same token.
+    sourced: PlexTvClient,
+    /// Built from a JWT token source (no refresh due).
+    jwt_sourced: PlexTvClient,
 }
 
 /// `calls` calls of one side, each checked (a refused request must not be counted as a call).
@@ -80,6 +93,8 @@ async fn run(clients: &Clients, side: Side, calls: usize) {
                     .unwrap(),
             ),
             Side::RawSignIn => drop(clients.raw.sign_in(&request).await.unwrap()),
+            Side::SourceGet => drop(clients.sourced.get_token_details().await.unwrap()),
+            Side::JwtSourceGet => drop(clients.jwt_sourced.get_token_details().await.unwrap()),
         }
     }
 }
@@ -103,6 +118,8 @@ fn measure(side: Side) {
         Clients {
             generated: support::generated_client(&base_url),
             raw: RawClient::new(&base_url),
+            sourced: support::token_source_client(&base_url),
+            jwt_sourced: support::jwt_source_client(&base_url),
         }
     });
     runtime.block_on(run(&clients, side, WARM_UP));
@@ -213,4 +230,11 @@ fn main() {
         "sign_in: generated / raw = {:.3}",
         ratio(counts[2], counts[3])
     );
+    for (name, count) in [("legacy", counts[4]), ("JWT", counts[5])] {
+        println!(
+            "get_token_details: {name} token source / token = {:.3} ({:+.0} instructions per call)",
+            ratio(count, counts[0]),
+            count - counts[0]
+        );
+    }
 }

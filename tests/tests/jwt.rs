@@ -641,3 +641,24 @@ async fn no_token_jwt_nonce_or_key_reaches_a_trace_an_error_or_debug_output() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_kept_token_with_an_absurd_expiry_is_read_without_panicking() {
+    let (stand_in, clock) = stand_in();
+    for exp in [i64::MAX, i64::MIN, 0] {
+        let kept = stand_in.sign(&serde_json::json!({"exp": exp, "iat": i64::MIN}));
+        let source = source(
+            &stand_in,
+            &clock,
+            MemoryTokenStore::with_token(kept.clone()),
+        );
+        assert!(
+            matches!(source.kind(), Some(TokenKind::Jwt { .. })),
+            "{exp}"
+        );
+        let _ = format!("{source:?}");
+        if exp == i64::MAX {
+            assert_eq!(source.token().await.unwrap().expose(), kept);
+        }
+    }
+}

@@ -148,6 +148,31 @@ impl TokenSource {
         }
     }
 
+    /// The token held when it needs no refresh (a legacy token, or a JWT before its margin),
+    /// without waiting: the path of most calls.
+    pub(crate) fn fresh(&self) -> Option<Secret> {
+        let state = self.state();
+        let held = state.held.as_ref()?;
+        match (&self.0.jwt, held.lifetime) {
+            (Some(jwt), Some(lifetime))
+                if self.now().saturating_add(jwt.margin) >= lifetime.expires_at =>
+            {
+                None
+            }
+            _ => Some(held.token.clone()),
+        }
+    }
+
+    /// Whether a token this source answered can be renewed after a 498: it holds a JWT.
+    pub(crate) fn renews(&self) -> bool {
+        self.0.jwt.is_some()
+            && self
+                .state()
+                .held
+                .as_ref()
+                .is_some_and(|held| held.lifetime.is_some())
+    }
+
     /// Refreshes a JWT now, whatever its expiry, and answers the new one; a legacy token is
     /// answered as it is.
     ///
@@ -361,10 +386,16 @@ pub(super) fn storage_error(source: std::io::Error) -> Error {
     }
 }
 
+/// Unix seconds as a time. A kept token can claim any `exp`: it is clamped to about a thousand
+/// years either side of 1970, which every platform's `SystemTime` holds.
 fn system_time(seconds: i64) -> SystemTime {
-    match u64::try_from(seconds) {
-        Ok(after) => UNIX_EPOCH + Duration::from_secs(after),
-        Err(_) => UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs()),
+    const LIMIT: i64 = 1000 * 366 * 24 * 60 * 60;
+    let seconds = seconds.clamp(-LIMIT, LIMIT);
+    let offset = Duration::from_secs(seconds.unsigned_abs());
+    if seconds >= 0 {
+        UNIX_EPOCH + offset
+    } else {
+        UNIX_EPOCH - offset
     }
 }
 

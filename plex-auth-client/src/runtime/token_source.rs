@@ -26,14 +26,17 @@ pub(super) async fn attach(
     let (Some(source), Some(header)) = (context.token_source(), operation.token_header) else {
         return Ok(None);
     };
-    // Boxed: a refresh makes calls of its own, which come back here (for operations without a
-    // token, so no deeper).
-    let token = match Box::pin(source.token()).await {
-        Ok(token) => token,
-        Err(error) => {
-            record_failure(error);
-            return Err(());
-        }
+    let token = match source.fresh() {
+        Some(token) => token,
+        // Boxed, and only when a refresh is due: a refresh makes calls of its own, which come
+        // back here (for operations without a token, so no deeper), and its future is large.
+        None => match Box::pin(source.token()).await {
+            Ok(token) => token,
+            Err(error) => {
+                record_failure(error);
+                return Err(());
+            }
+        },
     };
     let header = HeaderName::from_static(header);
     insert(request, &header, &token, operation)?;
@@ -41,8 +44,9 @@ pub(super) async fn attach(
         source: source.clone(),
         header,
         token,
-        // Plex's requests have small bodies, in memory: they copy.
-        copy: request.try_clone(),
+        // Kept only for a token that can be renewed (a JWT). Plex's requests have small bodies,
+        // in memory: they copy.
+        copy: source.renews().then(|| request.try_clone()).flatten(),
     }))
 }
 
