@@ -20,15 +20,12 @@ const MAX_REDIRECTS: usize = 5;
 pub async fn execute(
     http: &reqwest::Client,
     context: &Context,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
     operation: Option<&'static Operation>,
 ) -> reqwest::Result<reqwest::Response> {
     let Some(operation) = operation else {
         // prepare() already refused an unknown operation; send as is.
         return http.execute(request).await;
-    };
-    let Ok(attached) = token_source::attach(context, operation, &mut request).await else {
-        return Ok(token_source::not_sent());
     };
     let span = tracing::info_span!(
         "plex_auth.call",
@@ -41,25 +38,26 @@ pub async fn execute(
         attempts = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
     );
-    // A span no subscriber wants (no subscriber at all, or one filtering it out) records
-    // nothing and entering it does nothing: the call then skips entering and leaving it at
-    // every poll.
-    let mut result = send(http, context, request, operation, &span).await;
-    if let Some(again) = token_source::after_expiry(attached, operation, &result).await {
-        drop(result);
-        result = send(http, context, again, operation, &span).await;
-    }
+    let result = if context.token_source().is_some() && operation.token_header.is_some() {
+        // Boxed: only the calls of a client built from a token source carry its future.
+        Box::pin(token_source::send(http, context, request, operation, &span)).await
+    } else {
+        send(http, context, request, operation, &span).await
+    };
     result.map(|response| capped(response, context.max_response_size()))
 }
 
 /// The attempts of one send, inside the call's span when it is enabled.
-async fn send(
+pub(super) async fn send(
     http: &reqwest::Client,
     context: &Context,
     request: reqwest::Request,
     operation: &'static Operation,
     span: &tracing::Span,
 ) -> reqwest::Result<reqwest::Response> {
+    // A span no subscriber wants (no subscriber at all, or one filtering it out) records
+    // nothing and entering it does nothing: the call then skips entering and leaving it at
+    // every poll.
     if span.is_disabled() {
         attempts(http, context, request, operation, span).await
     } else {

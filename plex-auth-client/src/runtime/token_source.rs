@@ -7,8 +7,30 @@ use super::call::{record_failure, record_token};
 use super::{Context, Operation};
 use crate::{Error, Secret, TokenSource};
 
+/// Sends `request` with the source's token; after a 498 for it, once more with a renewed one.
+/// A source that gives no token sends nothing: the call returns the source's failure.
+pub(super) async fn send(
+    http: &reqwest::Client,
+    context: &Context,
+    mut request: reqwest::Request,
+    operation: &'static Operation,
+    span: &tracing::Span,
+) -> reqwest::Result<reqwest::Response> {
+    let Ok(attached) = attach(context, operation, &mut request).await else {
+        return Ok(not_sent());
+    };
+    let result = super::send::send(http, context, request, operation, span).await;
+    match after_expiry(attached, operation, &result).await {
+        Some(again) => {
+            drop(result);
+            super::send::send(http, context, again, operation, span).await
+        }
+        None => result,
+    }
+}
+
 /// The token a call sent, from its source, with a copy of the request to send again.
-pub(super) struct Attached {
+struct Attached {
     source: TokenSource,
     header: HeaderName,
     token: Secret,
@@ -18,7 +40,7 @@ pub(super) struct Attached {
 /// Adds the source's token to `request` when the client has a source and `operation` sends a
 /// token. `Err(())` when the source gave none: the failure is recorded for the call, which
 /// returns it instead of an answer.
-pub(super) async fn attach(
+async fn attach(
     context: &Context,
     operation: &Operation,
     request: &mut reqwest::Request,
@@ -53,7 +75,7 @@ pub(super) async fn attach(
 /// The request to send again after `answer`, when it is a 498 for the source's token and the
 /// source renewed it: a copy carrying the new token. A renewal that failed is recorded for the
 /// call, which returns it instead of the 498.
-pub(super) async fn after_expiry(
+async fn after_expiry(
     attached: Option<Attached>,
     operation: &Operation,
     answer: &reqwest::Result<reqwest::Response>,
@@ -77,7 +99,7 @@ pub(super) async fn after_expiry(
 }
 
 /// The answer of a call that was not sent: the call returns the recorded failure instead.
-pub(super) fn not_sent() -> reqwest::Response {
+fn not_sent() -> reqwest::Response {
     reqwest::Response::from(http::Response::new(Vec::<u8>::new()))
 }
 
