@@ -1,0 +1,376 @@
+//! From a server listed by plex.tv's `/resources` to a ready [`PmsClient`]: its connections
+//! probed at once without a token, the server proven by its `/identity`, and the best
+//! connection that proved chosen, within one deadline.
+//!
+//! Files: `rank` (the ranking and when a proven connection may be chosen), `probe` (one
+//! `/identity` request), `lookup` (finding a server by name or client identifier).
+
+mod lookup;
+mod probe;
+mod rank;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::runtime::{inert, shown_url, truncate_chars};
+use crate::types::{PlexConnection, PlexDevice};
+use crate::{
+    AttemptOutcome, ClientIdentity, ConnectAttempt, Error, PmsClient, RetryConfig, Timeouts, tls,
+};
+
+pub use lookup::find_server;
+use lookup::provides_server;
+use rank::{Rank, State};
+
+/// The operation name errors of [`Connector::connect`] carry.
+const OPERATION: &str = "connect";
+
+/// At most this many characters of a connection's URL are kept in an attempt.
+const URL_LIMIT: usize = 256;
+
+/// Chooses how to reach a server: see [`Connector::connect`].
+///
+/// ```no_run
+/// # async fn example(devices: Vec<plex_auth_client::types::PlexDevice>) -> Result<(), plex_auth_client::Error> {
+/// use plex_auth_client::{ClientIdentity, Connector, find_server};
+///
+/// let identity = ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "My App", "1.0.0");
+/// // By name or client identifier; a value two servers share is an error, never a guess.
+/// let server = find_server(&devices, "Box")?;
+/// let pms = Connector::new(identity).connect(server).await?;
+/// println!("reached {} at {}", server.name, pms.base_url());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Connector {
+    identity: ClientIdentity,
+    probe_timeout: Duration,
+    deadline: Duration,
+    grace: Duration,
+    max_connections: usize,
+    root_certificates: Vec<Vec<u8>>,
+}
+
+impl fmt::Debug for Connector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connector")
+            .field("identity", &self.identity)
+            .field("probe_timeout", &self.probe_timeout)
+            .field("deadline", &self.deadline)
+            .field("grace", &self.grace)
+            .field("max_connections", &self.max_connections)
+            .field("root_certificates", &self.root_certificates.len())
+            .finish()
+    }
+}
+
+impl Connector {
+    /// The probe timeout when none is set: 3 s.
+    pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+    /// The deadline of the whole choice when none is set: 5 s.
+    pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
+    /// The grace period when none is set: 400 ms (see [`Connector::grace`]).
+    pub const DEFAULT_GRACE: Duration = Duration::from_millis(400);
+    /// How many connections are probed when no cap is set: 32.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 32;
+
+    /// A connector whose probes and returned client carry `identity`, with the defaults:
+    /// probe timeout 3 s, deadline 5 s, grace 400 ms, at most 32 connections probed.
+    pub fn new(identity: ClientIdentity) -> Self {
+        Self {
+            identity,
+            probe_timeout: Self::DEFAULT_PROBE_TIMEOUT,
+            deadline: Self::DEFAULT_DEADLINE,
+            grace: Self::DEFAULT_GRACE,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            root_certificates: Vec::new(),
+        }
+    }
+
+    /// How long one probe may take, connecting included (default 3 s). A connection that has
+    /// not answered by then counts as failed.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.probe_timeout = timeout;
+        self
+    }
+
+    /// How long the whole choice may take, from the call to the client returned (default
+    /// 5 s). Probes still running then count as failed, and the best connection proven so far
+    /// is chosen, or the call fails with [`ErrorKind::NoConnection`](crate::ErrorKind::NoConnection).
+    /// Every probe starts at once, so with the defaults the choice ends within the probe
+    /// timeout; the deadline bounds it whatever the probe timeout.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// How long to wait, after the first connection proved to be the server, for a better one
+    /// still probing (default 400 ms). A connection is chosen at once when no better one can
+    /// still answer; otherwise when the grace is over, so one silent address does not hold the
+    /// choice up for the whole probe timeout, while a LAN connection that answers within the
+    /// grace still wins over a remote one or the relay that answered first.
+    ///
+    /// 400 ms: a remote connection that answers within a few hundred milliseconds must win
+    /// over the relay that answered at once, and the whole choice should still take well
+    /// under a second when a LAN address is silent; BENCHMARKS.md gives the measurements.
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// How many connections are probed, the best-ranked ones (default 32; at least 1). The
+    /// others are reported as not tried ([`AttemptOutcome::NotTried`]): a list of thousands of
+    /// connections costs no more than a list of 32.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Trusts the certificates of `pem` as roots beside the system's, for the probes and the
+    /// client returned: see [`ClientBuilder::add_root_certificates_pem`](crate::ClientBuilder::add_root_certificates_pem).
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Probes `device`'s connections and returns a client for the best one that proved to be
+    /// that server: its `/identity` answers the device's `clientIdentifier` as
+    /// `machineIdentifier`.
+    ///
+    /// - **Prove first, then trust.** Probes carry no token: an address plex.tv lists may be
+    ///   another machine's (a LAN address reused on another network). The device's own
+    ///   `accessToken` (never the account token) goes only into the client returned, for the
+    ///   connection that proved to be the server.
+    /// - **https where it counts.** A device with `httpsRequired` is probed over https only.
+    ///   Over https to a `*.plex.direct` name, the certificate proves the host is the server's;
+    ///   over http, `/identity` only tells the server from another Plex server, and anyone on
+    ///   the path could answer with its identifier. So an http connection is chosen only when
+    ///   no https connection of the same or a better place can still answer.
+    /// - **Ranking.** Local beats remote beats relay, then https beats http; equals keep
+    ///   plex.tv's order. The answer comes as soon as no better connection can still answer,
+    ///   or when the [grace](Connector::grace) after the first proof is over.
+    /// - **Bounded.** The best [`max_connections`](Connector::max_connections) connections are
+    ///   probed, all at once, over one HTTP client; each within the
+    ///   [probe timeout](Connector::timeout), the whole within the
+    ///   [deadline](Connector::deadline).
+    ///
+    /// The client returned uses the identity given to [`Connector::new`] and the default
+    /// timeouts and retries.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the device is not a
+    /// server; [`ErrorKind::NoServerToken`](crate::ErrorKind::NoServerToken) when plex.tv lists
+    /// it without an access token (nothing is sent);
+    /// [`ErrorKind::NoConnection`](crate::ErrorKind::NoConnection) when no connection proved
+    /// to be the server, with every connection and what became of it in
+    /// [`Error::connect_attempts`]; [`ErrorKind::Config`](crate::ErrorKind::Config) when a
+    /// root certificate does not parse or TLS cannot be set up.
+    pub async fn connect(&self, device: &PlexDevice) -> Result<PmsClient, Error> {
+        let deadline = Instant::now() + self.deadline;
+        let name = lookup::shown_text(&device.name);
+        if !provides_server(device) {
+            return Err(Error::InvalidInput {
+                operation: OPERATION,
+                message: format!("device {name:?} is not a server"),
+            });
+        }
+        let Some(token) = device
+            .access_token
+            .clone()
+            .filter(|t| !t.expose().is_empty())
+        else {
+            return Err(Error::NoServerToken { server: name });
+        };
+        let plan = rank::plan(
+            &device.connections,
+            rank::flag(device.https_required),
+            self.max_connections,
+        );
+        let tls = match self.root_certificates.as_slice() {
+            [] => tls::shared()?,
+            roots => tls::with_extra_roots(roots)?,
+        };
+        let candidates: Vec<&PlexConnection> = plan
+            .candidates
+            .iter()
+            .map(|&index| &device.connections[index])
+            .collect();
+        let mut choice = Choice::new(&candidates);
+        let mut probes = JoinSet::new();
+        // One HTTP client for every probe of this choice: no token, the probe timeout, no
+        // retries (the other connections are the retry).
+        let http = self.probe_builder(String::new(), &tls).http_client()?;
+        for (index, connection) in candidates.iter().enumerate() {
+            let client = self
+                .probe_builder(connection.uri.clone(), &tls)
+                .build_with(http.clone());
+            match client {
+                Ok(client) => {
+                    let expected = device.client_identifier.clone();
+                    let (timeout, secret) = (self.probe_timeout, token.clone());
+                    probes.spawn(async move {
+                        let outcome =
+                            probe::probe(client, &expected, timeout, secret.expose()).await;
+                        (index, outcome)
+                    });
+                }
+                Err(err) => choice.settle(index, Err(probe::failure(&err)), self.grace),
+            }
+        }
+        let chosen = loop {
+            if let Some(index) = choice.chosen() {
+                break Some(index);
+            }
+            if probes.is_empty() {
+                break choice.at_deadline("the probe did not finish".into());
+            }
+            tokio::select! {
+                joined = probes.join_next() => {
+                    // A probe that panicked stays pending; the deadline settles it.
+                    if let Some(Ok((index, outcome))) = joined {
+                        choice.settle(index, outcome, self.grace);
+                    }
+                }
+                () = choice.grace_over() => choice.end_grace(),
+                () = tokio::time::sleep_until(deadline) => {
+                    let reason = format!(
+                        "no answer before the deadline ({} ms)",
+                        self.deadline.as_millis()
+                    );
+                    break choice.at_deadline(reason);
+                }
+            }
+        };
+        // Dropping the set aborts the probes still running.
+        drop(probes);
+        match chosen {
+            // The client kept has the default timeouts and retries: the probe's are for
+            // probing only. It shares the probes' TLS configuration.
+            Some(index) => PmsClient::builder(&candidates[index].uri, self.identity.clone())
+                .token(token)
+                .tls_config(tls)
+                .build(),
+            None => Err(Error::NoConnection {
+                server: name,
+                attempts: choice.attempts(device, &plan),
+            }),
+        }
+    }
+
+    /// A client builder for probing `uri`: no token, the probe timeout, no retries.
+    fn probe_builder(
+        &self,
+        uri: String,
+        tls: &Arc<rustls::ClientConfig>,
+    ) -> crate::ClientBuilder<PmsClient> {
+        PmsClient::builder(uri, self.identity.clone())
+            .timeouts(Timeouts {
+                connect: self.probe_timeout,
+                total: self.probe_timeout,
+            })
+            .retry(RetryConfig::none())
+            .tls_config(tls.clone())
+    }
+}
+
+/// The probes of one choice: where each stands, the grace period, and why each failed.
+struct Choice {
+    ranks: Vec<Rank>,
+    states: Vec<State>,
+    failures: Vec<Option<probe::Failure>>,
+    /// When the grace after the first proof ends, once a connection proved.
+    grace_ends: Option<Instant>,
+    grace_over: bool,
+}
+
+impl Choice {
+    fn new(candidates: &[&PlexConnection]) -> Self {
+        Self {
+            ranks: candidates.iter().map(|c| Rank::of(c)).collect(),
+            states: vec![State::Pending; candidates.len()],
+            failures: vec![None; candidates.len()],
+            grace_ends: None,
+            grace_over: false,
+        }
+    }
+
+    fn settle(&mut self, index: usize, outcome: Result<(), probe::Failure>, grace: Duration) {
+        match outcome {
+            Ok(()) => {
+                self.states[index] = State::Proven;
+                self.grace_ends
+                    .get_or_insert_with(|| Instant::now() + grace);
+            }
+            Err(failure) => {
+                self.states[index] = State::Failed;
+                self.failures[index] = Some(failure);
+            }
+        }
+    }
+
+    fn chosen(&self) -> Option<usize> {
+        rank::choose(&self.ranks, &self.states, self.grace_over)
+    }
+
+    /// Resolves when the grace is over; never before a connection proved, nor after.
+    async fn grace_over(&self) {
+        match self.grace_ends {
+            Some(end) if !self.grace_over => tokio::time::sleep_until(end).await,
+            _ => std::future::pending().await,
+        }
+    }
+
+    fn end_grace(&mut self) {
+        self.grace_over = true;
+    }
+
+    /// Every probe still pending fails with `reason`; the best proven connection, if any.
+    fn at_deadline(&mut self, reason: String) -> Option<usize> {
+        for (state, failure) in self.states.iter_mut().zip(&mut self.failures) {
+            if *state == State::Pending {
+                *state = State::Failed;
+                *failure = Some((AttemptOutcome::TimedOut, reason.clone()));
+            }
+        }
+        self.chosen()
+    }
+
+    /// Every connection of `device`: those probed, best first, then those left out.
+    fn attempts(self, device: &PlexDevice, plan: &rank::Plan) -> Vec<ConnectAttempt> {
+        let probed = plan
+            .candidates
+            .iter()
+            .zip(self.failures)
+            .map(|(&index, failure)| {
+                let (outcome, reason) = failure
+                    .unwrap_or((AttemptOutcome::TimedOut, "the probe did not finish".into()));
+                attempt(&device.connections[index], outcome, reason)
+            });
+        let skipped = plan.skipped.iter().map(|&(index, outcome)| {
+            let reason = match outcome {
+                AttemptOutcome::HttpsRequired => "not tried: the server requires https".into(),
+                _ => format!(
+                    "not tried: only the {} best-ranked connections are probed",
+                    plan.candidates.len()
+                ),
+            };
+            attempt(&device.connections[index], outcome, reason)
+        });
+        probed.chain(skipped).collect()
+    }
+}
+
+fn attempt(connection: &PlexConnection, outcome: AttemptOutcome, reason: String) -> ConnectAttempt {
+    ConnectAttempt {
+        url: inert(&truncate_chars(&shown_url(&connection.uri), URL_LIMIT)),
+        local: rank::flag(connection.local),
+        relay: rank::flag(connection.relay),
+        outcome,
+        reason: inert(&reason),
+    }
+}
