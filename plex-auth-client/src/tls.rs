@@ -112,3 +112,26 @@ fn install_crypto_provider() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_client_without_extra_roots_shares_one_configuration() {
+        let first = shared().unwrap();
+        let second = shared().unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!(first.alpn_protocols, [b"http/1.1".to_vec()]);
+    }
+
+    #[test]
+    fn extra_roots_must_be_pem_certificates() {
+        let err = with_extra_roots(&[b"-----BEGIN CERTIFICATE-----\nAAAA\n".to_vec()]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid client configuration: root certificate text 0"),
+            "{err}"
+        );
+    }
+}
