@@ -26,15 +26,20 @@ pub(super) async fn probe(
     secret: &str,
 ) -> Result<(), Failure> {
     // The client's own timeouts bound connecting and each attempt; this bounds the whole probe.
+    let timed_out = || {
+        (
+            AttemptOutcome::TimedOut,
+            format!("no answer within {} ms", timeout.as_millis()),
+        )
+    };
     let answer = tokio::time::timeout(timeout, client.get_server_identity())
         .await
-        .map_err(|_| {
-            (
-                AttemptOutcome::TimedOut,
-                format!("no answer within {} ms", timeout.as_millis()),
-            )
-        })?
-        .map_err(|err| failure(&err))?;
+        .map_err(|_| timed_out())?
+        // The client's timeouts are the probe's: the same failure, whichever fired first.
+        .map_err(|err| match err.kind() {
+            ErrorKind::Timeout => timed_out(),
+            _ => failure(&err),
+        })?;
     let found = &answer.media_container.machine_identifier;
     if found != expected {
         let shown = Redactor::new([secret]).message(found);
