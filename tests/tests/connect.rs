@@ -496,3 +496,30 @@ async fn a_bad_root_certificate_is_a_configuration_error() {
     );
     assert_eq!(real.count(), 0);
 }
+
+#[tokio::test]
+async fn a_probe_reads_a_small_answer_only() {
+    // An endless identity: the probe stops reading at its own small limit.
+    let endless = Server::always(vec![
+        Step::Write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n"
+                .to_vec(),
+        ),
+        Step::Repeat {
+            bytes: vec![b' '; 64 * 1024].into(),
+            times: 16_000,
+        },
+    ]);
+    let server = device(&[(endless.url(), At::Local)]);
+    let err = Connector::new(identity())
+        .connect(&server)
+        .await
+        .unwrap_err();
+    let attempt = &err.connect_attempts()[0];
+    assert_eq!(attempt.outcome, AttemptOutcome::BadAnswer);
+    assert!(
+        attempt.reason.contains("larger than 65536 bytes"),
+        "{}",
+        attempt.reason
+    );
+}

@@ -32,6 +32,10 @@ const OPERATION: &str = "connect";
 /// At most this many characters of a connection's URL are kept in an attempt.
 const URL_LIMIT: usize = 256;
 
+/// The largest `/identity` answer a probe reads: a real one is about 200 bytes, and 32 probes
+/// of hostile addresses must not hold 32 times the client's usual limit.
+const PROBE_ANSWER_LIMIT: usize = 64 * 1024;
+
 /// Chooses how to reach a server: see [`Connector::connect`].
 ///
 /// ```no_run
@@ -262,7 +266,8 @@ impl Connector {
         }
     }
 
-    /// A client builder for probing `uri`: no token, the probe timeout, no retries.
+    /// A client builder for probing `uri`: no token, the probe timeout, no retries, a small
+    /// answer limit.
     fn probe_builder(
         &self,
         uri: String,
@@ -274,6 +279,7 @@ impl Connector {
                 total: self.probe_timeout,
             })
             .retry(RetryConfig::none())
+            .max_response_size(PROBE_ANSWER_LIMIT)
             .tls_config(tls.clone())
     }
 }

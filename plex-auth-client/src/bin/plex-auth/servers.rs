@@ -15,6 +15,9 @@ use crate::{Common, Failure, TokenArg, exit, parse_seconds};
 /// How many attempts a failed `connect` prints in text, one a line, before "and N more".
 const ATTEMPTS_PRINTED: usize = 5;
 
+/// How many servers the "choose one" message names before "and N more".
+const SERVERS_PRINTED: usize = 10;
+
 #[derive(Args)]
 pub(crate) struct ServersArgs {
     #[command(flatten)]
@@ -123,10 +126,14 @@ fn choose<'a>(servers: &'a [PlexDevice], wanted: Option<&str>) -> Result<&'a Ple
         [] => Err(Failure::bad_input("this account has no server")),
         [only] => Ok(only),
         _ => {
-            let listed: Vec<String> = servers
+            let mut listed: Vec<String> = servers
                 .iter()
+                .take(SERVERS_PRINTED)
                 .map(|s| ServerSummary::from(s).to_string())
                 .collect();
+            if servers.len() > SERVERS_PRINTED {
+                listed.push(format!("and {} more", servers.len() - SERVERS_PRINTED));
+            }
             Err(Failure::bad_input(format!(
                 "this account has several servers: choose one with --server NAME_OR_CLIENT_ID \
                  ({})",
