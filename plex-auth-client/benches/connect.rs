@@ -17,8 +17,7 @@
 //! the device as plex.tv's XML would list it, and serves until standard input closes: how
 //! `benches/plexapi_connect.py` measures python-plexapi on the same stand-ins.
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+mod support;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -26,9 +25,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::Criterion;
-use harness::{Answer, Server, Silent, Step, closed_port_url};
 use plex_auth_client::types::PlexDevice;
 use plex_auth_client::{ClientIdentity, Connector, PmsClient};
+use support::harness::{Answer, Server, Silent, Step, closed_port_url};
 
 const MACHINE_ID: &str = "bench-server-machine-id";
 const DEVICE_TOKEN: &str = "bench-device-token";
@@ -243,7 +242,10 @@ fn count_builds() -> Option<Vec<(&'static str, f64)>> {
             println!("connect bench: {side} under valgrind failed");
             return None;
         }
-        counts.push((side, total_instructions(&profile)? as f64 / BUILDS as f64));
+        counts.push((
+            side,
+            support::total_instructions(&profile)? as f64 / BUILDS as f64,
+        ));
     }
     Some(counts)
 }
@@ -255,15 +257,6 @@ fn out_dir() -> PathBuf {
         .nth(3)
         .map_or_else(std::env::temp_dir, Path::to_path_buf)
         .join("callgrind")
-}
-
-fn total_instructions(profile: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(profile).ok()?;
-    let line = text
-        .lines()
-        .find_map(|line| line.strip_prefix("totals:"))
-        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
-    line.split_whitespace().next()?.parse().ok()
 }
 
 /// Serves one scenario for another client: prints the device as plex.tv's XML lists it (the
@@ -315,7 +308,7 @@ fn main() {
     client_build(&mut criterion);
     criterion.final_summary();
     // `cargo test --benches` passes no `--bench`: nothing to count then.
-    if !std::env::args().any(|arg| arg == "--bench") {
+    if !support::timing() {
         return;
     }
     match count_builds() {
