@@ -478,33 +478,23 @@ pub fn closed_port_url() -> String {
 }
 
 /// An address whose machine never answers: the port accepts connections (the kernel completes
-/// the handshake into the backlog) but nothing ever reads or answers them, so a request, or a
-/// TLS handshake, waits until the client gives up. No thread: any number of them is cheap.
+/// the handshake into the backlog) but nothing ever reads or answers them, so a request waits
+/// until the client gives up. No thread: any number of them is cheap.
 pub struct Silent {
     /// Held so that the port stays bound.
     listener: std::net::TcpListener,
-    scheme: &'static str,
 }
 
 impl Silent {
     /// A silent address for `http://` URLs.
     pub fn http() -> Self {
-        Self::bind("http")
-    }
-
-    /// A silent address for `https://` URLs: the TLS handshake never completes.
-    pub fn https() -> Self {
-        Self::bind("https")
-    }
-
-    fn bind(scheme: &'static str) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        Self { listener, scheme }
+        Self { listener }
     }
 
-    /// `http://127.0.0.1:<port>` or `https://…`.
+    /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         let addr = self.listener.local_addr().expect("local address");
-        format!("{}://{addr}", self.scheme)
+        format!("http://{addr}")
     }
 }
