@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Timeouts, tls};
+use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Secret, Timeouts, tls};
 
 use choice::Choice;
 pub use lookup::find_server;
@@ -27,6 +27,9 @@ use lookup::provides_server;
 
 /// The operation name errors of [`Connector::connect`] carry.
 const OPERATION: &str = "connect";
+
+/// The running probes: each ends with its candidate's index and outcome.
+type Probes = JoinSet<(usize, Result<(), probe::Failure>)>;
 
 /// The largest `/identity` answer a probe reads: a real one is about 200 bytes, and 32 probes
 /// of hostile addresses must not hold 32 times the client's usual limit.
@@ -124,7 +127,7 @@ impl Connector {
     }
 
     /// How many connections are probed, the best-ranked ones (default 32; at least 1). The
-    /// others are reported as not tried ([`AttemptOutcome::NotTried`]): a list of thousands of
+    /// others are reported as not tried ([`AttemptOutcome::NotTried`](crate::AttemptOutcome::NotTried)): a list of thousands of
     /// connections costs no more than a list of 32.
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.max_connections = connections.max(1);
@@ -201,13 +204,40 @@ impl Connector {
             .map(|&index| &device.connections[index])
             .collect();
         let mut choice = Choice::new(&candidates);
+        let mut probes = self.start_probes(&candidates, device, &token, &tls, &mut choice)?;
+        let chosen = self.run(&mut choice, &mut probes, deadline).await;
+        // Dropping the set aborts the probes still running.
+        drop(probes);
+        match chosen {
+            // The client kept has the default timeouts and retries: the probe's are for
+            // probing only. It shares the probes' TLS configuration.
+            Some(index) => PmsClient::builder(&candidates[index].uri, self.identity.clone())
+                .token(token)
+                .tls_config(tls)
+                .build(),
+            None => Err(Error::NoConnection {
+                server: name,
+                attempts: choice.attempts(device, &plan),
+            }),
+        }
+    }
+
+    /// Starts one probe per candidate, all at once, over one HTTP client (no token, the probe
+    /// timeout, no retries: the other connections are the retry). A candidate whose URL the
+    /// client refuses fails at once.
+    fn start_probes(
+        &self,
+        candidates: &[&PlexConnection],
+        device: &PlexDevice,
+        token: &Secret,
+        tls: &Arc<rustls::ClientConfig>,
+        choice: &mut Choice,
+    ) -> Result<Probes, Error> {
+        let http = self.probe_builder(String::new(), tls).http_client()?;
         let mut probes = JoinSet::new();
-        // One HTTP client for every probe of this choice: no token, the probe timeout, no
-        // retries (the other connections are the retry).
-        let http = self.probe_builder(String::new(), &tls).http_client()?;
         for (index, connection) in candidates.iter().enumerate() {
             let client = self
-                .probe_builder(connection.uri.clone(), &tls)
+                .probe_builder(connection.uri.clone(), tls)
                 .build_with(http.clone());
             match client {
                 Ok(client) => {
@@ -222,12 +252,23 @@ impl Connector {
                 Err(err) => choice.settle(index, Err(probe::failure(&err)), self.grace),
             }
         }
-        let chosen = loop {
+        Ok(probes)
+    }
+
+    /// Settles probes as they finish until a candidate may be chosen, the probes are done, or
+    /// the deadline passes; the candidate chosen, if any.
+    async fn run(
+        &self,
+        choice: &mut Choice,
+        probes: &mut Probes,
+        deadline: Instant,
+    ) -> Option<usize> {
+        loop {
             if let Some(index) = choice.chosen() {
-                break Some(index);
+                return Some(index);
             }
             if probes.is_empty() {
-                break choice.at_deadline("the probe did not finish".into());
+                return choice.at_deadline("the probe did not finish".into());
             }
             tokio::select! {
                 joined = probes.join_next() => {
@@ -242,23 +283,9 @@ impl Connector {
                         "no answer before the deadline ({} ms)",
                         self.deadline.as_millis()
                     );
-                    break choice.at_deadline(reason);
+                    return choice.at_deadline(reason);
                 }
             }
-        };
-        // Dropping the set aborts the probes still running.
-        drop(probes);
-        match chosen {
-            // The client kept has the default timeouts and retries: the probe's are for
-            // probing only. It shares the probes' TLS configuration.
-            Some(index) => PmsClient::builder(&candidates[index].uri, self.identity.clone())
-                .token(token)
-                .tls_config(tls)
-                .build(),
-            None => Err(Error::NoConnection {
-                server: name,
-                attempts: choice.attempts(device, &plan),
-            }),
         }
     }
 
