@@ -127,6 +127,8 @@ async fn carries_the_device_token(pms: &PmsClient, real: &Server) {
 async fn no_token_reaches_an_address_before_it_proved_to_be_the_server() {
     let closed = closed_port_url();
     let silent = Silent::http();
+    // Reads the request, then never answers: what it read is kept.
+    let slow = Server::always(vec![Step::Sleep(Duration::from_secs(30))]);
     let impostor = other("another-machine");
     let echo = echoing();
     let real = real(Duration::ZERO);
@@ -137,13 +139,15 @@ async fn no_token_reaches_an_address_before_it_proved_to_be_the_server() {
         (impostor.url(), At::Local),
         (echo.url(), At::Local),
         (silent.url(), At::Local),
+        (slow.url(), At::Local),
         (real.url(), At::Remote),
     ]);
     let pms = Connector::new(identity()).connect(&server).await.unwrap();
     assert_eq!(pms.base_url(), real.url());
     // Every probe was answered without a token, the real server's too.
     assert_eq!((impostor.count(), echo.count(), real.count()), (1, 1, 1));
-    no_token_reached(&[&impostor, &echo, &real, &relay]);
+    assert_eq!(slow.count(), 1);
+    no_token_reached(&[&impostor, &echo, &real, &relay, &slow]);
     // Only now, to the connection that proved to be the server.
     carries_the_device_token(&pms, &real).await;
     assert_eq!(
@@ -522,4 +526,28 @@ async fn a_probe_reads_a_small_answer_only() {
         "{}",
         attempt.reason
     );
+}
+
+#[tokio::test]
+async fn a_url_the_client_refuses_is_not_probed_and_its_credentials_are_not_shown() {
+    let real = real(Duration::ZERO);
+    let userinfo = real.url().replace("http://", "http://user:hunter2@");
+    let server = device(&[
+        ("ftp://127.0.0.1:21".into(), At::Local),
+        (userinfo, At::Local),
+    ]);
+    let err = Connector::new(identity())
+        .connect(&server)
+        .await
+        .unwrap_err();
+    let attempts = err.connect_attempts();
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.outcome == AttemptOutcome::UnusableUrl && !a.outcome.probed()),
+        "{attempts:?}"
+    );
+    assert!(err.to_string().contains("(0 probed, 2 not tried)"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"));
+    assert_eq!(real.count(), 0);
 }
