@@ -312,7 +312,7 @@ fn connect_help_says_what_the_timeout_and_the_deadline_bound() {
     let help = stdout(&output);
     for wanted in [
         "--timeout is each probe's time (3 s by default), --deadline the whole choice's (5 s)",
-        "For `connect`, the probe timeout",
+        "For `connect`, also the probe timeout",
         "--deadline <SECONDS>",
         "Time allowed for the whole choice",
         "pass the client identifier",

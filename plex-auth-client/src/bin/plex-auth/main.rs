@@ -102,8 +102,8 @@ struct Common {
     /// Print one JSON document on stdout (the result, or {"error": ...}) instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Total time allowed for each attempt, in seconds. For `connect`, the probe timeout: how
-    /// long each of the server's connections may take to answer (3 by default).
+    /// Total time allowed for each attempt, in seconds. For `connect`, also the probe timeout:
+    /// how long each of the server's connections may take to answer (3 by default).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
     /// Make one attempt only: no retry after a transport error or a 502/503/504.
