@@ -140,16 +140,6 @@ fn out_dir() -> PathBuf {
     target.join("callgrind")
 }
 
-/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
-fn total_instructions(profile: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(profile).ok()?;
-    let line = text
-        .lines()
-        .find_map(|line| line.strip_prefix("totals:"))
-        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
-    line.split_whitespace().next()?.parse().ok()
-}
-
 /// Runs this binary under callgrind for one side; its instructions per call.
 fn count(exe: &Path, dir: &Path, side: Side) -> Result<f64, String> {
     let profile = dir.join(format!("{}.out", side.name()));
@@ -169,7 +159,7 @@ fn count(exe: &Path, dir: &Path, side: Side) -> Result<f64, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let total = total_instructions(&profile)
+    let total = support::total_instructions(&profile)
         .ok_or_else(|| format!("no instruction total in {}", profile.display()))?;
     if total == 0 {
         return Err("nothing was collected: was measured_calls inlined?".into());

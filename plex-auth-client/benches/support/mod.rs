@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 #[path = "../../tests/harness/mod.rs"]
-mod harness;
+pub mod harness;
 
 pub use harness::Server;
 use harness::{Answer, Options, Step};
@@ -446,4 +446,14 @@ fn show(nanos: f64) -> String {
     } else {
         format!("{nanos:.1} ns")
     }
+}
+
+/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
+pub fn total_instructions(profile: &std::path::Path) -> Option<u64> {
+    let text = std::fs::read_to_string(profile).ok()?;
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("totals:"))
+        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
+    line.split_whitespace().next()?.parse().ok()
 }

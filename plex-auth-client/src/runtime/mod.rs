@@ -23,4 +23,4 @@ pub use prepare::prepare;
 pub use send::execute;
 
 pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
-pub(crate) use redact::{inert, shown_url, truncate_chars};
+pub(crate) use redact::{Redactor, inert, shown_url, truncate_chars};

@@ -34,6 +34,9 @@ impl From<Error> for Failure {
 
 /// The exit code of an error of `kind`; see `EXIT_CODES`.
 pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
+    if let Some(code) = crate::servers::exit_code(kind) {
+        return code;
+    }
     match kind {
         ErrorKind::VerificationCodeRequired
         | ErrorKind::HomePinRequired
@@ -42,7 +45,7 @@ pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::InvalidToken
         | ErrorKind::Unauthorized
         | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
+        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
         _ => exit::FAILURE,
