@@ -145,7 +145,7 @@ impl Failed<'_> {
             retry_after: crate::retry::retry_after(headers),
             location: headers
                 .get(reqwest::header::LOCATION)
-                .map(|value| redactor.url(&String::from_utf8_lossy(value.as_bytes()))),
+                .map(|value| redactor.location(&String::from_utf8_lossy(value.as_bytes()))),
         }))
     }
 

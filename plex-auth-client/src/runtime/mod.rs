@@ -22,4 +22,5 @@ pub use prepare::prepare;
 pub use send::execute;
 
 pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
+pub use redact::Redactor;
 pub(crate) use redact::{inert, shown_url, truncate_chars};
