@@ -8,6 +8,7 @@
 mod answer;
 mod body;
 mod call;
+mod classify;
 mod context;
 mod envelope;
 mod operation;
