@@ -4,7 +4,7 @@
 //! A lexical scan, not a parse: it works on cut or malformed text too. Each step looks ahead a
 //! bounded distance (a name, a tag), so a hostile text of any length is scanned in linear time.
 
-use super::{REDACTED, is_secret_name};
+use super::{REDACTED, is_secret_name, names_secret};
 
 /// A quoted field name is at most this long, escapes included (`"\u0061\u0075…"`).
 const MAX_QUOTED_NAME: usize = 128;
@@ -25,11 +25,11 @@ pub(super) fn redact_fields(text: &str) -> String {
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let Some((name, name_end)) = read_name(bytes, i) else {
+        let Some((secret, name_end)) = read_name(bytes, i) else {
             i += 1;
             continue;
         };
-        let value = if is_secret_name(&name) {
+        let value = if secret {
             if i > 0 && bytes[i - 1] == b'<' {
                 element_text(bytes, name_end)
             } else {
@@ -63,20 +63,22 @@ fn is_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
 
-/// A field name starting at `at`: a JSON string (escapes decoded, so `"auth\u0054oken"` reads
-/// as `authToken`) or a bare name. Returns the name and where it ends.
-fn read_name(bytes: &[u8], at: usize) -> Option<(String, usize)> {
+/// A field name starting at `at`, a JSON string (escapes decoded, so `"auth\u0054oken"` reads
+/// as `authToken`) or a bare name: whether it names a credential, and where it ends.
+fn read_name(bytes: &[u8], at: usize) -> Option<(bool, usize)> {
     if bytes[at] == b'"' {
         // A string longer than any name is not one: read no further (every quote of a text of
         // escaped quotes would otherwise read to its end).
         let window = &bytes[..bytes.len().min(at + MAX_QUOTED_NAME)];
-        let end = string_end(window, at);
-        if end == window.len() && window.last() != Some(&b'"') {
-            return None;
-        }
-        let quoted = std::str::from_utf8(&bytes[at..end]).ok()?;
-        let name = serde_json::from_str::<String>(quoted).ok()?;
-        return Some((name, end));
+        let end = closed_string_end(window, at)?;
+        let inner = &bytes[at + 1..end - 1];
+        let secret = if inner.contains(&b'\\') {
+            let quoted = std::str::from_utf8(&bytes[at..end]).ok()?;
+            is_secret_name(&serde_json::from_str::<String>(quoted).ok()?)
+        } else {
+            names_secret(inner)
+        };
+        return Some((secret, end));
     }
     if !is_name_byte(bytes[at]) || (at > 0 && is_name_byte(bytes[at - 1])) {
         return None;
@@ -84,22 +86,28 @@ fn read_name(bytes: &[u8], at: usize) -> Option<(String, usize)> {
     let end = (at..bytes.len())
         .find(|&i| !is_name_byte(bytes[i]))
         .unwrap_or(bytes.len());
-    Some((String::from_utf8_lossy(&bytes[at..end]).into_owned(), end))
+    Some((names_secret(&bytes[at..end]), end))
 }
 
-/// The end (exclusive) of the quoted string opening at `at`, past its closing quote; the end
-/// of the text when it is cut.
-fn string_end(bytes: &[u8], at: usize) -> usize {
+/// The end (exclusive) of the quoted string opening at `at`, past its closing quote; `None`
+/// when the text ends first.
+fn closed_string_end(bytes: &[u8], at: usize) -> Option<usize> {
     let quote = bytes[at];
     let mut i = at + 1;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
-            b if b == quote => return i + 1,
+            b if b == quote => return Some(i + 1),
             _ => i += 1,
         }
     }
-    bytes.len()
+    None
+}
+
+/// The end (exclusive) of the quoted string opening at `at`, past its closing quote; the end
+/// of the text when it is cut.
+fn string_end(bytes: &[u8], at: usize) -> usize {
+    closed_string_end(bytes, at).unwrap_or(bytes.len())
 }
 
 /// After a name: optional whitespace, then `:` or `=` (also percent-encoded, `%3A`/`%3D`, or

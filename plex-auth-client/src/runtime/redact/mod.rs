@@ -226,10 +226,17 @@ fn collect_secrets(value: &serde_json::Value, under_secret: bool, secrets: &mut 
 /// Whether a field name looks like it holds a credential (`authToken`, `accessToken`,
 /// `X-Plex-Token`, `secret`, `password`, `verificationCode`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["token", "secret", "password", "verificationcode"]
-        .iter()
-        .any(|word| name.contains(word))
+    names_secret(name.as_bytes())
+}
+
+/// [`is_secret_name`] of a name's bytes, without allocating (the field scan asks it of every
+/// word of a text).
+fn names_secret(name: &[u8]) -> bool {
+    const WORDS: [&[u8]; 4] = [b"token", b"secret", b"password", b"verificationcode"];
+    WORDS.iter().any(|word| {
+        name.windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word))
+    })
 }
 
 /// Whether a request field carries a credential: a secret-named one, or a PIN or link code.

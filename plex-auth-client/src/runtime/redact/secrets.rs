@@ -13,7 +13,7 @@ use aho_corasick::{Anchored, MatchKind, StartKind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
-use super::view::{fold_text, view, view_text};
+use super::view::{Unit, fold_text, plain, view, view_text};
 
 /// A base64 form shorter than this is not looked for: it would match unrelated text.
 const MIN_BASE64_CORE: usize = 4;
@@ -76,41 +76,84 @@ impl SecretMatcher {
     /// forms. Only the part of `text` before `until` matters: the scan stops once no form that
     /// starts there can still end, and spans that start after it are left out.
     pub(super) fn spans(&self, text: &str, until: usize) -> Vec<(usize, usize)> {
-        match &self.automaton {
-            Compiled::Dfa(dfa) => self.walk(dfa, text, until),
-            Compiled::Nfa(nfa) => self.walk(nfa, text, until),
-            Compiled::Everything if text.is_empty() => Vec::new(),
-            Compiled::Everything => vec![(0, text.len())],
+        // The decoded view, and the text as it is: a secret written plainly is found whatever
+        // precedes it, even what decoding would join to its first letters.
+        // Without a `\\`, `&` or `%`, nothing decodes: the view is the plain text, walked once.
+        let decodes = memchr::memchr3(b'\\', b'&', b'%', text.as_bytes()).is_some();
+        let length = text.len();
+        let (decoded, plain) = match &self.automaton {
+            Compiled::Dfa(dfa) => (
+                decodes.then(|| self.walk(dfa, view(text), until, length)),
+                self.walk(dfa, plain(text), until, length),
+            ),
+            Compiled::Nfa(nfa) => (
+                decodes.then(|| self.walk(nfa, view(text), until, length)),
+                self.walk(nfa, plain(text), until, length),
+            ),
+            Compiled::Everything if text.is_empty() => return Vec::new(),
+            Compiled::Everything => return vec![(0, text.len())],
+        };
+        let Some(decoded) = decoded else {
+            return plain;
+        };
+        let mut all = decoded;
+        all.extend(plain);
+        all.sort_unstable();
+        let mut merged = Vec::with_capacity(all.len());
+        for (start, end) in all {
+            match merged.last_mut() {
+                Some((_, last_end)) if *last_end > start => *last_end = end.max(*last_end),
+                _ => merged.push((start, end)),
+            }
         }
+        merged
     }
 
-    fn walk(&self, automaton: &impl Automaton, text: &str, until: usize) -> Vec<(usize, usize)> {
+    /// The spans where `units` (a walk over a text of `length` bytes) hold a form.
+    fn walk(
+        &self,
+        automaton: &impl Automaton,
+        units: impl Iterator<Item = Unit>,
+        until: usize,
+        length: usize,
+    ) -> Vec<(usize, usize)> {
+        // Built unanchored, the automaton always has this start state; if not, hide it all.
         let Ok(mut state) = automaton.start_state(Anchored::No) else {
-            return vec![(0, text.len())];
+            return vec![(0, length)];
         };
-        // Where in the original text each of the last `longest` bytes of the view starts.
-        let mut starts = vec![0usize; self.longest];
+        // Where in the original text each of the last `longest` bytes of the view starts, in
+        // a ring whose size is a power of two (a mask, not a division, per byte).
+        let ring = self.longest.next_power_of_two();
+        let mask = ring - 1;
+        let mut starts = vec![0usize; ring];
         let mut position = 0usize;
-        let mut stop_at: Option<usize> = None;
+        // Past `until`, the walk goes on only as far as a form begun before it can reach.
+        let mut stop = usize::MAX;
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut utf8 = [0u8; 4];
-        for unit in view(text) {
-            if stop_at.is_none() && unit.start >= until {
-                stop_at = Some(position + self.longest);
+        for unit in units {
+            if unit.start >= until && stop == usize::MAX {
+                stop = position + self.longest;
             }
-            if stop_at.is_some_and(|stop| position >= stop) {
+            if position >= stop {
                 break;
             }
-            for &byte in unit.ch.encode_utf8(&mut utf8).as_bytes() {
-                starts[position % self.longest] = unit.start;
+            let bytes: &[u8] = if unit.ch.is_ascii() {
+                utf8[0] = unit.ch as u8;
+                &utf8[..1]
+            } else {
+                unit.ch.encode_utf8(&mut utf8).as_bytes()
+            };
+            for &byte in bytes {
+                starts[position & mask] = unit.start;
                 position += 1;
                 state = automaton.next_state(Anchored::No, state, byte);
-                if !(automaton.is_special(state) && automaton.is_match(state)) {
+                if !automaton.is_special(state) || !automaton.is_match(state) {
                     continue;
                 }
                 for index in 0..automaton.match_len(state) {
                     let length = automaton.pattern_len(automaton.match_pattern(state, index));
-                    let start = starts[(position - length) % self.longest];
+                    let start = starts[(position - length) & mask];
                     if start < until {
                         add_span(&mut spans, start, unit.end);
                     }

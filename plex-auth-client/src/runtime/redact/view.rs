@@ -1,6 +1,6 @@
 //! The view of a text in which the redactor looks for secrets: JSON escapes (`\/`, `\u0074`,
 //! surrogate pairs), HTML and XML character references (`&#116;`, `&#x74;`, `&amp;`…) and
-//! percent-encoding (twice, for a URL encoded again inside a query) are decoded, invisible
+//! percent-encoding are decoded (each up to twice: a text escaped again), invisible
 //! format characters (zero-width space, joiners, soft hyphen, bidi controls…) are dropped, and
 //! characters are folded (letter case, and the characters base64 alphabets and form encoding
 //! swap). Each character of the view keeps the span of the original text it stands for, so that
@@ -8,8 +8,6 @@
 //!
 //! The layers stream: each looks at most twelve characters ahead and never back, so the view of
 //! a text costs time linear in its length and constant memory.
-
-use std::collections::VecDeque;
 
 /// One character of a layer's output, and the bytes of the original text it stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,12 +24,28 @@ pub(super) fn view(text: &str) -> impl Iterator<Item = Unit> + '_ {
         start,
         end: start + ch.len_utf8(),
     });
-    let decoded = Percent::new(Percent::new(Html::new(Json::new(source))));
+    // Each encoding twice: JSON inside a JSON string, an HTML page quoting escaped markup, a
+    // URL encoded again inside a query.
+    let json = Json::new(Json::new(source));
+    let decoded = Percent::new(Percent::new(Html::new(Html::new(json))));
     decoded
         .filter(|unit| !is_invisible(unit.ch))
         .map(|unit| Unit {
             ch: fold(unit.ch),
             ..unit
+        })
+}
+
+/// `text` without decoding: only invisible characters dropped and characters folded. The
+/// redactor walks it too, since decoding can take a secret's first letters into an escape
+/// (`%` before `ab12…`, `&#` before `1234`).
+pub(super) fn plain(text: &str) -> impl Iterator<Item = Unit> + '_ {
+    text.char_indices()
+        .filter(|(_, ch)| !is_invisible(*ch))
+        .map(|(start, ch)| Unit {
+            ch: fold(ch),
+            start,
+            end: start + ch.len_utf8(),
         })
 }
 
@@ -52,81 +66,117 @@ pub(super) fn fold_text(text: &str) -> String {
 /// URL-safe base64, and a form-encoded space) as a space; `_` as `/` (URL-safe base64). A
 /// redactor that confuses them hides a little more, never less.
 fn fold(c: char) -> char {
-    match c {
-        'A'..='Z' => c.to_ascii_lowercase(),
-        '+' | '-' => ' ',
-        '_' => '/',
-        c if c.is_ascii() => c,
-        c => {
-            let mut lower = c.to_lowercase();
-            match (lower.next(), lower.next()) {
-                (Some(lower), None) => lower,
-                _ => c,
-            }
-        }
+    if c.is_ascii() {
+        return ASCII_FOLD[c as usize] as char;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(lower), None) => lower,
+        _ => c,
     }
 }
+
+/// [`fold`] of each ASCII character, computed once at compile time.
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = match byte as u8 {
+            b'A'..=b'Z' => byte as u8 + (b'a' - b'A'),
+            b'+' | b'-' => b' ',
+            b'_' => b'/',
+            other => other,
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// Characters that render as nothing: Unicode's format characters (category Cf: zero-width
 /// space and joiners, soft hyphen, bidi controls, word joiner, byte-order mark, tags…),
 /// variation selectors, the combining grapheme joiner and the Hangul fillers. A secret with them
 /// between its letters looks like the secret.
 pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{0600}'..='\u{0605}'
-            | '\u{061C}'
-            | '\u{06DD}'
-            | '\u{070F}'
-            | '\u{0890}'..='\u{0891}'
-            | '\u{08E2}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
+    // Every invisible character is past U+00AC: most text is decided by one comparison.
+    c > '\u{AC}'
+        && matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
-/// A layer's input, with a short lookahead.
+/// A layer's input, with a short lookahead: a ring of [`LOOKAHEAD`] units.
 struct Lookahead<I> {
     input: I,
-    ahead: VecDeque<Unit>,
+    ahead: [Unit; LOOKAHEAD],
+    /// Where the next unit is in `ahead`, and how many are there.
+    first: usize,
+    count: usize,
 }
+
+/// The most any layer looks ahead (`\uD83D\uDE00` is 12 characters), rounded to a power of two.
+const LOOKAHEAD: usize = 16;
+
+const NO_UNIT: Unit = Unit {
+    ch: '\0',
+    start: 0,
+    end: 0,
+};
 
 impl<I: Iterator<Item = Unit>> Lookahead<I> {
     fn new(input: I) -> Self {
         Self {
             input,
-            ahead: VecDeque::with_capacity(12),
+            ahead: [NO_UNIT; LOOKAHEAD],
+            first: 0,
+            count: 0,
         }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<Unit> {
-        self.ahead.pop_front().or_else(|| self.input.next())
+        if self.count == 0 {
+            return self.input.next();
+        }
+        let unit = self.ahead[self.first];
+        self.first = (self.first + 1) % LOOKAHEAD;
+        self.count -= 1;
+        Some(unit)
     }
 
     /// The unit `n` places ahead of the next one (0: the next one).
     fn peek(&mut self, n: usize) -> Option<Unit> {
-        while self.ahead.len() <= n {
+        debug_assert!(n < LOOKAHEAD);
+        while self.count <= n {
             let unit = self.input.next()?;
-            self.ahead.push_back(unit);
+            self.ahead[(self.first + self.count) % LOOKAHEAD] = unit;
+            self.count += 1;
         }
-        Some(self.ahead[n])
+        Some(self.ahead[(self.first + n) % LOOKAHEAD])
     }
 
     /// The character `n` places ahead, if there is one.
@@ -139,9 +189,10 @@ impl<I: Iterator<Item = Unit>> Lookahead<I> {
         let end = if n == 0 {
             first.end
         } else {
-            self.ahead[n - 1].end
+            self.ahead[(self.first + n - 1) % LOOKAHEAD].end
         };
-        self.ahead.drain(..n);
+        self.first = (self.first + n) % LOOKAHEAD;
+        self.count -= n;
         Unit {
             ch,
             start: first.start,
@@ -158,8 +209,10 @@ impl<I: Iterator<Item = Unit>> Lookahead<I> {
     }
 }
 
-/// JSON string escapes: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` and surrogate
-/// pairs (`\uD83D\uDE00`); a lone surrogate is one U+FFFD. Any other backslash stays.
+/// JSON string escapes that can spell a secret's characters: `\"`, `\\`, `\/`, `\uXXXX` and
+/// surrogate pairs (`\uD83D\uDE00`); a lone surrogate is one U+FFFD. The escapes of control
+/// characters (`\n`, `\t`…) stay as they are: no secret holds one, and decoding them would take
+/// a letter from a secret that follows a backslash (`\fixture`).
 struct Json<I> {
     input: Lookahead<I>,
 }
@@ -173,14 +226,7 @@ impl<I: Iterator<Item = Unit>> Json<I> {
 
     fn escape(&mut self, backslash: Unit) -> Option<Unit> {
         let ch = match self.input.peek_char(0)? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
+            c @ ('"' | '\\' | '/') => c,
             'u' => return self.unicode(backslash),
             _ => return None,
         };
@@ -399,7 +445,8 @@ mod tests {
                 ('/', "\\/"),
                 ('b', "\\u0062"),
                 ('😀', "\\uD83D\\uDE00"),
-                ('\n', "\\n"),
+                ('\\', "\\"),
+                ('n', "n"),
                 ('\\', "\\"),
                 ('q', "q"),
             ]
@@ -428,9 +475,31 @@ mod tests {
     fn layers_combine_and_invisible_characters_go() {
         // A JSON escape that spells a percent sign, whose escape spells a letter.
         assert_eq!(view_text(r"\u0025\u0034\u0031"), "a");
+        // Each encoding twice.
+        assert_eq!(view_text(r"\\u0074 &amp;#116; %2574"), "t t t");
         assert_eq!(view_text("t\u{200B}o\u{2060}k\u{FEFF}e\u{00AD}n"), "token");
         assert_eq!(view_text("TOKEN Ä"), "token ä");
         assert_eq!(fold_text("A+b-c_d"), "a b c/d");
+    }
+
+    #[test]
+    fn folding_joins_what_encodings_swap() {
+        for (c, folded) in [
+            ('A', 'a'),
+            ('z', 'z'),
+            ('+', ' '),
+            ('-', ' '),
+            (' ', ' '),
+            ('_', '/'),
+            ('/', '/'),
+            ('%', '%'),
+            ('Ä', 'ä'),
+            ('Σ', 'σ'),
+            // Lower case in two characters: kept.
+            ('İ', 'İ'),
+        ] {
+            assert_eq!(fold(c), folded, "{c:?}");
+        }
     }
 
     #[test]
