@@ -6,9 +6,11 @@
 mod harness;
 
 mod account;
+mod closed_stdout;
 mod hostile;
 mod login;
 mod pms;
+mod refusal;
 mod servers;
 mod sign_in;
 mod token;
