@@ -156,11 +156,15 @@ fn a_hostile_account_prints_inert() {
     }
 }
 
+/// A recorded body, as JSON.
+fn recorded_json(name: &str) -> Value {
+    serde_json::from_slice(&super::harness::recorded(name)).expect("a recorded JSON body")
+}
+
 /// The account the token-details and sign-in answers carry, its names set to `name`, its own
 /// token `own_token`.
 fn account_naming(name: &str, own_token: &str) -> String {
-    let mut account: Value =
-        serde_json::from_slice(&super::harness::recorded("plextv-users-signin-201.json")).unwrap();
+    let mut account = recorded_json("plextv-users-signin-201.json");
     account["authToken"] = own_token.into();
     for field in ["username", "title", "email", "uuid", "country", "locale"] {
         account[field] = name.into();
@@ -389,8 +393,7 @@ fn a_hostile_pin_code_is_refused_not_printed() {
         "AB\nplex-auth: forged",
         "",
     ] {
-        let mut pin: Value =
-            serde_json::from_slice(&super::harness::recorded("plextv-pins-201-new.json")).unwrap();
+        let mut pin = recorded_json("plextv-pins-201-new.json");
         pin["code"] = code.into();
         let server = Server::answering(Answer::json(201, pin.to_string()));
         for output in both_modes(&plex_tv_args(&server, "login"), &[]) {
@@ -413,13 +416,10 @@ fn no_number_a_server_sends_makes_the_binary_panic() {
         (Value::from(i64::MIN), Value::from(i64::MAX)),
         (Value::from(0), Value::from(-1)),
     ] {
-        let mut pin: Value =
-            serde_json::from_slice(&super::harness::recorded("plextv-pins-201-new.json")).unwrap();
+        let mut pin = recorded_json("plextv-pins-201-new.json");
         pin["expiresIn"] = expires_in.clone();
         pin["id"] = id.clone();
-        let mut linked: Value =
-            serde_json::from_slice(&super::harness::recorded("plextv-pins-200-linked.json"))
-                .unwrap();
+        let mut linked = recorded_json("plextv-pins-200-linked.json");
         linked["id"] = id.clone();
         let server = Server::start(move |_, seen| {
             let answer = if seen.method == "POST" {
@@ -448,43 +448,35 @@ fn no_number_a_server_sends_makes_the_binary_panic() {
     }
 
     // token-details: every number of the account at its extremes, and one that is no integer.
-    let extremes = [
-        Value::from(i64::MAX),
-        Value::from(i64::MIN),
-        Value::from(0),
-        Value::from(-1),
-    ];
-    for extreme in extremes {
-        let mut account: Value = serde_json::from_slice(&super::harness::recorded(
-            "plextv-user-200-plexpass-account.json",
-        ))
-        .unwrap();
-        for field in [
-            "id",
-            "joinedAt",
-            "homeSize",
-            "maxHomeSize",
-            "rememberExpiresAt",
-            "adsConsentSetAt",
-        ] {
-            account[field] = extreme.clone();
+    let account_with = |fields: &[&str], value: &Value| {
+        let mut account = recorded_json("plextv-user-200-plexpass-account.json");
+        for field in fields {
+            account[*field] = value.clone();
         }
         let server = Server::answering(Answer::json(200, account.to_string()));
-        for output in both_modes(
+        both_modes(
             &plex_tv_args(&server, "token-details"),
             &[("PLEX_TOKEN", TOKEN)],
-        ) {
+        )
+    };
+    let numbers = [
+        "id",
+        "joinedAt",
+        "homeSize",
+        "maxHomeSize",
+        "rememberExpiresAt",
+        "adsConsentSetAt",
+    ];
+    for extreme in [i64::MAX, i64::MIN, 0, -1].map(Value::from) {
+        for output in account_with(&numbers, &extreme) {
+            let out = stdout(&output);
             assert_eq!(
                 output.status.code(),
                 Some(0),
                 "{extreme}: {}",
                 stderr(&output)
             );
-            assert!(
-                stdout(&output).contains(&extreme.to_string()),
-                "{}",
-                stdout(&output)
-            );
+            assert!(out.contains(&extreme.to_string()), "{out}");
             assert_inert(&output);
         }
     }
@@ -493,27 +485,10 @@ fn no_number_a_server_sends_makes_the_binary_panic() {
         serde_json::json!(u64::MAX),
         serde_json::json!("12345"),
     ] {
-        let mut account: Value = serde_json::from_slice(&super::harness::recorded(
-            "plextv-user-200-plexpass-account.json",
-        ))
-        .unwrap();
-        account["joinedAt"] = nonsense.clone();
-        let server = Server::answering(Answer::json(200, account.to_string()));
-        for output in both_modes(
-            &plex_tv_args(&server, "token-details"),
-            &[("PLEX_TOKEN", TOKEN)],
-        ) {
-            assert_eq!(
-                output.status.code(),
-                Some(1),
-                "{nonsense}: {}",
-                stderr(&output)
-            );
-            assert!(
-                format!("{}{}", stdout(&output), stderr(&output))
-                    .contains("body does not decode at joinedAt"),
-                "{nonsense}"
-            );
+        for output in account_with(&["joinedAt"], &nonsense) {
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            assert_eq!(output.status.code(), Some(1), "{nonsense}: {all}");
+            assert!(all.contains("body does not decode at joinedAt"), "{all}");
         }
     }
 }

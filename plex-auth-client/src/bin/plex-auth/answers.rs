@@ -25,20 +25,16 @@ impl Output {
         account: &UserPlexAccount,
         shown: &Redactor,
     ) -> Result<(), Failure> {
-        if self.json {
-            self.print_json(&json!({
-                "id": account.id,
-                "uuid": shown.text(&account.uuid),
-                "username": shown.text(&account.username),
-                "title": shown.text(&account.title),
-                "email": shown.text(&account.email),
-                "twoFactorEnabled": account.two_factor_enabled,
-                "authToken": printable(&account.auth_token)?,
-            }));
-            return Ok(());
-        }
-        self.note(&format!("Signed in as {}.", display_name(account, shown)));
-        self.token("authToken", &account.auth_token)
+        let document = json!({
+            "id": account.id,
+            "uuid": shown.text(&account.uuid),
+            "username": shown.text(&account.username),
+            "title": shown.text(&account.title),
+            "email": shown.text(&account.email),
+            "twoFactorEnabled": account.two_factor_enabled,
+        });
+        let note = format!("Signed in as {}.", display_name(account, shown));
+        self.account_token(account, document, &note)
     }
 
     /// `switch-user`: the profile's token alone on stdout; which profile, on stderr.
@@ -47,16 +43,29 @@ impl Output {
         account: &UserPlexAccount,
         shown: &Redactor,
     ) -> Result<(), Failure> {
+        let document = json!({
+            "id": account.id,
+            "uuid": shown.text(&account.uuid),
+            "title": shown.text(&account.title),
+        });
+        let note = format!("Switched to {}.", display_name(account, shown));
+        self.account_token(account, document, &note)
+    }
+
+    /// An account's token, for the commands that exist to print it: in JSON, `document` with
+    /// `authToken` added; in text, `note` on stderr and the token alone on stdout.
+    fn account_token(
+        &self,
+        account: &UserPlexAccount,
+        mut document: Value,
+        note: &str,
+    ) -> Result<(), Failure> {
         if self.json {
-            self.print_json(&json!({
-                "id": account.id,
-                "uuid": shown.text(&account.uuid),
-                "title": shown.text(&account.title),
-                "authToken": printable(&account.auth_token)?,
-            }));
+            document["authToken"] = printable(&account.auth_token)?.into();
+            self.print_json(&document);
             return Ok(());
         }
-        self.note(&format!("Switched to {}.", display_name(account, shown)));
+        self.note(note);
         self.token("authToken", &account.auth_token)
     }
 
