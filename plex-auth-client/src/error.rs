@@ -262,8 +262,9 @@ pub struct ApiError {
     /// Plex's errors from a JSON or XML envelope; empty for other bodies.
     pub errors: Vec<PlexError>,
     /// The start of the body as one line of text (at most 2 KiB), redacted: the credentials
-    /// the call sent, and the values of credential-named fields (`authToken`, `token`,
-    /// `secret`, `password`…), are replaced by `<redacted>`; control characters are replaced.
+    /// the call sent (in any of the encodings [`Redactor`](crate::Redactor) sees through), and
+    /// the values of credential-named fields (`authToken`, `token`, `secret`, `password`…), are
+    /// replaced by `<redacted>`; control characters are replaced.
     pub body: String,
     /// `Retry-After`, when present.
     pub retry_after: Option<Duration>,

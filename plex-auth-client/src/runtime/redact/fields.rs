@@ -4,7 +4,7 @@
 //! A lexical scan, not a parse: it works on cut or malformed text too. Each step looks ahead a
 //! bounded distance (a name, a tag), so a hostile text of any length is scanned in linear time.
 
-use super::{REDACTED, is_secret_name, names_secret};
+use super::{REDACTED, names_secret};
 
 /// A quoted field name is at most this long, escapes included (`"\u0061\u0075…"`).
 const MAX_QUOTED_NAME: usize = 128;
@@ -73,8 +73,9 @@ fn read_name(bytes: &[u8], at: usize) -> Option<(bool, usize)> {
         let end = closed_string_end(window, at)?;
         let inner = &bytes[at + 1..end - 1];
         let secret = if inner.contains(&b'\\') {
-            let quoted = std::str::from_utf8(&bytes[at..end]).ok()?;
-            is_secret_name(&serde_json::from_str::<String>(quoted).ok()?)
+            let mut name = [0u8; MAX_QUOTED_NAME];
+            let length = unescape_name(inner, &mut name)?;
+            names_secret(&name[..length])
         } else {
             names_secret(inner)
         };
@@ -87,6 +88,38 @@ fn read_name(bytes: &[u8], at: usize) -> Option<(bool, usize)> {
         .find(|&i| !is_name_byte(bytes[i]))
         .unwrap_or(bytes.len());
     Some((names_secret(&bytes[at..end]), end))
+}
+
+/// Writes into `name` the ASCII of a quoted name with its JSON escapes decoded
+/// (`auth\u0054oken`), every other character as `?` (a credential's name is ASCII), and
+/// answers its length; `None` for a broken escape or a name longer than `name`. No
+/// allocation: the scan asks this of every quoted string holding a backslash.
+fn unescape_name(inner: &[u8], name: &mut [u8]) -> Option<usize> {
+    let mut length = 0;
+    let mut i = 0;
+    while i < inner.len() {
+        let byte = inner[i];
+        let (decoded, read) = if byte != b'\\' {
+            (if byte.is_ascii() { byte } else { b'?' }, 1)
+        } else {
+            let escaped = *inner.get(i + 1)?;
+            match escaped {
+                b'u' => {
+                    let hex = std::str::from_utf8(inner.get(i + 2..i + 6)?).ok()?;
+                    let code = u32::from_str_radix(hex, 16).ok()?;
+                    let ascii = u8::try_from(code).ok().filter(u8::is_ascii);
+                    (ascii.unwrap_or(b'?'), 6)
+                }
+                b'"' | b'\\' | b'/' => (escaped, 2),
+                b'b' | b'f' | b'n' | b'r' | b't' => (b'?', 2),
+                _ => return None,
+            }
+        };
+        *name.get_mut(length)? = decoded;
+        length += 1;
+        i += read;
+    }
+    Some(length)
 }
 
 /// The end (exclusive) of the quoted string opening at `at`, past its closing quote; `None`

@@ -76,28 +76,31 @@ impl SecretMatcher {
     /// forms. Only the part of `text` before `until` matters: the scan stops once no form that
     /// starts there can still end, and spans that start after it are left out.
     pub(super) fn spans(&self, text: &str, until: usize) -> Vec<(usize, usize)> {
-        // The decoded view, and the text as it is: a secret written plainly is found whatever
-        // precedes it, even what decoding would join to its first letters.
-        // Without a `\\`, `&` or `%`, nothing decodes: the view is the plain text, walked once.
-        let decodes = memchr::memchr3(b'\\', b'&', b'%', text.as_bytes()).is_some();
-        let length = text.len();
-        let (decoded, plain) = match &self.automaton {
-            Compiled::Dfa(dfa) => (
-                decodes.then(|| self.walk(dfa, view(text), until, length)),
-                self.walk(dfa, plain(text), until, length),
-            ),
-            Compiled::Nfa(nfa) => (
-                decodes.then(|| self.walk(nfa, view(text), until, length)),
-                self.walk(nfa, plain(text), until, length),
-            ),
-            Compiled::Everything if text.is_empty() => return Vec::new(),
-            Compiled::Everything => return vec![(0, text.len())],
-        };
-        let Some(decoded) = decoded else {
-            return plain;
-        };
+        match &self.automaton {
+            Compiled::Dfa(dfa) => self.spans_with(dfa, text, until),
+            Compiled::Nfa(nfa) => self.spans_with(nfa, text, until),
+            Compiled::Everything if text.is_empty() => Vec::new(),
+            Compiled::Everything => vec![(0, text.len())],
+        }
+    }
+
+    /// Walks the text as it is, then the decoded view: a secret written plainly is found
+    /// whatever precedes it, even what decoding would join to its first letters.
+    fn spans_with(
+        &self,
+        automaton: &impl Automaton,
+        text: &str,
+        until: usize,
+    ) -> Vec<(usize, usize)> {
+        let (as_is, walked) = self.walk(automaton, plain(text), until, text.len());
+        // Where nothing decodes (no `\\`, `&` or `%` in the part walked), the decoded view is the
+        // plain text: its walk would stop at the same place with the same spans.
+        if memchr::memchr3(b'\\', b'&', b'%', &text.as_bytes()[..walked]).is_none() {
+            return as_is;
+        }
+        let (decoded, _) = self.walk(automaton, view(text), until, text.len());
         let mut all = decoded;
-        all.extend(plain);
+        all.extend(as_is);
         all.sort_unstable();
         let mut merged = Vec::with_capacity(all.len());
         for (start, end) in all {
@@ -109,18 +112,20 @@ impl SecretMatcher {
         merged
     }
 
-    /// The spans where `units` (a walk over a text of `length` bytes) hold a form.
+    /// The spans where `units` (a walk over a text of `length` bytes) hold a form, and how far
+    /// into the text the walk read.
     fn walk(
         &self,
         automaton: &impl Automaton,
         units: impl Iterator<Item = Unit>,
         until: usize,
         length: usize,
-    ) -> Vec<(usize, usize)> {
+    ) -> (Vec<(usize, usize)>, usize) {
         // Built unanchored, the automaton always has this start state; if not, hide it all.
         let Ok(mut state) = automaton.start_state(Anchored::No) else {
-            return vec![(0, length)];
+            return (vec![(0, length)], length);
         };
+        let mut walked = 0;
         // Where in the original text each of the last `longest` bytes of the view starts, in
         // a ring whose size is a power of two (a mask, not a division, per byte).
         let ring = self.longest.next_power_of_two();
@@ -138,6 +143,7 @@ impl SecretMatcher {
             if position >= stop {
                 break;
             }
+            walked = unit.end;
             let bytes: &[u8] = if unit.ch.is_ascii() {
                 utf8[0] = unit.ch as u8;
                 &utf8[..1]
@@ -160,7 +166,7 @@ impl SecretMatcher {
                 }
             }
         }
-        spans
+        (spans, walked)
     }
 }
 
