@@ -6,6 +6,11 @@
 //! Cases: ordinary JSON; every character JSON-escaped (`\u0074`…), the decoder's worst case;
 //! invisible characters between letters; escaped quotes, the field scan's old quadratic case;
 //! and the same ordinary text cut at the default 256 characters, as the CLI shows a name.
+//!
+//! Wall time moves with the load of a shared machine; when valgrind is installed, the bench
+//! also counts the instructions of one redaction of each case at each size under callgrind
+//! (this binary run again, collecting only inside [`measured_redaction`]), which load does not
+//! move.
 
 mod support;
 
@@ -14,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use plex_auth_client::Redactor;
+
+/// Set in the child run under valgrind: `<case>:<MiB>`.
+const MODE: &str = "PLEX_AUTH_BENCH_REDACT_MODE";
 
 const TOKEN: &str = "fixture-token-0123456789";
 const PASSWORD: &str = "pw-SECRET-hunter2";
@@ -82,7 +90,60 @@ fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     times[runs / 2]
 }
 
+/// The only code callgrind collects in (see `--toggle-collect`).
+#[inline(never)]
+fn measured_redaction(redactor: &Redactor, text: &str) -> String {
+    redactor.text(text)
+}
+
+/// The child, under valgrind: one redaction of `mode`'s case and size.
+fn measure(mode: &str) {
+    let (name, mib) = mode.split_once(':').expect("<case>:<MiB>");
+    let make = cases()
+        .into_iter()
+        .find(|(case, _)| *case == name)
+        .expect("a known case")
+        .1;
+    let text = make(mib.parse::<usize>().expect("MiB") * MIB);
+    let whole = redactor().max_chars(usize::MAX);
+    black_box(measured_redaction(&whole, black_box(&text)));
+}
+
+/// Instructions of one redaction of each case at 1 and 8 MiB, and their ratio.
+fn count_instructions() {
+    let Some(version) = support::valgrind_version() else {
+        println!("\n== redact: valgrind is not installed; no instruction count");
+        return;
+    };
+    println!("\n== redact: instructions of one whole redaction ({version}, callgrind)");
+    for (name, _) in cases() {
+        let mut counts = Vec::new();
+        for mib in [1, 8] {
+            let mode = format!("{name}:{mib}");
+            let profile = format!("redact_{name}_{mib}mib");
+            match support::callgrind_instructions(MODE, &mode, "*measured_redaction*", &profile) {
+                Ok(total) => counts.push(total),
+                Err(error) => {
+                    println!("redact bench: {error}");
+                    return;
+                }
+            }
+        }
+        println!(
+            "{name}: 1 MiB {} Ir ({:.1} per byte), 8 MiB {} Ir, ratio {:.3} (linear: 8)",
+            counts[0],
+            counts[0] as f64 / MIB as f64,
+            counts[1],
+            counts[1] as f64 / counts[0] as f64
+        );
+    }
+}
+
 fn main() {
+    if let Some(mode) = std::env::var_os(MODE) {
+        measure(&mode.to_string_lossy());
+        return;
+    }
     let mut criterion = Criterion::default().configure_from_args();
     redact(&mut criterion);
     criterion.final_summary();
@@ -124,4 +185,5 @@ fn main() {
         "plain_json, 8 MiB shown cut at 256 characters: {:.1} µs",
         cut.as_secs_f64() * 1e6
     );
+    count_instructions();
 }
