@@ -5,22 +5,39 @@
 /// Unicode controls that reorder or hide text, become U+FFFD. Nothing a terminal interprets
 /// is left.
 pub(crate) fn inert(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
-            '\u{061C}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // Runs of printable ASCII are copied as they are; only the other characters are looked at.
+    while let Some(at) = rest.bytes().position(|b| !matches!(b, 0x20..=0x7e)) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(c) = rest.chars().next() else { break };
+        out.push(inert_char(c));
+        rest = &rest[c.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn inert_char(c: char) -> char {
+    match c {
+        '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
 }
 
 /// At most `limit` characters, with `…` when cut.
 pub(crate) fn truncate_chars(text: &str, limit: usize) -> String {
+    // No more characters than bytes: a text of at most `limit` bytes is never cut.
+    if text.len() <= limit {
+        return text.to_string();
+    }
     match text.char_indices().nth(limit) {
         None => text.to_string(),
         Some((at, _)) => format!("{}…", &text[..at]),
@@ -29,6 +46,9 @@ pub(crate) fn truncate_chars(text: &str, limit: usize) -> String {
 
 /// Where the character number `limit` of `text` starts; the text's length when it is shorter.
 pub(super) fn char_offset(text: &str, limit: usize) -> usize {
+    if text.len() <= limit {
+        return text.len();
+    }
     text.char_indices()
         .nth(limit)
         .map_or(text.len(), |(at, _)| at)
@@ -70,6 +90,16 @@ mod tests {
             shown,
             "line plex-auth: forged \u{FFFD}[31mred\u{FFFD}]0;title\u{FFFD}\u{FFFD}x"
         );
+    }
+
+    #[test]
+    fn every_character_kind_is_made_inert() {
+        assert_eq!(inert("plain ascii ~"), "plain ascii ~");
+        assert_eq!(
+            inert("é\u{7f}\u{85}\u{2066}\u{2029}ü"),
+            "é\u{FFFD}\u{FFFD}\u{FFFD} ü"
+        );
+        assert_eq!(inert(""), "");
     }
 
     #[test]

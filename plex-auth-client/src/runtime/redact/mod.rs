@@ -232,10 +232,17 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 /// [`is_secret_name`] of a name's bytes, without allocating (the field scan asks it of every
 /// word of a text).
 fn names_secret(name: &[u8]) -> bool {
-    const WORDS: [&[u8]; 4] = [b"token", b"secret", b"password", b"verificationcode"];
-    WORDS.iter().any(|word| {
-        name.windows(word.len())
-            .any(|window| window.eq_ignore_ascii_case(word))
+    let starts_with = |at: usize, word: &[u8]| {
+        name.get(at..at + word.len())
+            .is_some_and(|part| part.eq_ignore_ascii_case(word))
+    };
+    // Each word is tried only where its first letter is.
+    (0..name.len()).any(|at| match name[at].to_ascii_lowercase() {
+        b't' => starts_with(at, b"token"),
+        b's' => starts_with(at, b"secret"),
+        b'p' => starts_with(at, b"password"),
+        b'v' => starts_with(at, b"verificationcode"),
+        _ => false,
     })
 }
 

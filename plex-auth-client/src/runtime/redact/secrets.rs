@@ -3,8 +3,9 @@
 //! seen through the [view](super::view)), and base64-encoded at any alignment, with either
 //! alphabet, with or without padding.
 //!
-//! One Aho-Corasick automaton holds every form of every secret and walks the view once: the cost
-//! is linear in the text's length, whatever the number of secrets.
+//! One Aho-Corasick automaton holds every form of every secret. It walks the text as it is, and
+//! the decoded view when the text has anything to decode: the cost is linear in the text's
+//! length, whatever the number of secrets.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
@@ -22,15 +23,15 @@ const MIN_BASE64_CORE: usize = 4;
 /// whose memory stays proportional to the forms (an answer can list thousands of tokens).
 const DFA_LIMIT: usize = 64 * 1024;
 
-/// The forms of a set of secrets, compiled.
-#[derive(Clone, Debug)]
+/// The forms of a set of secrets, compiled. No `Debug`: the automaton spells the secrets.
+#[derive(Clone)]
 pub(super) struct SecretMatcher {
     automaton: Compiled,
     /// The longest form, in bytes of the view.
     longest: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Compiled {
     Dfa(DFA),
     Nfa(NFA),

@@ -96,7 +96,7 @@ const ASCII_FOLD: [u8; 128] = {
 /// space and joiners, soft hyphen, bidi controls, word joiner, byte-order mark, tags…),
 /// variation selectors, the combining grapheme joiner and the Hangul fillers. A secret with them
 /// between its letters looks like the secret.
-pub(crate) fn is_invisible(c: char) -> bool {
+fn is_invisible(c: char) -> bool {
     // Every invisible character is past U+00AC: most text is decided by one comparison.
     c > '\u{AC}'
         && matches!(
