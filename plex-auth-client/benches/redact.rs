@@ -32,8 +32,11 @@ fn repeated(unit: &str, size: usize) -> String {
     unit.repeat(size / unit.len() + 1)
 }
 
+/// Makes a case's text of about the given size in bytes.
+type MakeText = fn(usize) -> String;
+
 /// The cases: name, and the text at a given size.
-fn cases() -> Vec<(&'static str, fn(usize) -> String)> {
+fn cases() -> Vec<(&'static str, MakeText)> {
     vec![
         ("plain_json", |size| {
             let body = String::from_utf8(support::fixture(support::PLEXPASS_ACCOUNT)).unwrap();
