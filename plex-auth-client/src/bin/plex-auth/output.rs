@@ -5,7 +5,7 @@
 //! notes for people on stderr, so `TOKEN=$(plex-auth sign-in)` works. JSON mode prints exactly
 //! one document on stdout, the result or `{"error": ...}`. Standard output is written through
 //! one handle: when it is closed (`plex-auth … | head`), the program ends quietly with
-//! [`exit::CLOSED_STDOUT`](crate::exit::CLOSED_STDOUT). Standard error is best effort: a note
+//! [`exit::CLOSED_STDOUT`]. Standard error is best effort: a note
 //! that cannot be written is dropped.
 
 use std::io::Write;
