@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 #[path = "../../tests/harness/mod.rs"]
-mod harness;
+pub mod harness;
 
 pub use harness::Server;
 use harness::{Answer, Options, Step};
@@ -422,16 +422,6 @@ pub fn callgrind_instructions(
     Ok(total)
 }
 
-/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
-fn total_instructions(profile: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(profile).ok()?;
-    let line = text
-        .lines()
-        .find_map(|line| line.strip_prefix("totals:"))
-        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
-    line.split_whitespace().next()?.parse().ok()
-}
-
 /// Whether criterion is timing (`cargo bench`), not just running each bench once
 /// (`cargo test --benches`).
 pub fn timing() -> bool {
@@ -475,4 +465,14 @@ fn show(nanos: f64) -> String {
     } else {
         format!("{nanos:.1} ns")
     }
+}
+
+/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
+pub fn total_instructions(profile: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(profile).ok()?;
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("totals:"))
+        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
+    line.split_whitespace().next()?.parse().ok()
 }

@@ -16,7 +16,9 @@ use plex_auth_client::ClientIdentity;
 
 pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
-pub use server::{Answer, Options, Seen, Server, Step, closed_port_url};
+pub use server::{
+    Answer, Certificate, Options, Seen, Server, Silent, Step, closed_port_url, test_authority_pem,
+};
 
 /// The token test clients send.
 pub const TOKEN: &str = "fixture-token-0123456789";

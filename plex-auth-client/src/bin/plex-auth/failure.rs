@@ -36,6 +36,9 @@ impl From<Error> for Failure {
 /// as [`ErrorKind::InvalidToken`], the library's one rule that `token-status` follows too: a
 /// 401 that is not plex.tv's refusal ([`ErrorKind::Unauthorized`]) is another failure.
 pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
+    if let Some(code) = crate::servers::exit_code(kind) {
+        return code;
+    }
     match kind {
         ErrorKind::VerificationCodeRequired
         | ErrorKind::HomePinRequired
@@ -43,7 +46,7 @@ pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::LockedOut
         | ErrorKind::InvalidToken
         | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
+        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
         _ => exit::FAILURE,

@@ -36,9 +36,11 @@ Exit codes:
   1    any other failure: an unexpected answer, a body that does not decode, a 401 that is not
        plex.tv's word on the token (a Plex Media Server's page, a proxy asking for its own
        login: the token was not judged), an internal error
-  2    bad input: a missing or malformed argument, or a request refused before it was sent
+  2    bad input: a missing or malformed argument, or a request refused before it was sent;
+       for `connect`, a --server that matches no server, or several
   3    authentication failed: wrong login or password, verification code refused or missing,
-       locked out, token refused by plex.tv (invalid or revoked), PIN expired
+       locked out, token refused by plex.tv (invalid or revoked), PIN expired; for `connect`,
+       plex.tv lists the server without an access token for this account
   4    network failure: the connection could not be made or broke, or the call timed out;
        for `connect`, no connection of the server answered
   5    rate limited by plex.tv: try again later
@@ -110,7 +112,8 @@ struct Common {
     /// Print one JSON document on stdout (the result, or {"error": ...}) instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Total time allowed for each attempt, in seconds.
+    /// Total time allowed for each attempt, in seconds. For `connect`, also the probe timeout:
+    /// how long each of the server's connections may take to answer (3 by default).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
     /// Make one attempt only: no retry after a transport error or a 502/503/504.
@@ -220,8 +223,13 @@ enum Command {
     Servers(servers::ServersArgs),
     /// Find the connection to use for a server; print its base URL.
     ///
-    /// Probes every connection in parallel, confirms the server's identity, and prefers local
-    /// over remote over relay, https over http. Exit code 4 when none answers.
+    /// Probes the server's connections at once (the 32 best-ranked), without a token, and keeps
+    /// those whose /identity is the server's. Prefers local over remote over relay, and https
+    /// over http: http only when no https connection of the same or a better place can still
+    /// answer, never for a server that requires https. Answers as soon as no better connection
+    /// can still answer, or 0.4 s after the first one proved. --timeout is each probe's time
+    /// (3 s by default), --deadline the whole choice's (5 s). Never prints a token. Exit code 4
+    /// when no connection proved to be the server, with what became of each.
     Connect(servers::ConnectArgs),
 }
 

@@ -119,6 +119,9 @@ impl Output {
     pub(crate) fn failure(&self, failure: &Failure) {
         if !self.json {
             self.note(&format!("plex-auth: error: {}", safe(&failure.message)));
+            for line in failure.error.iter().flat_map(crate::servers::failure_lines) {
+                self.note(&format!("plex-auth:   {}", safe(&line)));
+            }
             if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
                 self.note(&format!("plex-auth: {hint}"));
             }
@@ -128,7 +131,7 @@ impl Output {
         let codes: Vec<i64> = error
             .map(|e| e.plex_errors().iter().filter_map(|p| p.code).collect())
             .unwrap_or_default();
-        self.print_json(&json!({
+        let mut document = json!({
             "error": {
                 "kind": match error {
                     Some(error) => kind_name(error.kind()),
@@ -140,7 +143,11 @@ impl Output {
                 "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
                 "plexCodes": codes,
             }
-        }));
+        });
+        if let Some((key, details)) = error.and_then(crate::servers::failure_json) {
+            document["error"][key] = details;
+        }
+        self.print_json(&document);
     }
 }
 
@@ -196,6 +203,10 @@ fn hint(kind: ErrorKind) -> Option<&'static str> {
         ),
         ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
         ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
+        ErrorKind::NoServerToken => Some(
+            "plex.tv gives this account no token for that server; sign in with an account that \
+             can use it",
+        ),
         ErrorKind::HomePinRequired => Some(
             "the profile is protected: a valid PIN is required (--pin or PLEX_HOME_PIN, or run \
              the command on a terminal to be asked for it)",
@@ -223,6 +234,9 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInput => "invalid-input",
         ErrorKind::Config => "config",
         ErrorKind::NoConnection => "no-connection",
+        ErrorKind::NoServerToken => "no-server-token",
+        ErrorKind::ServerNotFound => "server-not-found",
+        ErrorKind::AmbiguousServer => "ambiguous-server",
         _ => "http",
     }
 }
