@@ -12,7 +12,8 @@ pub enum ErrorKind {
     /// The account has two-factor authentication: sign in again with the verification code
     /// (plex.tv 401, code 1029).
     VerificationCodeRequired,
-    /// Wrong login or password (plex.tv 401, code 1001, on sign-in).
+    /// Wrong login or password: plex.tv's error envelope on a 401 to a call without a token
+    /// (sign-in), answered directly and without a `WWW-Authenticate` challenge (code 1001).
     InvalidCredentials,
     /// Too many failed sign-ins from this IP; retrying makes it worse (plex.tv 401, code 1031).
     LockedOut,
@@ -24,10 +25,17 @@ pub enum ErrorKind {
     /// 403, code 1041). Plex answers the same to a missing and to a wrong PIN; ask the user for
     /// it rather than retrying.
     HomePinRequired,
-    /// The token is invalid or revoked (plex.tv 401 on a token-authenticated call, or 422
-    /// "Invalid token").
+    /// plex.tv refused the token: it is invalid or revoked. The one rule, which
+    /// [`TokenStatus::Invalid`](crate::TokenStatus::Invalid) and the `plex-auth` tool's exit
+    /// code 3 follow too: an answer to a call that sent a token, carrying plex.tv's error
+    /// envelope (JSON or XML), either a 401 with code 1001 or the message "Invalid token", or a
+    /// 422 "Invalid token"; answered directly (no redirect followed) and without a
+    /// `WWW-Authenticate` challenge. Anything else says nothing about the token.
     InvalidToken,
-    /// A Plex Media Server refused the token (its 401 HTML page).
+    /// A 401 that is not plex.tv's word on the credentials: a Plex Media Server's 401 page, a
+    /// proxy or captive portal asking for its own credentials (`WWW-Authenticate`), a 401
+    /// reached through a redirect, or a 401 without plex.tv's envelope. The server did not
+    /// authorize the call; whether the token is valid is unknown.
     Unauthorized,
     /// The PIN of the link flow expired, or its code is unknown (plex.tv 404, code 1020), or
     /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) reached its expiry
@@ -507,8 +515,9 @@ pub struct ApiError {
     /// Plex's errors from a JSON or XML envelope; empty for other bodies.
     pub errors: Vec<PlexError>,
     /// The start of the body as one line of text (at most 2 KiB), redacted: the credentials
-    /// the call sent, and the values of credential-named fields (`authToken`, `token`,
-    /// `secret`, `password`…), are replaced by `<redacted>`; control characters are replaced.
+    /// the call sent (in any of the encodings [`Redactor`](crate::Redactor) sees through), and
+    /// the values of credential-named fields (`authToken`, `token`, `secret`, `password`…), are
+    /// replaced by `<redacted>`; control characters are replaced.
     pub body: String,
     /// `Retry-After`, when present.
     pub retry_after: Option<Duration>,

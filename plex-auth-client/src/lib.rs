@@ -41,6 +41,7 @@ pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
+pub use runtime::Redactor;
 pub use secret::Secret;
 pub use stored_identifier::load_or_create_client_identifier;
 pub use token_status::TokenStatus;

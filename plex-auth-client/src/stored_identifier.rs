@@ -12,16 +12,16 @@ use crate::flows::private_file;
 /// The longest identifier accepted from the file.
 const MAX_LEN: usize = 256;
 
-/// The largest file read: an identifier, and room for whitespace around it.
-const MAX_FILE_LEN: usize = 4096;
+/// The most read of the file: an identifier with room for whitespace around it. A larger file
+/// is not one this function wrote, and is refused without being read whole.
+const MAX_FILE_SIZE: u64 = 4096;
 
 /// The client identifier stored at `path`, or a new random UUID v4 stored there first.
 ///
 /// The file is written to a temporary name beside it, then linked into place, so that a
 /// reader never sees half a file and two processes starting together agree on one identifier.
 /// On Unix the file is readable by the user only (mode 0600) and a folder created for it has
-/// mode 0700. Reading refuses a file over 4 KiB and anything but a regular file (a FIFO does
-/// not block it). The device key of JWT authentication
+/// mode 0700. The device key of JWT authentication
 /// ([`DeviceKey::load_or_create`](crate::DeviceKey::load_or_create)) is kept the same way,
 /// beside it.
 ///
@@ -33,14 +33,17 @@ const MAX_FILE_LEN: usize = 4096;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 ///
+/// The file is opened without blocking (a FIFO in its place cannot hang the caller), must be
+/// a regular file (a symbolic link to one is followed), and is read up to 4 KiB only.
+///
 /// # Errors
-/// An I/O error when the file cannot be read or written, [`io::ErrorKind::InvalidInput`] when
-/// the path is not a regular file, and [`io::ErrorKind::InvalidData`] when it holds no usable
-/// identifier (empty, too long, not printable ASCII): it is never replaced silently, since
-/// that would make this installation a new device.
+/// An I/O error when the file cannot be read or written, and [`io::ErrorKind::InvalidData`]
+/// when it is not a regular file, is larger than 4 KiB, or holds no usable identifier (empty,
+/// too long, not printable ASCII): it is never replaced silently, since that would make this
+/// installation a new device.
 pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<String> {
     let path = path.as_ref();
-    if let Some(bytes) = private_file::read_bounded(path, MAX_FILE_LEN)? {
+    if let Some(bytes) = read_stored(path)? {
         return parse(path, &bytes);
     }
     let identifier = new_uuid_v4();
@@ -48,13 +51,27 @@ pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<St
         return Ok(identifier);
     }
     // A process that lost the race reads the winner's identifier instead of replacing it.
-    match private_file::read_bounded(path, MAX_FILE_LEN)? {
+    match read_stored(path)? {
         Some(bytes) => parse(path, &bytes),
         None => Err(io::Error::other(format!(
             "{} vanished while it was created",
             path.display()
         ))),
     }
+}
+
+/// The bytes of the file at `path` (see [`private_file::read_bounded`]), a file that is not
+/// usable said so with what to do.
+fn read_stored(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    private_file::read_bounded(path, MAX_FILE_SIZE).map_err(|err| {
+        if err.kind() != io::ErrorKind::InvalidData {
+            return err;
+        }
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{err}, not a client identifier file; remove it to make a new one"),
+        )
+    })
 }
 
 fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
@@ -97,7 +114,7 @@ fn new_uuid_v4() -> String {
 mod tests {
     use super::*;
     use crate::flows::private_file::tests::scratch;
-    use std::fs;
+    use std::fs::{self, File};
 
     #[test]
     fn creates_once_then_loads_the_same() {
@@ -123,6 +140,57 @@ mod tests {
             assert_eq!(mode & 0o777, 0o700);
         }
         assert_ne!(new_uuid_v4(), first);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_at_once_and_never_replaced() {
+        let dir = scratch("fifo");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("id");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        // No writer ever opens it: a blocking open would wait forever.
+        let (done, finished) = std::sync::mpsc::channel();
+        let reader = path.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(load_or_create_client_identifier(&reader));
+        });
+        let result = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the FIFO did not block the call");
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("is a FIFO"), "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::metadata(&path).unwrap().file_type().is_fifo());
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_large_file_or_a_folder_is_refused_without_being_read() {
+        let dir = scratch("large");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("id");
+        // Sparse: 600 MiB announced, nothing written.
+        let file = File::create(&path).unwrap();
+        file.set_len(600 * 1024 * 1024).unwrap();
+        drop(file);
+        let err = load_or_create_client_identifier(&path).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string().contains("is larger than 4096 bytes"),
+            "{err}"
+        );
+        assert_eq!(fs::metadata(&path).unwrap().len(), 600 * 1024 * 1024);
+
+        let folder = dir.join("folder");
+        fs::create_dir_all(&folder).unwrap();
+        let err = load_or_create_client_identifier(&folder).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("is a folder"), "{err}");
         fs::remove_dir_all(dir).unwrap();
     }
 

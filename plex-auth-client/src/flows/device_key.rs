@@ -15,7 +15,20 @@ use crate::Secret;
 use crate::types::Jwk;
 
 /// The largest key file read.
-const MAX_FILE_LEN: usize = 4096;
+const MAX_FILE_LEN: u64 = 4096;
+
+/// The key file at `path`, bounded; a file that is not usable said so.
+fn read(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    private_file::read_bounded(path, MAX_FILE_LEN).map_err(|err| {
+        if err.kind() != io::ErrorKind::InvalidData {
+            return err;
+        }
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{err}, not a device key file; it is kept as it is"),
+        )
+    })
+}
 
 /// An Ed25519 device key: it signs the device JWTs that plex.tv trades for its own JWTs.
 ///
@@ -76,13 +89,12 @@ impl DeviceKey {
     /// ```
     ///
     /// # Errors
-    /// An I/O error when the file cannot be read or written; [`io::ErrorKind::InvalidInput`]
-    /// when the path is not a regular file (a FIFO is refused without blocking);
-    /// [`io::ErrorKind::InvalidData`] when the file is larger than 4 KiB or holds no key. A
-    /// file that holds no key is never replaced: the registered key would be lost.
+    /// An I/O error when the file cannot be read or written; [`io::ErrorKind::InvalidData`]
+    /// when the path is not a regular file (a FIFO is refused without blocking), is larger than
+    /// 4 KiB or holds no key. Such a file is never replaced: the registered key would be lost.
     pub fn load_or_create(path: impl AsRef<Path>) -> io::Result<Self> {
         let path = path.as_ref();
-        if let Some(bytes) = private_file::read_bounded(path, MAX_FILE_LEN)? {
+        if let Some(bytes) = read(path)? {
             return Self::from_file(path, &bytes);
         }
         let key = Self::generate()?;
@@ -90,7 +102,7 @@ impl DeviceKey {
             return Ok(key);
         }
         // Another process stored its key first: that one is the installation's.
-        match private_file::read_bounded(path, MAX_FILE_LEN)? {
+        match read(path)? {
             Some(bytes) => Self::from_file(path, &bytes),
             None => Err(io::Error::other(format!(
                 "{} vanished while it was created",
@@ -347,7 +359,7 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("it is kept as it is"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key");
-        std::fs::write(&path, vec![b' '; MAX_FILE_LEN + 1]).unwrap();
+        std::fs::write(&path, vec![b' '; MAX_FILE_LEN as usize + 1]).unwrap();
         let err = DeviceKey::load_or_create(&path).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         std::fs::remove_dir_all(dir).unwrap();

@@ -21,7 +21,8 @@ impl TokenSource {
     /// [`wait_for_pin`](Self::wait_for_pin). No key registration is needed on this path.
     ///
     /// # Errors
-    /// The errors of `getJwtPin`; [`ErrorKind::InvalidInput`] on a legacy source.
+    /// The errors of `getJwtPin`; [`ErrorKind::Decode`] when the answer's code is not a PIN
+    /// code (it would be shown to the user); [`ErrorKind::InvalidInput`] on a legacy source.
     pub async fn create_pin(&self, kind: PinKind) -> Result<PendingPin, Error> {
         let jwt = self.jwt_settings("getJwtPin")?;
         let created = Instant::now();
@@ -29,8 +30,8 @@ impl TokenSource {
             jwk: jwt.key.public_jwk(),
             strong: (kind == PinKind::Strong).then_some(true),
         };
-        let pin = jwt.clients.get_jwt_pin(&request).await?.into_inner();
-        Ok(PendingPin::new(pin, kind, created))
+        let answer = jwt.clients.get_jwt_pin(&request).await?;
+        PendingPin::from_answer(answer, kind, created, "getJwtPin")
     }
 
     /// Polls `pin` (`getJwtByPinId`, each poll carrying a device JWT) until the user approves

@@ -7,34 +7,70 @@ use std::path::{Path, PathBuf};
 
 /// Reads the file at `path`, at most `limit` bytes; `None` when there is no file.
 ///
-/// A FIFO, a device or a directory is refused with [`io::ErrorKind::InvalidInput`] without
-/// blocking on it (on Unix the file is opened non-blocking, then checked); a file larger than
-/// `limit` is refused with [`io::ErrorKind::InvalidData`] after reading `limit + 1` bytes.
-pub(crate) fn read_bounded(path: &Path, limit: usize) -> io::Result<Option<Vec<u8>>> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = match options.open(path) {
+/// The file is opened without blocking (a FIFO in its place cannot hang the caller) and must
+/// be a regular file (a symbolic link to one is followed). Anything else, and a file larger
+/// than `limit`, is refused with [`io::ErrorKind::InvalidData`], "<path> is a FIFO" or "<path>
+/// is larger than <limit> bytes", without being read whole; callers add what to do about it.
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = match open_without_blocking(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(err),
     };
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} is not a regular file", path.display()),
-        ));
+    let unusable = |what: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} {what}", path.display()),
+        )
+    };
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(unusable(format!("is a {}", file_type_name(&metadata))));
+    }
+    if metadata.len() > limit {
+        return Err(unusable(format!("is larger than {limit} bytes")));
     }
     let mut bytes = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
-    if bytes.len() > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{} is larger than {limit} bytes", path.display()),
-        ));
+    // Bounded again: the file can grow between the check and the read.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(unusable(format!("is larger than {limit} bytes")));
     }
     Ok(Some(bytes))
+}
+
+/// Opens `path` for reading without waiting for a writer (a FIFO) or taking a terminal as the
+/// controlling one. On other systems, a plain open: they have no FIFO at a file path.
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    options.open(path)
+}
+
+fn file_type_name(metadata: &fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "FIFO";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "device";
+        }
+    }
+    "special file"
 }
 
 /// Writes `contents` at `path` unless a file is already there, atomically: a reader never
@@ -132,7 +168,7 @@ pub(crate) mod tests {
         assert_eq!(read_bounded(&path, 5).unwrap().unwrap(), b"third");
         let err = read_bounded(&path, 4).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
-        assert!(err.to_string().contains("larger than 4 bytes"), "{err}");
+        assert!(err.to_string().ends_with("is larger than 4 bytes"), "{err}");
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
         #[cfg(unix)]
@@ -150,7 +186,8 @@ pub(crate) mod tests {
         remove(&path).unwrap();
         assert_eq!(read_bounded(&path, 16).unwrap(), None);
         let err = read_bounded(&dir, 16).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "a folder: {err}");
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData, "a folder: {err}");
+        assert!(err.to_string().ends_with("is a folder"), "{err}");
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -173,7 +210,9 @@ pub(crate) mod tests {
         let result = receiver
             .recv_timeout(std::time::Duration::from_secs(30))
             .expect("reading a FIFO returned");
-        assert_eq!(result.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().ends_with("is a FIFO"), "{err}");
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -8,7 +8,7 @@ use super::private_file;
 use crate::Secret;
 
 /// The longest token file read: a plex.tv JWT is well under 1 KiB.
-const MAX_FILE_LEN: usize = 16 * 1024;
+const MAX_FILE_LEN: u64 = 16 * 1024;
 
 /// Keeps a [`TokenSource`](crate::TokenSource)'s token across restarts: the source loads it
 /// when built, saves each new token (a refreshed JWT), and clears it on sign-out. A restart
@@ -60,7 +60,16 @@ impl FileTokenStore {
 
 impl TokenStore for FileTokenStore {
     fn load(&self) -> io::Result<Option<Secret>> {
-        let Some(bytes) = private_file::read_bounded(&self.path, MAX_FILE_LEN)? else {
+        let read = private_file::read_bounded(&self.path, MAX_FILE_LEN).map_err(|err| {
+            if err.kind() != io::ErrorKind::InvalidData {
+                return err;
+            }
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{err}, not a token file; remove it to sign in again"),
+            )
+        })?;
+        let Some(bytes) = read else {
             return Ok(None);
         };
         let text = std::str::from_utf8(&bytes).unwrap_or_default().trim();

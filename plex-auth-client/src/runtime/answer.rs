@@ -9,10 +9,11 @@ use serde::de::DeserializeOwned;
 use super::Operation;
 use super::body::too_large;
 use super::call::Sent;
-use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
+use super::classify::{Answered, classify};
+use super::envelope::{html_heading, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
 use crate::error::{ApiError, DecodeError};
-use crate::{Error, ErrorKind, PlexError, Response};
+use crate::{Error, PlexError, Response};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
@@ -28,14 +29,17 @@ pub(super) async fn failed<T: DeserializeOwned>(
     let failed = Failed {
         operation,
         redactor: &redactor,
+        redirected: sent.redirected(),
     };
     failed.error::<T>(error).await
 }
 
-/// A failed call: what was called, and what it sent.
+/// A failed call: what was called, what it sent, and whether its answer came through a
+/// redirect.
 struct Failed<'a> {
     operation: &'static Operation,
     redactor: &'a Redactor,
+    redirected: bool,
 }
 
 impl Failed<'_> {
@@ -141,7 +145,13 @@ impl Failed<'_> {
                 ..error
             })
             .collect();
-        let kind = classify(status, sends_token, &errors, body);
+        let kind = classify(&Answered {
+            status,
+            headers,
+            errors: &errors,
+            redirected: self.redirected,
+            sends_token,
+        });
         let body = redactor.snippet(body);
         Error::Api(Box::new(ApiError {
             operation: self.operation.id,
@@ -153,7 +163,7 @@ impl Failed<'_> {
             retry_after: crate::retry::retry_after(headers),
             location: headers
                 .get(reqwest::header::LOCATION)
-                .map(|value| redactor.url(&String::from_utf8_lossy(value.as_bytes()))),
+                .map(|value| redactor.location(&String::from_utf8_lossy(value.as_bytes()))),
         }))
     }
 
@@ -234,57 +244,6 @@ fn summary(errors: &[PlexError], body: &str) -> String {
     truncate_chars(&flat, 200)
 }
 
-fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &[u8]) -> ErrorKind {
-    let codes: Vec<i64> = errors.iter().filter_map(|e| e.code).collect();
-    let has = |code: i64| codes.contains(&code);
-    let message_has = |word: &str| {
-        errors.iter().any(|e| {
-            e.message
-                .as_deref()
-                .is_some_and(|m| m.to_ascii_lowercase().contains(word))
-        })
-    };
-    let message_is = |text: &str| {
-        errors.iter().any(|e| {
-            e.message
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case(text))
-        })
-    };
-    if has(1029) {
-        ErrorKind::VerificationCodeRequired
-    } else if has(1031) {
-        ErrorKind::LockedOut
-    } else if status == StatusCode::TOO_MANY_REQUESTS || has(1003) {
-        ErrorKind::RateLimited
-    } else if has(1000) {
-        ErrorKind::ClientIdentifierMissing
-    } else if has(1020) {
-        ErrorKind::PinExpired
-    } else if has(1041) {
-        ErrorKind::HomePinRequired
-    } else if status.as_u16() == 498 {
-        // plex.tv's "token expired", for a JWT past its end: refresh it.
-        ErrorKind::TokenExpired
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
-        ErrorKind::InvalidToken
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_has("thumbprint") {
-        ErrorKind::ThumbprintTaken
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_has("signature") {
-        ErrorKind::InvalidSignature
-    } else if status == StatusCode::UNAUTHORIZED {
-        if looks_like_html(body) {
-            ErrorKind::Unauthorized
-        } else if sends_token {
-            ErrorKind::InvalidToken
-        } else {
-            ErrorKind::InvalidCredentials
-        }
-    } else {
-        ErrorKind::Http
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,57 +258,6 @@ mod tests {
             success_status: 200,
             rules: &[],
         }))
-    }
-
-    #[test]
-    fn code_1041_is_the_home_pin_and_another_403_is_not() {
-        let pin = PlexError {
-            code: Some(1041),
-            message: Some("A valid PIN is required to perform this action".into()),
-            status: Some(403),
-        };
-        assert_eq!(
-            classify(StatusCode::FORBIDDEN, true, &[pin], b""),
-            ErrorKind::HomePinRequired
-        );
-        assert_eq!(
-            classify(StatusCode::FORBIDDEN, true, &[], b"{}"),
-            ErrorKind::Http
-        );
-    }
-
-    #[test]
-    fn status_498_is_an_expired_token_and_422s_name_their_cause() {
-        let error = |message: &str| PlexError {
-            code: None,
-            message: Some(message.into()),
-            status: Some(422),
-        };
-        let token_expired = StatusCode::from_u16(498).unwrap();
-        assert_eq!(
-            classify(token_expired, true, &[], b""),
-            ErrorKind::TokenExpired
-        );
-        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-        for (message, kind) in [
-            (
-                "Thumbprint has already been taken",
-                ErrorKind::ThumbprintTaken,
-            ),
-            ("Invalid signature", ErrorKind::InvalidSignature),
-            (
-                "JWT SIGNATURE verification failed",
-                ErrorKind::InvalidSignature,
-            ),
-            ("Invalid token", ErrorKind::InvalidToken),
-            ("Something else", ErrorKind::Http),
-        ] {
-            assert_eq!(
-                classify(unprocessable, true, &[error(message)], b""),
-                kind,
-                "{message}"
-            );
-        }
     }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
@@ -412,6 +320,7 @@ mod tests {
             let failed = Failed {
                 operation: operation(rng.bool().then_some("x-plex-token")),
                 redactor: &Redactor::default(),
+                redirected: rng.bool(),
             };
             let Error::Api(error) = failed.api(status, &headers, &body) else {
                 panic!("an error status is an API error");

@@ -12,11 +12,13 @@ use super::answer::failed;
 use crate::{Error, Response};
 
 /// The credentials one call sent. The token is kept as its header value (a reference-counted
-/// copy, no allocation); it becomes text only if an error needs redacting.
+/// copy, no allocation); it becomes text only if an error needs redacting. Also whether the
+/// answer came through a redirect: then it is not plex.tv's own word on the token.
 #[derive(Default)]
 pub(super) struct Sent {
     token: Option<HeaderValue>,
     fields: Vec<String>,
+    redirected: bool,
     /// Why the call could not be sent, or answered: its token source failed.
     failure: Option<Error>,
 }
@@ -28,6 +30,11 @@ impl Sent {
         token
             .into_iter()
             .chain(self.fields.iter().map(String::as_str))
+    }
+
+    /// Whether the last attempt's answer came after following a redirect.
+    pub(super) fn redirected(&self) -> bool {
+        self.redirected
     }
 }
 
@@ -81,4 +88,9 @@ pub(super) fn record_failure(error: Error) {
 /// Records credential fields the current call sends (from the request being prepared).
 pub(super) fn record_sent(values: impl IntoIterator<Item = String>) {
     let _ = SENT.try_with(|sent| sent.borrow_mut().fields.extend(values));
+}
+
+/// Records whether the current attempt followed a redirect (from the sending loop).
+pub(super) fn record_redirected(redirected: bool) {
+    let _ = SENT.try_with(|sent| sent.borrow_mut().redirected = redirected);
 }

@@ -8,6 +8,7 @@
 mod answer;
 mod body;
 mod call;
+mod classify;
 mod context;
 mod envelope;
 mod operation;
@@ -23,4 +24,5 @@ pub use prepare::prepare;
 pub use send::execute;
 
 pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
-pub(crate) use redact::{Redactor, inert, shown_url, truncate_chars};
+pub use redact::Redactor;
+pub(crate) use redact::{inert, shown_url, truncate_chars};

@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
 use super::body::capped;
+use super::call::record_redirected;
 use super::redact::transport_message;
 use super::token_source;
 use super::{Context, Operation};
@@ -156,6 +157,8 @@ async fn send_following_redirects(
     mut copy: Option<&reqwest::Request>,
 ) -> reqwest::Result<reqwest::Response> {
     let followable = matches!(*request.method(), Method::GET | Method::HEAD);
+    // Each attempt starts unredirected; what the last one went through decides.
+    record_redirected(false);
     for hop in 1..=MAX_REDIRECTS {
         let kept = copy.take();
         let again = if followable && kept.is_none() {
@@ -180,6 +183,7 @@ async fn send_following_redirects(
         // Where it points stays out of the trace: a server chooses it, and it can hold a
         // credential.
         tracing::debug!(hop, "redirect followed");
+        record_redirected(true);
         *again.url_mut() = target;
         request = again;
     }

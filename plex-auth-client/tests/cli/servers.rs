@@ -331,11 +331,12 @@ fn servers_lists_servers_and_connections_without_tokens() {
     assert_eq!(lines.len(), 6, "{text}");
     assert_eq!(
         lines[0],
-        format!("Box\u{FFFD}[31m\u{FFFD}forged ({MACHINE_ID}): owned, online")
+        format!("Box\u{FFFD}[31m forged ({MACHINE_ID}): owned, online")
     );
-    assert_eq!(lines[1], format!("  {}  relay", scene.servers[3].url()));
-    assert_eq!(lines[2], format!("  {}  local", scene.closed));
-    assert_eq!(lines[4], format!("  {}  remote", scene.real));
+    // Scheme, host, port and path.
+    assert_eq!(lines[1], format!("  {}/  relay", scene.servers[3].url()));
+    assert_eq!(lines[2], format!("  {}/  local", scene.closed));
+    assert_eq!(lines[4], format!("  {}/  remote", scene.real));
     assert!(!text.contains("TV"), "players are not listed: {text}");
     assert_absent(&output, DEVICE_TOKEN);
     assert_absent(&output, TOKEN);

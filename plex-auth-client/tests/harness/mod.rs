@@ -6,6 +6,7 @@
 //! part of it.
 #![allow(dead_code, unused_imports)]
 
+mod encodings;
 mod exchange;
 mod jose;
 mod plex_stand_in;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use plex_auth_client::ClientIdentity;
 
+pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
 pub use plex_stand_in::{Counts, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock};
 pub use server::{

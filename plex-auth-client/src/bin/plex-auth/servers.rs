@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use clap::Args;
-use plex_auth_client::types::{PlexConnection, PlexDevice, QueryFlag};
-use plex_auth_client::{Connector, Error, ErrorKind, FlexBool, ServerSummary, find_server};
+use plex_auth_client::types::{PlexDevice, QueryFlag};
+use plex_auth_client::{Connector, Error, ErrorKind, Redactor, ServerSummary, find_server};
 use serde_json::{Value, json};
 
 use crate::clients::{identity, plex_tv};
@@ -58,38 +58,11 @@ pub(crate) async fn list(
     args: ServersArgs,
     output: &Output,
 ) -> Result<(), Failure> {
-    let servers = servers(common, args.token.token).await?;
-    if common.json {
-        let servers: Vec<Value> = servers.iter().map(server_json).collect();
-        output.print_json(&json!({ "servers": servers }));
-        return Ok(());
-    }
-    if servers.is_empty() {
-        println!("No server.");
-    }
-    for server in &servers {
-        let ownership = if flag(server.owned) {
-            "owned".to_string()
-        } else {
-            match &server.source_title {
-                Some(owner) => format!("shared by {}", safe(owner)),
-                None => "shared".to_string(),
-            }
-        };
-        let presence = if flag(server.presence) {
-            "online"
-        } else {
-            "offline"
-        };
-        println!(
-            "{} ({}): {ownership}, {presence}",
-            safe(&server.name),
-            safe(&server.client_identifier)
-        );
-        for connection in &server.connections {
-            println!("  {}  {}", safe(&connection.uri), place(connection));
-        }
-    }
+    let token = args.token.token;
+    let servers = servers(common, token.clone()).await?;
+    // A server's name or URI can echo the account's token or any server's access token.
+    let shown = Redactor::new([token.as_str()]).secrets_of(&servers);
+    output.servers(&servers, &shown);
     Ok(())
 }
 
@@ -229,39 +202,4 @@ pub(crate) fn exit_code(kind: ErrorKind) -> Option<u8> {
         ErrorKind::NoConnection => Some(exit::NETWORK),
         _ => None,
     }
-}
-
-fn server_json(server: &PlexDevice) -> Value {
-    let connections: Vec<Value> = server
-        .connections
-        .iter()
-        .map(|c| {
-            json!({
-                "uri": c.uri,
-                "protocol": c.protocol,
-                "local": flag(c.local),
-                "relay": flag(c.relay),
-            })
-        })
-        .collect();
-    json!({
-        "name": server.name,
-        "clientIdentifier": server.client_identifier,
-        "owned": flag(server.owned),
-        "sourceTitle": server.source_title,
-        "presence": flag(server.presence),
-        "connections": connections,
-    })
-}
-
-fn place(connection: &PlexConnection) -> &'static str {
-    match (flag(connection.relay), flag(connection.local)) {
-        (true, _) => "relay",
-        (false, true) => "local",
-        (false, false) => "remote",
-    }
-}
-
-fn flag(value: Option<FlexBool>) -> bool {
-    value.is_some_and(FlexBool::get)
 }
