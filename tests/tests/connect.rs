@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use plex_auth_client::types::{PlexDevice, QueryFlag};
+use plex_auth_client::types::{GetServerResourcesOptions, PlexDevice};
 use plex_auth_client::{Connector, ErrorKind, PlexTvClient};
 use plex_auth_tests::harness::{self, Answer, Server, Step, TOKEN, closed_port_url, identity};
 
@@ -75,9 +75,12 @@ impl Scene {
             .token(TOKEN)
             .build()
             .unwrap();
-        let on = Some(QueryFlag::ON);
+        let everything = GetServerResourcesOptions::new()
+            .include_https(true)
+            .include_relay(true)
+            .include_ipv6(true);
         let devices = plex
-            .get_server_resources(on, on, on)
+            .get_server_resources(everything)
             .await
             .unwrap()
             .into_inner();
@@ -210,7 +213,7 @@ async fn a_player_or_a_server_without_token_is_refused_before_anything_is_sent()
         .build()
         .unwrap();
     let devices = plex
-        .get_server_resources(None, None, None)
+        .get_server_resources(GetServerResourcesOptions::new())
         .await
         .unwrap()
         .into_inner();

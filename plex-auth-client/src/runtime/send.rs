@@ -16,16 +16,12 @@ use crate::retry::RetryConfig;
 const MAX_REDIRECTS: usize = 5;
 
 /// Sends the request, retrying as the retry policy allows, inside a tracing span.
-pub async fn execute(
+pub(super) async fn execute(
     http: &reqwest::Client,
     context: &Context,
     request: reqwest::Request,
-    operation: Option<&'static Operation>,
+    operation: &'static Operation,
 ) -> reqwest::Result<reqwest::Response> {
-    let Some(operation) = operation else {
-        // prepare() already refused an unknown operation; send as is.
-        return http.execute(request).await;
-    };
     let span = tracing::info_span!(
         "plex_auth.call",
         operation = operation.id,

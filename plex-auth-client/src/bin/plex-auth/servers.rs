@@ -2,7 +2,7 @@
 //! use for one of them. Never prints a token.
 
 use clap::Args;
-use plex_auth_client::types::{PlexConnection, PlexDevice, QueryFlag};
+use plex_auth_client::types::{GetServerResourcesOptions, PlexConnection, PlexDevice, QueryFlag};
 use plex_auth_client::{Connector, FlexBool};
 use serde_json::{Value, json};
 
@@ -31,8 +31,11 @@ pub(crate) struct ConnectArgs {
 /// The account's servers (players and clients left out).
 async fn servers(common: &Common, token: String) -> Result<Vec<PlexDevice>, Failure> {
     let plex = plex_tv(common, Some(token))?;
-    let on = Some(QueryFlag::ON);
-    let devices = plex.get_server_resources(on, on, on).await?.into_inner();
+    let everything = GetServerResourcesOptions::new()
+        .include_https(QueryFlag::ON)
+        .include_relay(QueryFlag::ON)
+        .include_ipv6(QueryFlag::ON);
+    let devices = plex.get_server_resources(everything).await?.into_inner();
     Ok(devices.into_iter().filter(is_server).collect())
 }
 
