@@ -188,9 +188,9 @@ let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-20
     .platform("Roku")
     .device("Roku 3");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
-use plex_auth_client::{types::LinkPinRequest, Secret};
+use plex_auth_client::types::LinkPinRequest;
 
-client.link_pin(&LinkPinRequest { code: Secret::new("ABCD") }).await?;
+client.link_pin(&LinkPinRequest::new("ABCD")).await?;
 # Ok(())
 # }
 ```
@@ -375,14 +375,10 @@ let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-20
     .platform("Roku")
     .device("Roku 3");
 let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
-use plex_auth_client::{types::SignInRequest, Secret};
+use plex_auth_client::types::SignInRequest;
 
-let request = SignInRequest {
-    login: "username@email.com".to_string(),
-    password: Secret::new("password123"),
-    remember_me: None,
-    verification_code: Some(Secret::new("123456")),
-};
+let request = SignInRequest::new("username@email.com", "password123")
+    .verification_code("123456");
 let account = client.post_users_sign_in_data(&request).await?;
 println!("token for {} received", account.username);
 # Ok(())
@@ -601,17 +597,11 @@ Arguments:
             let url = format!(
                 "{}/home/users/{}/switch", self.baseurl, encode_path(& uuid.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("pin", &pin))
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }
@@ -629,17 +619,8 @@ Sends a `GET` request to `/ping`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/ping", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
         /**Create a PIN for the link flow
@@ -663,17 +644,11 @@ strong codes.
             strong: Option<bool>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("strong", &strong))
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }
@@ -692,14 +667,8 @@ Sends a `PUT` request to `/pins/link`
             body: &'a types::LinkPinRequest,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins/link", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .put(url)
-                .form_urlencoded(&body)?
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.put(url).form_urlencoded(&body)?.build()?;
             Ok(request)
         }
         /**Check a PIN
@@ -721,17 +690,8 @@ Arguments:
             let url = format!(
                 "{}/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
         /**List the account's servers, players and clients
@@ -756,15 +716,10 @@ Arguments:
             include_relay: Option<types::QueryFlag>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/resources", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("includeHttps", &include_https),
                 )
@@ -774,7 +729,6 @@ Arguments:
                 .query(
                     &progenitor_client::QueryParam::new("includeRelay", &include_relay),
                 )
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }
@@ -792,17 +746,8 @@ Sends a `GET` request to `/user`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/user", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
         /**Sign in with a login and password
@@ -821,7 +766,6 @@ Sends a `POST` request to `/users/signin`
             body: &'a types::SignInRequest,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/users/signin", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
@@ -831,7 +775,6 @@ Sends a `POST` request to `/users/signin`
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .form_urlencoded(&body)?
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }

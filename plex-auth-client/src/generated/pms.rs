@@ -319,17 +319,8 @@ Sends a `GET` request to `/identity`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/identity", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
         /**Get source connection information
@@ -349,17 +340,11 @@ Arguments:
             source: &'a str,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/security/resources", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("source", &source))
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }
@@ -381,18 +366,12 @@ Arguments:
             type_: types::TransientTokenType,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/security/token", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("scope", &scope))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }
