@@ -4,7 +4,9 @@
 //!   reading of the answer are cut (the public client hands the request to the runtime with
 //!   the operation's description);
 //! - progenitor's `api-version` header goes (Plex has no use for it, and its header map cost
-//!   every call an allocation);
+//!   every call an allocation), and so does its per-request `Accept: application/json` (the
+//!   client sends it with every request, as a default header); an empty header map is not
+//!   built at all;
 //! - `Client::new` goes (it builds its own reqwest client and panics on failure; the public
 //!   builder replaces it);
 //! - the fields of the types are named by the generator's naming rule (`ipv6`, not `i_pv6`;
@@ -141,6 +143,7 @@ fn request_builder(mut function: syn::ImplItemFn) -> Result<RawMethod, String> {
     };
     statements.truncate(built + 1);
     drop_api_version_header(statements);
+    drop_redundant_headers(statements);
     statements.push(syn::Stmt::Expr(syn::parse_quote!(Ok(#request)), None));
     function.sig.asyncness = None;
     function.sig.output =
@@ -162,6 +165,59 @@ fn builds_request(statement: &syn::Stmt) -> bool {
     };
     matches!(&*init.expr, syn::Expr::Try(attempt)
         if matches!(&*attempt.expr, syn::Expr::MethodCall(call) if call.method == "build"))
+}
+
+/// Removes, from the request's builder chain, `.header(ACCEPT, from_static("application/json"))`
+/// (a default header of the client) and, when no header parameter is appended to it,
+/// `.headers(header_map)` with the map's binding.
+fn drop_redundant_headers(statements: &mut Vec<syn::Stmt>) {
+    let keep_map = statements.iter().any(|s| appended_header(s).is_some())
+        || statements
+            .iter()
+            .any(|s| matches!(s, syn::Stmt::Expr(syn::Expr::If(_), _)));
+    if !keep_map {
+        statements.retain(|statement| !binds(statement, "header_map"));
+    }
+    for statement in statements.iter_mut() {
+        if let syn::Stmt::Local(local) = statement
+            && let Some(init) = &mut local.init
+            && let syn::Expr::Try(attempt) = &mut *init.expr
+        {
+            strip_chain(&mut attempt.expr, keep_map);
+        }
+    }
+}
+
+fn binds(statement: &syn::Stmt, name: &str) -> bool {
+    matches!(statement, syn::Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == name))
+}
+
+/// Walks a method-call chain and removes the calls that set what the client sends anyway.
+fn strip_chain(expr: &mut syn::Expr, keep_map: bool) {
+    while let syn::Expr::MethodCall(call) = expr {
+        let redundant = (call.method == "header" && sets_json_accept(&call.args))
+            || (!keep_map
+                && call.method == "headers"
+                && matches!(call.args.first(), Some(syn::Expr::Path(p)) if p.path.is_ident("header_map")));
+        if redundant {
+            *expr = (*call.receiver).clone();
+            continue;
+        }
+        strip_chain(&mut call.receiver, keep_map);
+        return;
+    }
+}
+
+/// `(…ACCEPT, …HeaderValue::from_static("application/json"))`.
+fn sets_json_accept(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+    let mut args = args.iter();
+    let name = matches!(args.next(), Some(syn::Expr::Path(p))
+        if p.path.segments.last().is_some_and(|s| s.ident == "ACCEPT"));
+    let value = matches!(args.next(), Some(syn::Expr::Call(call))
+        if matches!(call.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }))
+            if text.value() == "application/json"));
+    name && value
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` → `T`.

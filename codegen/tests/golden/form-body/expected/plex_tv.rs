@@ -150,7 +150,6 @@ Sends a `PUT` request to `/pins/link`
             body: &'a types::LinkRequest,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins/link", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
@@ -160,7 +159,6 @@ Sends a `PUT` request to `/pins/link`
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .form_urlencoded(&body)?
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }

@@ -132,9 +132,8 @@ Sends a `PUT` request to `/pins/link`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins/link", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self.client.put(url).headers(header_map).build()?;
+            let mut request = self.client.put(url).build()?;
             Ok(request)
         }
     }

@@ -138,17 +138,11 @@ Arguments:
             strong: Option<bool>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = self
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("strong", &strong))
-                .headers(header_map)
                 .build()?;
             Ok(request)
         }

@@ -143,17 +143,8 @@ Arguments:
             let url = format!(
                 "{}/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
     }

@@ -158,17 +158,8 @@ Sends a `POST` request to `/pins`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.post(url).build()?;
             Ok(request)
         }
         /**Get a PIN, on plex.tv
@@ -183,17 +174,8 @@ Sends a `GET` request to `/pins/{pinID}`
             let url = format!(
                 "{}/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
     }

@@ -141,17 +141,8 @@ Sends a `GET` request to `/identity`
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/identity", self.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = self.client.get(url).build()?;
             Ok(request)
         }
     }
