@@ -7,7 +7,7 @@ use std::fmt::Display;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use plex_auth_client::types::{LinkPinRequest, SignInRequest};
+use plex_auth_client::types::{GetServerResourcesOptions, LinkPinRequest, SignInRequest};
 use plex_auth_client::{Error, PlexTvClient, PmsClient, Secret};
 use plex_auth_tests::harness::{self, Exchange, Expectation, Server, TOKEN, identity};
 use serde::Serialize;
@@ -63,13 +63,11 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             .map(json),
         "get-server-resources" => {
             let flag = |name| exchange.call.get(name).map(|_| parsed(exchange, name));
-            plex.get_server_resources(
-                flag("includeHttps"),
-                flag("includeIPv6"),
-                flag("includeRelay"),
-            )
-            .await
-            .map(json)
+            let mut options = GetServerResourcesOptions::new();
+            options.include_https = flag("includeHttps");
+            options.include_ipv6 = flag("includeIPv6");
+            options.include_relay = flag("includeRelay");
+            plex.get_server_resources(options).await.map(json)
         }
         "getServerIdentity" => pms.get_server_identity().await.map(json),
         "getSourceConnectionInformation" => pms

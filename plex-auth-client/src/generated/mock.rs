@@ -4,34 +4,226 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]
 /*!Typed httpmock helpers: `MockServerExt` adds one method per operation to [`httpmock::MockServer`], whose `When` and `Then` wrappers take the client's own types; `MockServerAsyncExt` adds the same methods with an `_async` suffix, for tests that run inside an async runtime (httpmock's blocking calls cannot).
 
-Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+Values are matched as the client sends them. Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+use super::types;
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
-    use crate::*;
+    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+    //! operation. `into_inner()` gives the plain httpmock builder, to match or answer
+    //! anything else.
+    use super::types;
+    ///Matches a request of `getServerIdentity`: `GET /identity`.
+    pub struct GetServerIdentityWhen(::httpmock::When);
+    impl GetServerIdentityWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/identity$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getServerIdentity`.
+    pub struct GetServerIdentityThen(::httpmock::Then);
+    impl GetServerIdentityThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::ServerIdentity) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getSourceConnectionInformation`: `GET /security/resources`.
+    pub struct GetSourceConnectionInformationWhen(::httpmock::When);
+    impl GetSourceConnectionInformationWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/security/resources$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches `source` (query).
+        pub fn source(self, value: &str) -> Self {
+            Self(self.0.query_param("source", value.to_string()))
+        }
+    }
+    ///Answers a request of `getSourceConnectionInformation`.
+    pub struct GetSourceConnectionInformationThen(::httpmock::Then);
+    impl GetSourceConnectionInformationThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::SourceConnectionInformation) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getTransientToken`: `GET /security/token`.
+    pub struct GetTransientTokenWhen(::httpmock::When);
+    impl GetTransientTokenWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/security/token$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches `scope` (query).
+        pub fn scope(self, value: types::TransientTokenScope) -> Self {
+            Self(self.0.query_param("scope", value.to_string()))
+        }
+        ///Matches `type` (query).
+        pub fn type_(self, value: types::TransientTokenType) -> Self {
+            Self(self.0.query_param("type", value.to_string()))
+        }
+    }
+    ///Answers a request of `getTransientToken`.
+    pub struct GetTransientTokenThen(::httpmock::Then);
+    impl GetTransientTokenThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::TransientToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `switchHomeUser`: `POST /home/users/{uuid}/switch`.
     pub struct SwitchHomeUserWhen(::httpmock::When);
     impl SwitchHomeUserWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
                     .path_matches(
-                        regex::Regex::new("^/home/users/[^/]*/switch$").unwrap(),
+                        ::regex::Regex::new("^/home/users/[^/]*/switch$").unwrap(),
                     ),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `uuid` (path).
         pub fn uuid(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/home/users/{}/switch$", value.to_string()),
+            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let re = ::regex::Regex::new(
+                    &format!("^/home/users/{}/switch$", ::regex::escape(& segment)),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        ///Matches `pin` (query).
         pub fn pin<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -43,14 +235,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `switchHomeUser`.
     pub struct SwitchHomeUserThen(::httpmock::Then);
     impl SwitchHomeUserThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -60,6 +256,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -69,6 +266,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -78,6 +276,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 403 with `value` as JSON.
         pub fn forbidden(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -87,6 +286,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -96,6 +296,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -106,76 +307,34 @@ pub mod operations {
             )
         }
     }
-    pub struct GetServerIdentityWhen(::httpmock::When);
-    impl GetServerIdentityWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/identity$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-    }
-    pub struct GetServerIdentityThen(::httpmock::Then);
-    impl GetServerIdentityThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::ServerIdentity) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-    }
+    ///Matches a request of `pingToken`: `GET /ping`.
     pub struct PingTokenWhen(::httpmock::When);
     impl PingTokenWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/ping$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/ping$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `pingToken`.
     pub struct PingTokenThen(::httpmock::Then);
     impl PingTokenThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pong) -> Self {
             Self(
                 self
@@ -185,6 +344,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -194,6 +354,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -203,6 +364,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -213,18 +375,22 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getPin`: `POST /pins`.
     pub struct GetPinWhen(::httpmock::When);
     impl GetPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/pins$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `strong` (query).
         pub fn strong<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
@@ -236,14 +402,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `getPin`.
     pub struct GetPinThen(::httpmock::Then);
     impl GetPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -253,6 +423,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -262,6 +433,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -272,18 +444,23 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `linkPin`: `PUT /pins/link`.
     pub struct LinkPinWhen(::httpmock::When);
     impl LinkPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/pins/link$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins/link$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
         pub fn body(self, value: &types::LinkPinRequest) -> Self {
             let encoded = ::serde_urlencoded::to_string(value)
                 .expect("the expected body cannot be encoded as a form");
@@ -300,17 +477,22 @@ pub mod operations {
             Self(when)
         }
     }
+    ///Answers a request of `linkPin`.
     pub struct LinkPinThen(::httpmock::Then);
     impl LinkPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 204 without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -320,6 +502,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -329,6 +512,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 404 with `value` as JSON.
         pub fn not_found(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -338,6 +522,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -348,32 +533,43 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getTokenByPinId`: `GET /pins/{pinID}`.
     pub struct GetTokenByPinIdWhen(::httpmock::When);
     impl GetTokenByPinIdWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/pins/[^/]*$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins/[^/]*$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `pinID` (path).
         pub fn pin_id(self, value: i64) -> Self {
-            let re = regex::Regex::new(&format!("^/pins/{}$", value.to_string()))
+            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let re = ::regex::Regex::new(
+                    &format!("^/pins/{}$", ::regex::escape(& segment)),
+                )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    ///Answers a request of `getTokenByPinId`.
     pub struct GetTokenByPinIdThen(::httpmock::Then);
     impl GetTokenByPinIdThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -383,6 +579,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -392,6 +589,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 404 with `value` as JSON.
         pub fn not_found(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -401,6 +599,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -411,18 +610,22 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `get-server-resources`: `GET /resources`.
     pub struct GetServerResourcesWhen(::httpmock::When);
     impl GetServerResourcesWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/resources$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/resources$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `includeHttps` (query).
         pub fn include_https<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
@@ -433,7 +636,8 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeHttps"))
             }
         }
-        pub fn include_i_pv6<T>(self, value: T) -> Self
+        ///Matches `includeIPv6` (query).
+        pub fn include_ipv6<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
         {
@@ -443,6 +647,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeIPv6"))
             }
         }
+        ///Matches `includeRelay` (query).
         pub fn include_relay<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
@@ -454,14 +659,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `get-server-resources`.
     pub struct GetServerResourcesThen(::httpmock::Then);
     impl GetServerResourcesThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &::std::vec::Vec<types::PlexDevice>) -> Self {
             Self(
                 self
@@ -471,6 +680,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -480,6 +690,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -489,6 +700,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -499,134 +711,34 @@ pub mod operations {
             )
         }
     }
-    pub struct GetSourceConnectionInformationWhen(::httpmock::When);
-    impl GetSourceConnectionInformationWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/security/resources$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn source(self, value: &str) -> Self {
-            Self(self.0.query_param("source", value.to_string()))
-        }
-    }
-    pub struct GetSourceConnectionInformationThen(::httpmock::Then);
-    impl GetSourceConnectionInformationThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::SourceConnectionInformation) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-    }
-    pub struct GetTransientTokenWhen(::httpmock::When);
-    impl GetTransientTokenWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/security/token$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn scope(self, value: types::TransientTokenScope) -> Self {
-            Self(self.0.query_param("scope", value.to_string()))
-        }
-        pub fn type_(self, value: types::TransientTokenType) -> Self {
-            Self(self.0.query_param("type", value.to_string()))
-        }
-    }
-    pub struct GetTransientTokenThen(::httpmock::Then);
-    impl GetTransientTokenThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::TransientToken) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-    }
+    ///Matches a request of `getTokenDetails`: `GET /user`.
     pub struct GetTokenDetailsWhen(::httpmock::When);
     impl GetTokenDetailsWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/user$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/user$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getTokenDetails`.
     pub struct GetTokenDetailsThen(::httpmock::Then);
     impl GetTokenDetailsThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -636,6 +748,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -645,6 +758,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -654,6 +768,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -663,6 +778,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -673,18 +789,23 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `post-users-sign-in-data`: `POST /users/signin`.
     pub struct PostUsersSignInDataWhen(::httpmock::When);
     impl PostUsersSignInDataWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/users/signin$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/users/signin$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
         pub fn body(self, value: &types::SignInRequest) -> Self {
             let encoded = ::serde_urlencoded::to_string(value)
                 .expect("the expected body cannot be encoded as a form");
@@ -701,14 +822,18 @@ pub mod operations {
             Self(when)
         }
     }
+    ///Answers a request of `post-users-sign-in-data`.
     pub struct PostUsersSignInDataThen(::httpmock::Then);
     impl PostUsersSignInDataThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -718,6 +843,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -727,6 +853,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -736,6 +863,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -747,46 +875,56 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+/// One method per operation: `server.get_token_details(|when, then| { … })` registers
+/// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
 pub trait MockServerExt {
-    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `getServerIdentity`.
     fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
-    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
-    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
-    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
-    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
-    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        );
+    ///Registers a mock of `getSourceConnectionInformation`.
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetSourceConnectionInformationWhen,
             operations::GetSourceConnectionInformationThen,
         );
+    ///Registers a mock of `getTransientToken`.
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `switchHomeUser`.
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `pingToken`.
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
+    ///Registers a mock of `getPin`.
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    ///Registers a mock of `linkPin`.
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    ///Registers a mock of `getTokenByPinId`.
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    ///Registers a mock of `get-server-resources`.
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
+    ///Registers a mock of `getTokenDetails`.
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `post-users-sign-in-data`.
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -795,85 +933,14 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
-    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SwitchHomeUserWhen::new(when),
-                operations::SwitchHomeUserThen::new(then),
-            )
-        })
-    }
     fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetServerIdentityWhen::new(when),
-                operations::GetServerIdentityThen::new(then),
-            )
-        })
-    }
-    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PingTokenWhen::new(when),
-                operations::PingTokenThen::new(then),
-            )
-        })
-    }
-    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetPinWhen::new(when),
-                operations::GetPinThen::new(then),
-            )
-        })
-    }
-    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::LinkPinWhen::new(when),
-                operations::LinkPinThen::new(then),
-            )
-        })
-    }
-    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTokenByPinIdWhen::new(when),
-                operations::GetTokenByPinIdThen::new(then),
-            )
-        })
-    }
-    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        ),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetServerResourcesWhen::new(when),
-                operations::GetServerResourcesThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetServerIdentityWhen::new(when),
+            operations::GetServerIdentityThen::new(then),
+        ))
     }
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -882,34 +949,85 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetSourceConnectionInformationThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetSourceConnectionInformationWhen::new(when),
-                operations::GetSourceConnectionInformationThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetSourceConnectionInformationWhen::new(when),
+            operations::GetSourceConnectionInformationThen::new(then),
+        ))
     }
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTransientTokenWhen::new(when),
-                operations::GetTransientTokenThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetTransientTokenWhen::new(when),
+            operations::GetTransientTokenThen::new(then),
+        ))
+    }
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::SwitchHomeUserWhen::new(when),
+            operations::SwitchHomeUserThen::new(then),
+        ))
+    }
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::PingTokenWhen::new(when),
+            operations::PingTokenThen::new(then),
+        ))
+    }
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetPinWhen::new(when),
+            operations::GetPinThen::new(then),
+        ))
+    }
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::LinkPinWhen::new(when),
+            operations::LinkPinThen::new(then),
+        ))
+    }
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetTokenByPinIdWhen::new(when),
+            operations::GetTokenByPinIdThen::new(then),
+        ))
+    }
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetServerResourcesWhen::new(when),
+            operations::GetServerResourcesThen::new(then),
+        ))
     }
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTokenDetailsWhen::new(when),
-                operations::GetTokenDetailsThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetTokenDetailsWhen::new(when),
+            operations::GetTokenDetailsThen::new(then),
+        ))
     }
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -918,41 +1036,20 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::PostUsersSignInDataThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PostUsersSignInDataWhen::new(when),
-                operations::PostUsersSignInDataThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::PostUsersSignInDataWhen::new(when),
+            operations::PostUsersSignInDataThen::new(then),
+        ))
     }
 }
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
-    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `getServerIdentity`.
     async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
-    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
-    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
-    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
-    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
-    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        );
+    ///Registers a mock of `getSourceConnectionInformation`.
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
@@ -962,12 +1059,42 @@ pub trait MockServerAsyncExt {
             operations::GetSourceConnectionInformationWhen,
             operations::GetSourceConnectionInformationThen,
         );
+    ///Registers a mock of `getTransientToken`.
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `switchHomeUser`.
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `pingToken`.
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
+    ///Registers a mock of `getPin`.
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    ///Registers a mock of `linkPin`.
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    ///Registers a mock of `getTokenByPinId`.
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    ///Registers a mock of `get-server-resources`.
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
+    ///Registers a mock of `getTokenDetails`.
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `post-users-sign-in-data`.
     async fn post_users_sign_in_data_async<F>(
         &self,
         config_fn: F,
@@ -979,91 +1106,14 @@ pub trait MockServerAsyncExt {
         );
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
-    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::SwitchHomeUserWhen::new(when),
-                    operations::SwitchHomeUserThen::new(then),
-                )
-            })
-            .await
-    }
     async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetServerIdentityWhen::new(when),
-                    operations::GetServerIdentityThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::PingTokenWhen::new(when),
-                    operations::PingTokenThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetPinWhen::new(when),
-                    operations::GetPinThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::LinkPinWhen::new(when),
-                    operations::LinkPinThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTokenByPinIdWhen::new(when),
-                    operations::GetTokenByPinIdThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        ),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetServerResourcesWhen::new(when),
-                    operations::GetServerResourcesThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerIdentityWhen::new(when),
+                operations::GetServerIdentityThen::new(then),
+            ))
             .await
     }
     async fn get_source_connection_information_async<F>(
@@ -1076,36 +1126,93 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             operations::GetSourceConnectionInformationThen,
         ),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetSourceConnectionInformationWhen::new(when),
-                    operations::GetSourceConnectionInformationThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetSourceConnectionInformationWhen::new(when),
+                operations::GetSourceConnectionInformationThen::new(then),
+            ))
             .await
     }
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTransientTokenWhen::new(when),
-                    operations::GetTransientTokenThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetTransientTokenWhen::new(when),
+                operations::GetTransientTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::SwitchHomeUserWhen::new(when),
+                operations::SwitchHomeUserThen::new(then),
+            ))
+            .await
+    }
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::PingTokenWhen::new(when),
+                operations::PingTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetPinWhen::new(when),
+                operations::GetPinThen::new(then),
+            ))
+            .await
+    }
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::LinkPinWhen::new(when),
+                operations::LinkPinThen::new(then),
+            ))
+            .await
+    }
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetTokenByPinIdWhen::new(when),
+                operations::GetTokenByPinIdThen::new(then),
+            ))
+            .await
+    }
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerResourcesWhen::new(when),
+                operations::GetServerResourcesThen::new(then),
+            ))
             .await
     }
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTokenDetailsWhen::new(when),
-                    operations::GetTokenDetailsThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetTokenDetailsWhen::new(when),
+                operations::GetTokenDetailsThen::new(then),
+            ))
             .await
     }
     async fn post_users_sign_in_data_async<F>(
@@ -1118,12 +1225,10 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             operations::PostUsersSignInDataThen,
         ),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::PostUsersSignInDataWhen::new(when),
-                    operations::PostUsersSignInDataThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::PostUsersSignInDataWhen::new(when),
+                operations::PostUsersSignInDataThen::new(then),
+            ))
             .await
     }
 }

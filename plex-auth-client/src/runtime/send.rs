@@ -8,7 +8,6 @@ use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
 use super::body::capped;
-use super::call::record_redirected;
 use super::redact::transport_message;
 use super::{Context, Operation};
 use crate::retry::RetryConfig;
@@ -16,17 +15,18 @@ use crate::retry::RetryConfig;
 /// At most this many redirects are followed in one attempt.
 const MAX_REDIRECTS: usize = 5;
 
+/// Marks an answer reached by following a redirect, in the response's extensions: such an
+/// answer is not the first server's own word (a portal's 401 is not plex.tv refusing a token).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Redirected;
+
 /// Sends the request, retrying as the retry policy allows, inside a tracing span.
-pub async fn execute(
+pub(super) async fn execute(
     http: &reqwest::Client,
     context: &Context,
     request: reqwest::Request,
-    operation: Option<&'static Operation>,
+    operation: &'static Operation,
 ) -> reqwest::Result<reqwest::Response> {
-    let Some(operation) = operation else {
-        // prepare() already refused an unknown operation; send as is.
-        return http.execute(request).await;
-    };
     let span = tracing::info_span!(
         "plex_auth.call",
         operation = operation.id,
@@ -140,8 +140,7 @@ async fn send_following_redirects(
     mut copy: Option<&reqwest::Request>,
 ) -> reqwest::Result<reqwest::Response> {
     let followable = matches!(*request.method(), Method::GET | Method::HEAD);
-    // Each attempt starts unredirected; what the last one went through decides.
-    record_redirected(false);
+    let mut redirected = false;
     for hop in 1..=MAX_REDIRECTS {
         let kept = copy.take();
         let again = if followable && kept.is_none() {
@@ -149,7 +148,7 @@ async fn send_following_redirects(
         } else {
             None
         };
-        let response = http.execute(request).await?;
+        let response = marked(http.execute(request).await?, redirected);
         if !followable {
             return Ok(response);
         }
@@ -166,11 +165,19 @@ async fn send_following_redirects(
         // Where it points stays out of the trace: a server chooses it, and it can hold a
         // credential.
         tracing::debug!(hop, "redirect followed");
-        record_redirected(true);
+        redirected = true;
         *again.url_mut() = target;
         request = again;
     }
-    http.execute(request).await
+    Ok(marked(http.execute(request).await?, redirected))
+}
+
+/// `response`, marked [`Redirected`] when it was reached through a redirect.
+fn marked(mut response: reqwest::Response, redirected: bool) -> reqwest::Response {
+    if redirected {
+        response.extensions_mut().insert(Redirected);
+    }
+    response
 }
 
 /// Where a redirect points, when it is one and stays on `from`'s origin.

@@ -1,0 +1,71 @@
+//! What one call sent that a server could echo back: its token and its credential fields,
+//! kept by the call itself so that the redaction of a failure knows them.
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+
+use super::redact::is_credential_field;
+
+/// The credentials one call sent. Kept as what went out (the token's header value is
+/// reference-counted; the query and a form body are copied only when there is one): they are
+/// read as text only when a failure is redacted.
+#[derive(Default)]
+pub(super) struct Sent {
+    token: Option<HeaderValue>,
+    query: Option<String>,
+    form: Option<Bytes>,
+}
+
+impl Sent {
+    /// What `request`, about to be sent with `token`, carries.
+    pub(super) fn of(request: &reqwest::Request, token: Option<&HeaderValue>) -> Self {
+        Self {
+            token: token.cloned(),
+            query: request.url().query().map(str::to_owned),
+            // A body held in memory; a stream (none of the generated requests) is not kept.
+            form: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(Bytes::copy_from_slice),
+        }
+    }
+
+    /// Every credential sent, as text: the token (when it is text), and the values of the
+    /// query parameters and form fields named like credentials (a password, a verification
+    /// code, a PIN).
+    pub(super) fn secrets(&self) -> Vec<String> {
+        let token = self
+            .token
+            .as_ref()
+            .and_then(|token| token.to_str().ok())
+            .map(str::to_owned);
+        let query = self
+            .query
+            .as_deref()
+            .map(|query| form_urlencoded::parse(query.as_bytes()));
+        let form = self.form.as_deref().map(form_urlencoded::parse);
+        let fields = query
+            .into_iter()
+            .flatten()
+            .chain(form.into_iter().flatten())
+            .filter(|(name, _)| is_credential_field(name))
+            .map(|(_, value)| value.into_owned());
+        token.into_iter().chain(fields).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_and_credential_fields_are_the_secrets() {
+        let url = reqwest::Url::parse("http://localhost/x?pin=1234&uuid=u").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        *request.body_mut() = Some("login=a&password=p%40ss&verificationCode=123456".into());
+        let token = HeaderValue::from_static("tok");
+        let secrets = Sent::of(&request, Some(&token)).secrets();
+        assert_eq!(secrets, ["tok", "1234", "p@ss", "123456"]);
+        assert!(Sent::default().secrets().is_empty());
+    }
+}
