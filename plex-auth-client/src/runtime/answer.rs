@@ -11,9 +11,9 @@ use super::body::too_large;
 use super::classify::{Answered, classify};
 use super::envelope::{html_heading, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
+use super::send::Redirected;
 use super::sent::Sent;
 use crate::error::{ApiError, DecodeError};
-use super::send::Redirected;
 use crate::{Error, PlexError};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
