@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::pointer_segment;
+use crate::ir::{ObjectShape, ResponseStatus};
 
 /// The media type of form request bodies.
 pub(crate) const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
@@ -70,14 +71,41 @@ pub(crate) fn extension<T: DeserializeOwned>(
     value.map(|value| T::deserialize(value).map_err(|err| err.to_string()))
 }
 
-/// The URL of the one server an operation is served by: its own, its path item's, or the
-/// document's. `None` when there is none or several (the validator refuses both).
-pub(crate) fn served_by<'a>(spec: &'a OpenAPI, op: &SpecOperation<'a>) -> Option<&'a str> {
-    let servers = operation_servers(op).map_or(spec.servers.as_slice(), |(servers, _)| servers);
-    match servers {
-        [server] => Some(&server.url),
-        _ => None,
+/// The parameters of an operation with their JSON pointers: its own, then those of its path
+/// item that it does not redeclare (by name and location).
+pub(crate) fn parameters<'a>(
+    op: &SpecOperation<'a>,
+) -> Vec<(String, &'a ReferenceOr<openapiv3::Parameter>)> {
+    let key = |p: &openapiv3::Parameter| {
+        let location = match p {
+            openapiv3::Parameter::Query { .. } => 0,
+            openapiv3::Parameter::Header { .. } => 1,
+            openapiv3::Parameter::Path { .. } => 2,
+            openapiv3::Parameter::Cookie { .. } => 3,
+        };
+        (location, p.parameter_data_ref().name.clone())
+    };
+    let own: Vec<_> = op
+        .operation
+        .parameters
+        .iter()
+        .filter_map(|p| p.as_item().map(key))
+        .collect();
+    let mut out: Vec<_> = op
+        .operation
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(index, p)| (format!("{}/parameters/{index}", op.pointer), p))
+        .collect();
+    let item_pointer = format!("/paths/{}", pointer_segment(op.path));
+    for (index, parameter) in op.item.parameters.iter().enumerate() {
+        if parameter.as_item().is_some_and(|p| own.contains(&key(p))) {
+            continue;
+        }
+        out.push((format!("{item_pointer}/parameters/{index}"), parameter));
     }
+    out
 }
 
 /// The servers that apply to an operation, with their JSON pointer: the operation's own, else
@@ -93,22 +121,19 @@ pub(crate) fn operation_servers<'a>(op: &SpecOperation<'a>) -> Option<(&'a [Serv
     None
 }
 
-/// The responses of an operation: `default` first, then by status as written; each with the
-/// exact code when it is one.
-pub(crate) fn responses(
-    operation: &Operation,
-) -> Vec<(String, Option<u16>, &ReferenceOr<Response>)> {
+/// The responses of an operation: `default` first, then by status as written.
+pub(crate) fn responses(operation: &Operation) -> Vec<(ResponseStatus, &ReferenceOr<Response>)> {
     let default = operation
         .responses
         .default
         .iter()
-        .map(|r| ("default".to_string(), None, r));
+        .map(|r| (ResponseStatus::Default, r));
     let statuses = operation.responses.responses.iter().map(|(status, r)| {
-        let code = match status {
-            StatusCode::Code(code) => Some(*code),
-            StatusCode::Range(_) => None,
+        let status = match status {
+            StatusCode::Code(code) => ResponseStatus::Code(*code),
+            StatusCode::Range(class) => ResponseStatus::Range(u8::try_from(*class).unwrap_or(0)),
         };
-        (status.to_string(), code, r)
+        (status, r)
     });
     default.chain(statuses).collect()
 }
@@ -178,27 +203,15 @@ pub(crate) fn is_json(media: &str) -> bool {
     media == "application/json" || media.starts_with("application/json;")
 }
 
-/// A short description of a schema's type for docs: `integer`, `boolean`, or the component's
-/// name for a reference.
-pub(crate) fn schema_type(schema: &ReferenceOr<Schema>) -> String {
-    let kind = match schema {
-        ReferenceOr::Reference { reference } => {
-            return reference
-                .rsplit('/')
-                .next()
-                .unwrap_or(reference)
-                .to_string();
-        }
-        ReferenceOr::Item(schema) => &schema.schema_kind,
+/// The required properties of an object schema (also when written without
+/// `type: object`).
+pub(crate) fn object_shape(schema: &Schema) -> Option<ObjectShape> {
+    let required = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => &object.required,
+        SchemaKind::Any(any) if !any.properties.is_empty() => &any.required,
+        _ => return None,
     };
-    match kind {
-        SchemaKind::Type(Type::String(_)) => "string",
-        SchemaKind::Type(Type::Number(_)) => "number",
-        SchemaKind::Type(Type::Integer(_)) => "integer",
-        SchemaKind::Type(Type::Boolean(_)) => "boolean",
-        SchemaKind::Type(Type::Object(_)) => "object",
-        SchemaKind::Type(Type::Array(_)) => "array",
-        _ => "any",
-    }
-    .to_string()
+    Some(ObjectShape {
+        required: required.clone(),
+    })
 }

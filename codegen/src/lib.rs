@@ -1,50 +1,56 @@
 //! The plex-auth code generator: the OpenAPI spec in, the Rust source of `plex-auth-client`'s
 //! generated modules out.
 //!
-//! [`generate`] is a straight pipeline; each stage is a module with one job and hands a named
-//! value to the next:
+//! [`generate`] is a straight pipeline; each stage is a module with one job, hands a named
+//! value to the next, and calls nothing of the stages after it nor before it:
 //!
 //! 1. `load`: YAML text → typed `openapiv3::OpenAPI` + a map from JSON pointer to YAML line,
 //!    so every error names its line;
-//! 2. `validate`: the rules below, on the typed spec → `Validated` (the spec and its clients);
-//! 3. `plan`: → `Plan`, the generator's IR: clients holding their operations, each with its
-//!    parameters, body kind, success, error statuses (with their `ErrorKind`s) and field rules;
-//! 4. `progenitor_pass`: progenitor's view of the spec (raw error bodies, no string
-//!    constraints), progenitor run once for the clients and once for the httpmock helpers →
-//!    `ProgenitorOutput`; its panics are caught and the operation at fault is named;
-//! 5. `shape`: cuts that output into files (`types.rs`, one file per client with its public
-//!    facade, operation table and hooks, `mod.rs`, `mock.rs`) and writes the docs;
-//! 6. `render`: prettyplease and the do-not-edit header → [`GeneratedFile`]s.
+//! 2. `lower`: the rules below checked while the IR is built → `ir::Plan`: clients holding
+//!    their operations, each with its typed method, path, parameters (with their Rust names),
+//!    body, success, error responses (with their `ErrorKind`s) and field rules. One IR, read by
+//!    every later stage;
+//! 3. `progenitor_pass`: progenitor run once over its view of the IR (one success per
+//!    operation, no error bodies, no string constraints), its panics caught and the operation
+//!    at fault named; then every fix to its output, on its syntax tree: each operation method
+//!    becomes a request builder (paired with its operation by exact name), `api-version` and
+//!    `Client::new` go, type fields follow the naming rule → `ProgenitorOutput`;
+//! 4. `shape`: the files, assembled from the IR and those pieces: `types.rs` (the schemas, the
+//!    options structs, the request constructors), one file per client (its public facade,
+//!    its operations' statics, the raw client), `mod.rs`, and `mock.rs` (shaped from the IR);
+//! 5. `render`: prettyplease and the do-not-edit header → [`GeneratedFile`]s.
 //!
-//! `naming` holds the name conversions every stage shares, `access` the typed reads of the spec
-//! (references, extensions). The output is deterministic: the same spec gives the same bytes.
+//! `ir` holds the IR's types, `naming` the name conversions (its documentation states the
+//! naming rule), `access` the typed reads of the spec, `syntax` small readings of syntax
+//! trees. The output is deterministic: the same spec gives the same bytes.
 //!
-//! Rules a spec must follow, each refused with an error naming the place (and its line):
-//! - OpenAPI 3.0.x (progenitor 0.15 does not read 3.1);
-//! - every operation has a unique `operationId`;
-//! - every server URL carries `x-rust-client: { name, module }` on one of its appearances (the
-//!   root server, or an operation's; module names `types`, `runtime` and `mock` are reserved),
-//!   and every operation resolves to exactly one server: that is the client it lands on;
-//! - exactly one success (2xx) response, with an `application/json` schema or no content at
-//!   all (a success without a body, answered as `()`);
-//! - every response content has a schema, and all error responses of an operation share one
-//!   shape (progenitor has one error type per operation);
-//! - one request media type at most; no cookie parameters, no `$ref` parameters or bodies;
-//! - a `pattern` on a query parameter or form field compiles with regex-lite, the engine the
-//!   client checks it with before sending (`minLength` and `required` are checked there too);
-//! - `x-rust-replacement` on a schema is a Rust type path;
-//! - `x-error-kinds` on an operation maps declared error statuses to `ErrorKind` variant names
-//!   (CamelCase); the method docs link each status to them.
-
+//! A call of the generated client carries its operation: the public method builds the request
+//! with progenitor's builder and passes it, with the operation's static description, to the
+//! runtime (`crate::runtime::json` or `empty`), which checks, sends and reads it. Nothing is
+//! looked up by name and no hook of progenitor's is called.
+//!
+//! Public API rules the generated code follows:
+//! - names follow the naming rule of `naming` (`include_ipv6`, `pin_id`, `type_`); equal
+//!   names are numbered in spec order (`guid`, `guid_2`), wire names kept;
+//! - an operation's arguments are its path parameters (in path order), its query
+//!   parameters (by name), its body, its header parameters (by name); an operation with two
+//!   or more optional query or header parameters takes those in one `<Operation>Options`
+//!   struct (`Default`, `#[non_exhaustive]`, one setter per parameter) as its last argument;
+//! - the struct of a request body gets `new(required fields…)` and a setter per optional
+//!   field;
+//! - a path parameter that is not a number or a boolean is checked before sending: empty,
+//!   `.`, `..` or a value holding `\` is refused with `ErrorKind::InvalidInput`.
+//!
 mod access;
 mod error;
+mod ir;
 mod load;
+mod lower;
 mod naming;
-mod plan;
 mod progenitor_pass;
 mod render;
 mod shape;
-mod validate;
+mod syntax;
 
 pub mod golden;
 
@@ -73,8 +79,7 @@ pub struct GeneratedFile {
 /// bad input: progenitor's panics are caught and reported against the operation at fault.
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
     let loaded = load::load(spec_text)?;
-    let validated = validate::validate(loaded)?;
-    let plan = plan::plan(validated)?;
+    let plan = lower::lower(loaded)?;
     let output = progenitor_pass::run(&plan)?;
     let shaped = shape::shape(&plan, &output)?;
     Ok(render::render(shaped))

@@ -14,7 +14,7 @@
 mod harness;
 
 use harness::{Answer, Server, Step};
-use plex_auth_client::types::QueryFlag;
+use plex_auth_client::types::GetServerResourcesOptions;
 use plex_auth_client::{ClientIdentity, Connector, PlexTvClient, load_or_create_client_identifier};
 
 #[tokio::main]
@@ -43,8 +43,11 @@ async fn report(
     plex: &PlexTvClient,
     identity: ClientIdentity,
 ) -> Result<String, plex_auth_client::Error> {
-    let on = Some(QueryFlag::ON);
-    let devices = plex.get_server_resources(on, on, on).await?.into_inner();
+    let everything = GetServerResourcesOptions::new()
+        .include_https(true)
+        .include_relay(true)
+        .include_ipv6(true);
+    let devices = plex.get_server_resources(everything).await?.into_inner();
     let mut text = String::new();
     let servers = devices
         .iter()

@@ -50,12 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         }
     };
-    let request = SignInRequest {
-        login,
-        password: Secret::new(password),
-        remember_me: None,
-        verification_code: None,
-    };
+    let request = SignInRequest::new(login, password);
     println!("{}", sign_in(&client, request, verification_code).await?);
     Ok(())
 }
@@ -112,12 +107,7 @@ fn verification_code() -> std::io::Result<String> {
 #[tokio::test]
 async fn runs_offline() {
     let replay = replay();
-    let request = SignInRequest {
-        login: "username@email.com".into(),
-        password: Secret::new("password123"),
-        remember_me: None,
-        verification_code: None,
-    };
+    let request = SignInRequest::new("username@email.com", "password123");
     let text = sign_in(&offline(&replay).unwrap(), request, || Ok("123456".into()))
         .await
         .unwrap();

@@ -597,8 +597,8 @@ pub struct DecodeError {
 
 /// One entry of Plex's error envelope, read from JSON (`{"errors":[{"code","message",
 /// "status"}]}`) or XML (`<error code=".." message=".." status=".."/>`, or `<error>` holding
-/// only text).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// only text). The spec's `PlexError` schema is this type (`types::PlexErrors` holds them).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlexError {
     /// Plex's error code, such as 1001 (wrong credentials) or 1029 (2FA code required).

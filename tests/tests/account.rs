@@ -452,6 +452,34 @@ async fn the_uuid_stays_one_path_segment() {
     assert!(!target.contains('?'), "{target}");
 }
 
+/// A uuid that is empty, `.` or `..` (or holds a `\`, read as `/`) would send the switch, with
+/// the token and the PIN, to another endpoint (`/home/users/../switch` is `/home/switch`): it
+/// is refused by name before anything is sent.
+#[tokio::test]
+async fn a_dot_segment_uuid_is_refused_before_sending() {
+    let server = Server::answering(Answer::json(201, recorded("plextv-users-signin-201.json")));
+    let client = client(&server.url(), RetryConfig::none());
+
+    for uuid in ["..", ".", "", "..\\", "a\\..\\.."] {
+        let error = client
+            .switch_home_user(uuid, Some("1357"))
+            .await
+            .expect_err(uuid);
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{uuid:?}");
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with("switchHomeUser: invalid input: path parameter `uuid` must"),
+            "{shown}"
+        );
+        assert!(!shown.contains("1357"), "{shown}");
+    }
+    assert_eq!(server.count(), 0);
+
+    // What is only made of dots without being a dot segment goes as one encoded segment.
+    client.switch_home_user("...", None).await.unwrap();
+    assert_eq!(server.seen()[0].target, "/home/users/.../switch");
+}
+
 /// A server that quotes the PIN back: the error and the trace show it redacted.
 #[tokio::test]
 async fn a_pin_quoted_back_by_the_server_is_redacted() {

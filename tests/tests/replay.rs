@@ -8,8 +8,8 @@ use std::ops::Deref;
 use std::str::FromStr;
 
 use plex_auth_client::types::{
-    ChangePasswordRequest, DeviceJwkRegistration, Jwk, JwtExchangeRequest, JwtPinRequest,
-    LinkPinRequest, SignInRequest,
+    ChangePasswordRequest, DeviceJwkRegistration, GetServerResourcesOptions, Jwk,
+    JwtExchangeRequest, JwtPinRequest, LinkPinRequest, SignInRequest,
 };
 use plex_auth_client::{
     ClientsPlexTvClient, Error, PlexTvClient, PlexTvV1Client, PmsClient, Secret,
@@ -69,14 +69,12 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
     };
     match exchange.operation.as_str() {
         "registerDeviceJWK" => clients
-            .register_device_jwk(&DeviceJwkRegistration { jwk: jwk() })
+            .register_device_jwk(&DeviceJwkRegistration::new(jwk()))
             .await
             .map(json),
         "getAuthNonce" => clients.get_auth_nonce().await.map(json),
         "exchangeJwtToken" => {
-            let request = JwtExchangeRequest {
-                jwt: Secret::new(arg("jwt")),
-            };
+            let request = JwtExchangeRequest::new(Secret::new(arg("jwt")));
             clients.exchange_jwt_token(&request).await.map(json)
         }
         "getAuthKeys" => clients.get_auth_keys().await.map(json),
@@ -84,8 +82,11 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             let strong = exchange
                 .call
                 .get("strong")
-                .map(|_| parsed(exchange, "strong"));
-            let request = JwtPinRequest { jwk: jwk(), strong };
+                .map(|_| parsed::<bool>(exchange, "strong"));
+            let request = match strong {
+                Some(strong) => JwtPinRequest::new(jwk()).strong(strong),
+                None => JwtPinRequest::new(jwk()),
+            };
             clients.get_jwt_pin(&request).await.map(json)
         }
         "getJwtByPinId" => clients
@@ -94,10 +95,10 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             .map(json),
         "signOut" => plex.sign_out().await.map(json),
         "changePassword" => {
-            let request = ChangePasswordRequest {
-                current_password: Secret::new(arg("currentPassword")),
-                password: Secret::new(arg("password")),
-            };
+            let request = ChangePasswordRequest::new(
+                Secret::new(arg("currentPassword")),
+                Secret::new(arg("password")),
+            );
             plex.change_password(&request).await.map(json)
         }
         "getHomeUsers" => plex.get_home_users().await.map(json),
@@ -123,13 +124,11 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
             .map(json),
         "get-server-resources" => {
             let flag = |name| exchange.call.get(name).map(|_| parsed(exchange, name));
-            plex.get_server_resources(
-                flag("includeHttps"),
-                flag("includeIPv6"),
-                flag("includeRelay"),
-            )
-            .await
-            .map(json)
+            let mut options = GetServerResourcesOptions::new();
+            options.include_https = flag("includeHttps");
+            options.include_ipv6 = flag("includeIPv6");
+            options.include_relay = flag("includeRelay");
+            plex.get_server_resources(options).await.map(json)
         }
         "getServerIdentity" => pms.get_server_identity().await.map(json),
         "getSourceConnectionInformation" => pms

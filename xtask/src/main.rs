@@ -1,6 +1,9 @@
 //! `cargo xtask codegen` writes the generated modules of plex-auth-client from spec/;
 //! `cargo xtask codegen --check` compares instead and fails, with a diff, when they differ.
-//! `cargo xtask golden` rewrites the expected output of every golden case of the generator.
+//! `cargo xtask golden` rewrites the expected output of every golden case of the generator;
+//! `cargo xtask golden-build` builds those outputs with the client's runtime.
+
+mod scratch;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -38,6 +41,13 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Build the expected output of every generating golden case, each as a module of one
+    /// scratch crate (target/scratch/golden) with the client's runtime, `mock` feature on.
+    GoldenBuild {
+        /// The folder of cases (default: codegen/tests/golden in the workspace).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -64,15 +74,59 @@ fn main() -> ExitCode {
             }
         }
         Command::Golden { dir } => {
-            match golden(&dir.unwrap_or_else(|| workspace_root().join("codegen/tests/golden"))) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            }
+            report(golden(&dir.unwrap_or_else(|| {
+                workspace_root().join("codegen/tests/golden")
+            })))
+        }
+        Command::GoldenBuild { dir } => {
+            report(golden_build(&dir.unwrap_or_else(|| {
+                workspace_root().join("codegen/tests/golden")
+            })))
         }
     }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the expected output of every case that generates (refusal cases have none) in one
+/// scratch crate, one module per case, with the `mock` feature on so that every generated
+/// line is compiled.
+fn golden_build(root: &Path) -> Result<(), String> {
+    use plex_auth_codegen::golden;
+    let cases =
+        golden::cases(root).map_err(|err| format!("cannot read {}: {err}", root.display()))?;
+    let root = fs::canonicalize(root).map_err(|err| format!("{}: {err}", root.display()))?;
+    let modules: Vec<scratch::Module> = cases
+        .iter()
+        .filter_map(|case| {
+            let mod_rs = root
+                .join(case.file_name()?)
+                .join(golden::EXPECTED_DIR)
+                .join("mod.rs");
+            let name = case.file_name()?.to_string_lossy().replace('-', "_");
+            mod_rs.is_file().then(|| scratch::Module {
+                name: format!("golden_{name}"),
+                mod_rs,
+            })
+        })
+        .collect();
+    let crate_ = scratch::Scratch::new(&workspace_root(), "golden");
+    crate_.assemble(&modules)?;
+    crate_.build()?;
+    println!(
+        "built the expected output of {} golden cases in {}",
+        modules.len(),
+        crate_.root().display()
+    );
+    Ok(())
 }
 
 /// Rewrites every case's expectation: the old one is removed first, so a case that changes

@@ -2,8 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::naming::method_name;
-use crate::plan::{Client, ErrorStatus, Operation, ParameterLocation};
+use crate::ir::{Client, ErrorResponse, Operation, ParameterLocation, SuccessBody};
 
 /// The client type's doc: its server and its operations.
 pub(super) fn client_doc(client: &Client) -> String {
@@ -14,7 +13,7 @@ pub(super) fn client_doc(client: &Client) -> String {
     }
     doc.push_str("\nOperations:\n");
     for op in &client.operations {
-        let method = method_name(&op.id);
+        let method = &op.names.method;
         let summary = op.summary.as_deref().unwrap_or(&op.id);
         let _ = writeln!(doc, "- [`{method}`]({}::{method}): {summary}", client.name);
     }
@@ -58,9 +57,7 @@ pub(super) fn method_doc(client: &Client, op: &Operation) -> String {
     let _ = write!(
         doc,
         "Sends `{} {}` (operation `{}`){token}.\n\n",
-        op.method.to_ascii_uppercase(),
-        op.path,
-        op.id
+        op.method, op.path, op.id
     );
     request_doc(&mut doc, op);
     doc.push_str("# Errors\n\nFails with [`crate::Error`]. Declared error responses:\n");
@@ -77,35 +74,69 @@ pub(super) fn method_doc(client: &Client, op: &Operation) -> String {
     doc
 }
 
-/// The parameters as spec'd, and a success without a body.
+/// The parameters as spec'd, the options struct, the path checks, and a success without a
+/// body.
 fn request_doc(doc: &mut String, op: &Operation) {
     if !op.parameters.is_empty() {
         let parameters: Vec<String> = op
             .parameters
             .iter()
             .map(|p| {
-                let location = match p.location {
-                    ParameterLocation::Path => "path",
-                    ParameterLocation::Query => "query",
-                    ParameterLocation::Header => "header",
-                };
                 let required = if p.required { "required" } else { "optional" };
-                format!("`{}` ({location}, `{}`, {required})", p.name, p.ty)
+                let rust = if p.rust_name == p.wire_name {
+                    String::new()
+                } else {
+                    format!(" as `{}`", p.rust_name)
+                };
+                format!(
+                    "`{}`{rust} ({}, `{}`, {required})",
+                    p.wire_name, p.location, p.schema
+                )
             })
             .collect();
         let _ = write!(doc, "Parameters: {}.\n\n", parameters.join(", "));
     }
-    if !op.success.json {
+    let options = op.options();
+    if !options.is_empty() {
+        let names: Vec<String> = options
+            .iter()
+            .map(|p| format!("`{}`", p.wire_name))
+            .collect();
+        let _ = write!(
+            doc,
+            "The optional parameters ({}) are given in `options`: \
+             [`{}Options`](super::types::{}Options).\n\n",
+            names.join(", "),
+            op.names.pascal,
+            op.names.pascal
+        );
+    }
+    let path_checked: Vec<String> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path && !p.schema.is_scalar_non_text())
+        .map(|p| format!("`{}`", p.wire_name))
+        .collect();
+    if !path_checked.is_empty() {
+        let _ = write!(
+            doc,
+            "A path parameter ({}) that is empty, `.` or `..`, or holds a `\\`, is refused \
+             before sending ([`InvalidInput`](crate::ErrorKind::InvalidInput)): it would \
+             change the path the request goes to.\n\n",
+            path_checked.join(", ")
+        );
+    }
+    if op.success.body == SuccessBody::Empty {
         let _ = write!(
             doc,
             "A success answers `{}` without a body: the response holds `()`.\n\n",
-            op.success.status
+            op.success.first()
         );
     }
 }
 
 /// One line per distinct description: `` - `400`, `401` ([`Kind`](crate::ErrorKind::Kind)): … ``.
-fn error_lines(errors: &[ErrorStatus]) -> Vec<String> {
+fn error_lines(errors: &[ErrorResponse]) -> Vec<String> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for error in errors {
         let description = first_paragraph(&error.description);
@@ -121,7 +152,7 @@ fn error_lines(errors: &[ErrorStatus]) -> Vec<String> {
         .collect()
 }
 
-fn status_with_kinds(error: &ErrorStatus) -> String {
+fn status_with_kinds(error: &ErrorResponse) -> String {
     if error.kinds.is_empty() {
         return format!("`{}`", error.status);
     }
@@ -169,9 +200,9 @@ fn example_doc(doc: &mut String, client: &Client, op: &Operation, example: &str)
 mod tests {
     use super::*;
 
-    fn error(status: &str, description: &str, kinds: &[&str]) -> ErrorStatus {
-        ErrorStatus {
-            status: status.into(),
+    fn error(status: u16, description: &str, kinds: &[&str]) -> ErrorResponse {
+        ErrorResponse {
+            status: crate::ir::ResponseStatus::Code(status),
             description: description.into(),
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
         }
@@ -180,9 +211,9 @@ mod tests {
     #[test]
     fn statuses_sharing_a_description_share_a_line_and_link_their_kinds() {
         let lines = error_lines(&[
-            error("400", "Envelope.\n\nMore.", &[]),
-            error("401", "Envelope.", &["InvalidToken", "LockedOut"]),
-            error("404", "Not  found.", &[]),
+            error(400, "Envelope.\n\nMore.", &[]),
+            error(401, "Envelope.", &["InvalidToken", "LockedOut"]),
+            error(404, "Not  found.", &[]),
         ]);
         assert_eq!(
             lines,

@@ -1,19 +1,23 @@
-//! `mock.rs`: progenitor's httpmock helpers for every operation, with the request body
-//! matcher of form operations replaced and an async twin of `MockServerExt` added.
+//! `mock.rs`: typed httpmock helpers for every operation, shaped from the IR. For each
+//! operation a `When` wrapper matches its method and path, and has one matcher per parameter
+//! and one for the body; a `Then` wrapper answers each declared status; `MockServerExt` and
+//! `MockServerAsyncExt` add one method per operation to `httpmock::MockServer`.
 //!
-//! progenitor matches every typed request body with `json_body_obj`, so a helper for an
-//! `application/x-www-form-urlencoded` body (sign-in) never matches what the client sends. For
-//! those operations the generated `body` matcher is rewritten to compare form fields: the value
-//! is encoded with serde_urlencoded, as progenitor-client encodes the request, and every field
-//! must be present with its value and no other field may be.
+//! Values are matched as the client sends them: path segments percent-encoded as progenitor's
+//! `encode_path` does (and regex-escaped), query and header values as their `Display`, JSON
+//! bodies as JSON, and form bodies field by field (encoded with serde_urlencoded as the
+//! client encodes them; every field must be sent with its value, and no other field may be).
 
-use quote::quote;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
-use super::emit_error as error_in;
+use super::{Slot, elide_lifetimes, emit_error, option_inner, parse_file, raw_slots};
 use crate::access::FORM_MEDIA_TYPE;
 use crate::error::CodegenError;
-use crate::naming::normalize;
-use crate::plan::{Body, Plan};
+use crate::ir::{
+    BodyMedia, Operation, Parameter, ParameterLocation, Plan, ResponseStatus, SuccessBody,
+};
+use crate::progenitor_pass::{ProgenitorOutput, RawMethod};
 
 /// Where the module lands, relative to the generated directory.
 pub(super) const FILE: &str = "mock.rs";
@@ -22,198 +26,467 @@ pub(super) const FILE: &str = "mock.rs";
 pub(super) const FEATURE: &str = "mock";
 
 /// The mock module for the whole spec.
-pub(super) fn mock_file(plan: &Plan, progenitor: &syn::File) -> Result<syn::File, CodegenError> {
-    let mut file = progenitor.clone();
-    let form_whens = form_when_types(plan);
-    let mut rewritten = 0;
-    let matcher = form_matcher()?;
-    for item in &mut file.items {
-        rewritten += rewrite_form_matchers(item, &form_whens, &matcher);
+pub(super) fn mock_file(plan: &Plan, output: &ProgenitorOutput) -> Result<syn::File, CodegenError> {
+    let mut wrappers = Vec::new();
+    let mut blocking = Vec::new();
+    let mut asynchronous = Vec::new();
+    for op in plan.operations() {
+        let raw = output
+            .methods
+            .get(&op.names.method)
+            .ok_or_else(|| emit_error(FILE, format!("no request builder for {}", op.id)))?;
+        wrappers.push(when(op, raw)?);
+        wrappers.push(then(op, raw));
+        let (sync, with_async) = server_methods(op);
+        blocking.push(sync);
+        asynchronous.push(with_async);
     }
-    if rewritten != form_whens.len() {
-        return Err(emit_error(format!(
-            "expected a body matcher for each of the {} form operation(s), found {rewritten}",
-            form_whens.len()
-        )));
-    }
-    let async_items = async_extension(&file)?;
-    file.items.extend(async_items);
-    file.attrs = vec![
-        syn::parse_quote!(#![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]),
-        syn::parse_quote!(#![doc = "Typed httpmock helpers: `MockServerExt` adds one method per operation to \
+    let (trait_sync, impl_sync): (Vec<_>, Vec<_>) = blocking.into_iter().unzip();
+    let (trait_async, impl_async): (Vec<_>, Vec<_>) = asynchronous.into_iter().unzip();
+    let tokens = quote! {
+        #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]
+        #![doc = "Typed httpmock helpers: `MockServerExt` adds one method per operation to \
             [`httpmock::MockServer`], whose `When` and `Then` wrappers take the client's own types; \
             `MockServerAsyncExt` adds the same methods with an `_async` suffix, for tests that run \
             inside an async runtime (httpmock's blocking calls cannot).\n\n\
-            Form bodies (sign-in) are matched field by field: every field of the expected value \
-            must be sent with that value, and no other field may be."]),
-    ];
-    Ok(file)
-}
+            Values are matched as the client sends them. Form bodies (sign-in) are matched field \
+            by field: every field of the expected value must be sent with that value, and no other \
+            field may be."]
 
-fn emit_error(message: String) -> CodegenError {
-    error_in(FILE, message)
-}
+        use super::types;
 
-/// The normalized `When` type names of the operations with a form request body.
-fn form_when_types(plan: &Plan) -> Vec<String> {
-    // progenitor names an operation's `When` wrapper from its operationId in Pascal case.
-    plan.clients
-        .iter()
-        .flat_map(|client| &client.operations)
-        .filter(|op| op.body == Body::Form)
-        .map(|op| normalize(&format!("{}When", op.id)))
-        .collect()
-}
+        pub mod operations {
+            //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+            //! operation. `into_inner()` gives the plain httpmock builder, to match or answer
+            //! anything else.
+            use super::types;
 
-/// Rewrites the body matchers of the form operations' `When` wrappers inside `item` (the
-/// `operations` module); returns how many were rewritten.
-fn rewrite_form_matchers(
-    item: &mut syn::Item,
-    form_whens: &[String],
-    matcher: &syn::Block,
-) -> usize {
-    let syn::Item::Mod(module) = item else {
-        return 0;
-    };
-    let Some((_, items)) = module.content.as_mut() else {
-        return 0;
-    };
-    let mut rewritten = 0;
-    for item in items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let syn::Type::Path(self_type) = &*block.self_ty else {
-            continue;
-        };
-        let Some(name) = self_type.path.segments.last() else {
-            continue;
-        };
-        if !form_whens.contains(&normalize(&name.ident.to_string())) {
-            continue;
+            #(#wrappers)*
         }
-        for member in &mut block.items {
-            if let syn::ImplItem::Fn(function) = member
-                && calls_method(&function.block, "json_body_obj")
-            {
-                function.block = matcher.clone();
-                rewritten += 1;
+
+        /// One method per operation: `server.get_token_details(|when, then| { … })` registers
+        /// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
+        pub trait MockServerExt {
+            #(#trait_sync)*
+        }
+
+        impl MockServerExt for ::httpmock::MockServer {
+            #(#impl_sync)*
+        }
+
+        /// [`MockServerExt`] for tests inside an async runtime: each method registers the
+        /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
+        pub trait MockServerAsyncExt {
+            #(#trait_async)*
+        }
+
+        impl MockServerAsyncExt for ::httpmock::MockServer {
+            #(#impl_async)*
+        }
+    };
+    parse_file(tokens, FILE)
+}
+
+fn when_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}When", op.names.pascal)
+}
+
+fn then_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}Then", op.names.pascal)
+}
+
+/// The `When` wrapper of an operation.
+fn when(op: &Operation, raw: &RawMethod) -> Result<TokenStream, CodegenError> {
+    let name = when_name(op);
+    let method = format_ident!("{}", op.method.as_str());
+    let path = path_regex(op, None);
+    let mut matchers = Vec::new();
+    for (slot, ty) in raw_slots(op).iter().zip(&raw.arguments) {
+        matchers.push(match slot {
+            Slot::Parameter(parameter) => parameter_matcher(op, parameter, ty),
+            Slot::Body => body_matcher(op, ty)?,
+        });
+    }
+    let doc = format!(
+        "Matches a request of `{}`: `{} {}`.",
+        op.id,
+        op.method.as_str(),
+        op.path
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        pub struct #name(::httpmock::When);
+
+        impl #name {
+            /// Matches the method and the path.
+            pub fn new(inner: ::httpmock::When) -> Self {
+                Self(
+                    inner
+                        .method(::httpmock::Method::#method)
+                        .path_matches(::regex::Regex::new(#path).unwrap()),
+                )
             }
+
+            /// The plain httpmock matcher.
+            pub fn into_inner(self) -> ::httpmock::When {
+                self.0
+            }
+
+            #(#matchers)*
+        }
+    })
+}
+
+/// The regex of the operation's path: every parameter's segment any text without `/`, or,
+/// for `only`, the code that puts the value matched in its place.
+fn path_regex(op: &Operation, only: Option<&Parameter>) -> String {
+    // With `only`, the regex is a format string: its own braces are doubled.
+    let literal = |text: &str| {
+        let escaped = regex_lite::escape(text);
+        match only {
+            Some(_) => escaped.replace('{', "{{").replace('}', "}}"),
+            None => escaped,
+        }
+    };
+    let mut regex = String::from("^");
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        regex.push_str(&literal(&rest[..open]));
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let variable = &rest[open + 1..open + close];
+        match only {
+            Some(parameter) if parameter.wire_name == variable => regex.push_str("{}"),
+            _ => regex.push_str("[^/]*"),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    regex.push_str(&literal(rest));
+    regex.push('$');
+    regex
+}
+
+/// Whether a type names a lifetime (then the matcher's signature declares `'a`).
+fn has_lifetime(ty: &syn::Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_lifetime(&mut self, _: &'ast syn::Lifetime) {
+            self.0 = true;
         }
     }
-    rewritten
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }
 
-/// The body of the rewritten matcher; `value` is the typed body, as in progenitor's.
-fn form_matcher() -> Result<syn::Block, CodegenError> {
-    let tokens = quote! {{
-        // Encoded as progenitor-client encodes the request, then compared field by field, so
-        // the order of fields does not matter.
-        let encoded = ::serde_urlencoded::to_string(value)
-            .expect("the expected body cannot be encoded as a form");
-        let fields: ::std::vec::Vec<(::std::string::String, ::std::string::String)> =
-            ::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
-        let mut when = self
-            .0
-            .header("content-type", #FORM_MEDIA_TYPE)
-            .form_urlencoded_tuple_count(".*", ".*", fields.len());
-        for (name, value) in fields {
-            when = when.form_urlencoded_tuple(name, value);
+fn parameter_matcher(op: &Operation, parameter: &Parameter, ty: &syn::Type) -> TokenStream {
+    let name = format_ident!("{}", parameter.rust_name);
+    let wire = &parameter.wire_name;
+    let doc = format!("Matches `{wire}` ({}).", parameter.location);
+    match (parameter.location, option_inner(ty)) {
+        (ParameterLocation::Path, _) => {
+            let regex = path_regex(op, Some(parameter));
+            let ty = elide_lifetimes(ty);
+            quote! {
+                #[doc = #doc]
+                pub fn #name(self, value: #ty) -> Self {
+                    let segment = ::progenitor_client::encode_path(&value.to_string());
+                    let re = ::regex::Regex::new(&format!(#regex, ::regex::escape(&segment)))
+                        .unwrap();
+                    Self(self.0.path_matches(re))
+                }
+            }
         }
-        Self(when)
-    }};
-    syn::parse2(tokens).map_err(|err| emit_error(format!("the form matcher does not parse: {err}")))
-}
-
-/// `MockServerAsyncExt`: progenitor's `MockServerExt` registers mocks with httpmock's blocking
-/// `MockServer::mock`, which panics inside an async runtime (it starts one of its own). Each
-/// method is copied as `<name>_async`, made `async`, and calls `mock_async(..).await` instead.
-fn async_extension(file: &syn::File) -> Result<Vec<syn::Item>, CodegenError> {
-    let mut trait_methods = Vec::new();
-    let mut impl_methods = Vec::new();
-    for item in &file.items {
-        match item {
-            syn::Item::Trait(declared) if declared.ident == "MockServerExt" => {
-                for member in &declared.items {
-                    if let syn::TraitItem::Fn(function) = member {
-                        let mut function = function.clone();
-                        make_async(&mut function.sig);
-                        trait_methods.push(function);
+        (location, Some(_)) => {
+            let (present, missing) = match location {
+                ParameterLocation::Header => (quote! { header }, quote! { header_missing }),
+                _ => (quote! { query_param }, quote! { query_param_missing }),
+            };
+            let generics = if has_lifetime(ty) {
+                quote! { <'a, T> }
+            } else {
+                quote! { <T> }
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #name #generics(self, value: T) -> Self
+                where
+                    T: Into<#ty>,
+                {
+                    if let Some(value) = value.into() {
+                        Self(self.0.#present(#wire, value.to_string()))
+                    } else {
+                        Self(self.0.#missing(#wire))
                     }
                 }
             }
-            syn::Item::Impl(block)
-                if block
-                    .trait_
-                    .as_ref()
-                    .is_some_and(|(_, path, _)| path.is_ident("MockServerExt")) =>
-            {
-                for member in &block.items {
-                    if let syn::ImplItem::Fn(function) = member {
-                        let mut function = function.clone();
-                        make_async(&mut function.sig);
-                        function.block = await_mock_async(&function.block)?;
-                        impl_methods.push(function);
+        }
+        (location, None) => {
+            let present = match location {
+                ParameterLocation::Header => quote! { header },
+                _ => quote! { query_param },
+            };
+            let ty = elide_lifetimes(ty);
+            quote! {
+                #[doc = #doc]
+                pub fn #name(self, value: #ty) -> Self {
+                    Self(self.0.#present(#wire, value.to_string()))
+                }
+            }
+        }
+    }
+}
+
+fn body_matcher(op: &Operation, ty: &syn::Type) -> Result<TokenStream, CodegenError> {
+    let ty = elide_lifetimes(ty);
+    let media = op.body.as_ref().map(|body| body.media);
+    Ok(match media {
+        Some(BodyMedia::Form) => quote! {
+            /// Matches the form body field by field, in any order: every field of `value`
+            /// sent with its value, and no other field.
+            pub fn body(self, value: #ty) -> Self {
+                let encoded = ::serde_urlencoded::to_string(value)
+                    .expect("the expected body cannot be encoded as a form");
+                let fields: ::std::vec::Vec<(::std::string::String, ::std::string::String)> =
+                    ::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+                let mut when = self
+                    .0
+                    .header("content-type", #FORM_MEDIA_TYPE)
+                    .form_urlencoded_tuple_count(".*", ".*", fields.len());
+                for (name, value) in fields {
+                    when = when.form_urlencoded_tuple(name, value);
+                }
+                Self(when)
+            }
+        },
+        Some(BodyMedia::Json) => quote! {
+            /// Matches the JSON body.
+            pub fn body(self, value: #ty) -> Self {
+                Self(self.0.json_body_obj(value))
+            }
+        },
+        None => {
+            return Err(emit_error(
+                FILE,
+                format!("{}: a body argument without a request body", op.id),
+            ));
+        }
+    })
+}
+
+/// The `Then` wrapper of an operation: one method per declared status.
+fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
+    let name = then_name(op);
+    let success_type = &raw.success;
+    let mut answers = Vec::new();
+    for status in &op.success.statuses {
+        answers.push(match (op.success.body, status) {
+            (SuccessBody::Json, ResponseStatus::Code(code)) => {
+                let method = format_ident!("{}", status_method(*code));
+                let doc = format!("Answers {code} with `value` as JSON.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, value: &#success_type) -> Self {
+                        Self(
+                            self.0
+                                .status(#code)
+                                .header("content-type", "application/json")
+                                .json_body_obj(value),
+                        )
                     }
                 }
             }
-            _ => {}
+            (SuccessBody::Empty, ResponseStatus::Code(code)) => {
+                let method = format_ident!("{}", status_method(*code));
+                let doc = format!("Answers {code} without a body.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self) -> Self {
+                        Self(self.0.status(#code))
+                    }
+                }
+            }
+            (_, ResponseStatus::Range(_) | ResponseStatus::Default) => continue,
+        });
+    }
+    for error in &op.errors {
+        answers.push(match error.status {
+            ResponseStatus::Code(code) => {
+                let method = format_ident!("{}", status_method(code));
+                let doc = format!("Answers {code} with `value` as JSON.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, value: ::serde_json::Value) -> Self {
+                        Self(
+                            self.0
+                                .status(#code)
+                                .header("content-type", "application/json")
+                                .json_body(value),
+                        )
+                    }
+                }
+            }
+            ResponseStatus::Range(class) => {
+                let method = format_ident!("{}", range_method(class));
+                let class = u16::from(class);
+                let doc = format!("Answers `status` (a {class}xx) with `value` as JSON.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, status: u16, value: ::serde_json::Value) -> Self {
+                        assert_eq!(status / 100, #class, "a {}xx status", #class);
+                        Self(
+                            self.0
+                                .status(status)
+                                .header("content-type", "application/json")
+                                .json_body(value),
+                        )
+                    }
+                }
+            }
+            ResponseStatus::Default => quote! {
+                /// Answers `status` with `value` as JSON.
+                pub fn default_response(self, status: u16, value: ::serde_json::Value) -> Self {
+                    Self(
+                        self.0
+                            .status(status)
+                            .header("content-type", "application/json")
+                            .json_body(value),
+                    )
+                }
+            },
+        });
+    }
+    let doc = format!("Answers a request of `{}`.", op.id);
+    quote! {
+        #[doc = #doc]
+        pub struct #name(::httpmock::Then);
+
+        impl #name {
+            /// Answers nothing yet.
+            pub fn new(inner: ::httpmock::Then) -> Self {
+                Self(inner)
+            }
+
+            /// The plain httpmock answer.
+            pub fn into_inner(self) -> ::httpmock::Then {
+                self.0
+            }
+
+            #(#answers)*
         }
     }
-    if trait_methods.is_empty() || trait_methods.len() != impl_methods.len() {
-        return Err(emit_error(
-            "progenitor's MockServerExt trait or its implementation was not found".into(),
-        ));
-    }
-    Ok(vec![
-        syn::parse_quote! {
-            /// [`MockServerExt`] for tests inside an async runtime: each method registers the
-            /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
-            pub trait MockServerAsyncExt {
-                #(#trait_methods)*
-            }
-        },
-        syn::parse_quote! {
-            impl MockServerAsyncExt for ::httpmock::MockServer {
-                #(#impl_methods)*
-            }
-        },
-    ])
 }
 
-fn make_async(sig: &mut syn::Signature) {
-    sig.ident = quote::format_ident!("{}_async", sig.ident);
-    sig.asyncness = Some(Default::default());
-}
-
-/// `self.mock(closure)` → `self.mock_async(closure).await`.
-fn await_mock_async(block: &syn::Block) -> Result<syn::Block, CodegenError> {
-    let [syn::Stmt::Expr(syn::Expr::MethodCall(call), None)] = block.stmts.as_slice() else {
-        return Err(emit_error(
-            "a MockServerExt method is not a single `self.mock(..)` call".into(),
-        ));
+/// The answer method of a status: its reason phrase in snake case (`too_many_requests`), or
+/// `status_<code>` for a status without one.
+fn status_method(code: u16) -> String {
+    let reason = match code {
+        100 => "continue_",
+        101 => "switching_protocols",
+        200 => "ok",
+        201 => "created",
+        202 => "accepted",
+        203 => "non_authoritative_information",
+        204 => "no_content",
+        205 => "reset_content",
+        206 => "partial_content",
+        300 => "multiple_choices",
+        301 => "moved_permanently",
+        302 => "found",
+        303 => "see_other",
+        304 => "not_modified",
+        307 => "temporary_redirect",
+        308 => "permanent_redirect",
+        400 => "bad_request",
+        401 => "unauthorized",
+        402 => "payment_required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        407 => "proxy_authentication_required",
+        408 => "request_timeout",
+        409 => "conflict",
+        410 => "gone",
+        411 => "length_required",
+        412 => "precondition_failed",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        416 => "range_not_satisfiable",
+        417 => "expectation_failed",
+        418 => "im_a_teapot",
+        421 => "misdirected_request",
+        422 => "unprocessable_entity",
+        423 => "locked",
+        424 => "failed_dependency",
+        426 => "upgrade_required",
+        428 => "precondition_required",
+        429 => "too_many_requests",
+        431 => "request_header_fields_too_large",
+        451 => "unavailable_for_legal_reasons",
+        500 => "internal_server_error",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        504 => "gateway_timeout",
+        505 => "http_version_not_supported",
+        507 => "insufficient_storage",
+        508 => "loop_detected",
+        511 => "network_authentication_required",
+        _ => return format!("status_{code}"),
     };
-    if call.method != "mock" {
-        return Err(emit_error(format!(
-            "a MockServerExt method calls `{}`, not `mock`",
-            call.method
-        )));
-    }
-    let mut call = call.clone();
-    call.method = quote::format_ident!("mock_async");
-    Ok(syn::parse_quote!({ #call.await }))
+    reason.to_string()
 }
 
-/// Whether `block` mentions the identifier `name` (progenitor's JSON body matcher).
-fn calls_method(block: &syn::Block, name: &str) -> bool {
-    fn mentions(tokens: proc_macro2::TokenStream, name: &str) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(ident) => ident == name,
-            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
-            _ => false,
-        })
+/// The answer method of a status class (`4XX` → `client_error`).
+fn range_method(class: u8) -> String {
+    match class {
+        1 => "informational".into(),
+        2 => "success".into(),
+        3 => "redirection".into(),
+        4 => "client_error".into(),
+        5 => "server_error".into(),
+        other => format!("status_{other}xx"),
     }
-    mentions(quote!(#block), name)
+}
+
+/// The operation's method in `MockServerExt` and in `MockServerAsyncExt`: each as (trait
+/// declaration, implementation).
+fn server_methods(op: &Operation) -> ((TokenStream, TokenStream), (TokenStream, TokenStream)) {
+    let name = format_ident!("{}", op.names.method);
+    let name_async = format_ident!("{}_async", op.names.method);
+    let (when, then) = (when_name(op), then_name(op));
+    let bound = quote! { F: FnOnce(operations::#when, operations::#then) };
+    let doc = format!("Registers a mock of `{}`.", op.id);
+    let config = quote! {
+        |when, then| config_fn(operations::#when::new(when), operations::#then::new(then))
+    };
+    (
+        (
+            quote! {
+                #[doc = #doc]
+                fn #name<F>(&self, config_fn: F) -> ::httpmock::Mock<'_> where #bound;
+            },
+            quote! {
+                fn #name<F>(&self, config_fn: F) -> ::httpmock::Mock<'_> where #bound {
+                    self.mock(#config)
+                }
+            },
+        ),
+        (
+            quote! {
+                #[doc = #doc]
+                async fn #name_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_> where #bound;
+            },
+            quote! {
+                async fn #name_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_> where #bound {
+                    self.mock_async(#config).await
+                }
+            },
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -234,9 +507,7 @@ mod tests {
             .find(&format!("impl {name} {{"))
             .unwrap_or_else(|| panic!("no impl {name}"));
         let rest = &text[start..];
-        let end = rest[1..]
-            .find("\n    pub struct ")
-            .map_or(rest.len(), |i| i + 1);
+        let end = rest[1..].find("\n    ///").map_or(rest.len(), |i| i + 1);
         &rest[..end]
     }
 
@@ -255,39 +526,54 @@ mod tests {
     }
 
     #[test]
-    fn json_answers_and_other_matchers_are_progenitors() {
+    fn answers_and_parameter_matchers_take_the_clients_types() {
         let text = mock_text(SPEC);
-        // Only the form request matcher is rewritten: typed answers stay JSON.
         let then = impl_block(&text, "PostUsersSignInDataThen");
         assert!(then.contains("pub fn created(self, value: &types::UserPlexAccount) -> Self"));
         assert!(then.contains(".json_body_obj(value)"));
+        assert!(then.contains("pub fn too_many_requests(self, value: ::serde_json::Value)"));
         let transient = impl_block(&text, "GetTransientTokenWhen");
         assert!(transient.contains("pub fn type_(self, value: types::TransientTokenType) -> Self"));
         assert!(transient.contains("query_param(\"scope\", value.to_string())"));
+        let resources = impl_block(&text, "GetServerResourcesWhen");
+        assert!(
+            resources.contains("pub fn include_ipv6<T>(self, value: T) -> Self"),
+            "{resources}"
+        );
+        assert!(resources.contains("query_param_missing(\"includeIPv6\")"));
+    }
+
+    #[test]
+    fn path_values_are_matched_as_sent() {
+        let text = mock_text(SPEC);
+        let switch: String = impl_block(&text, "SwitchHomeUserWhen")
+            .split_whitespace()
+            .collect();
+        assert!(
+            switch.contains(r#"Regex::new("^/home/users/[^/]*/switch$")"#),
+            "{switch}"
+        );
+        assert!(switch.contains("::progenitor_client::encode_path(&value.to_string())"));
+        assert!(
+            switch.contains(r#"format!("^/home/users/{}/switch$",::regex::escape(&segment))"#),
+            "{switch}"
+        );
     }
 
     #[test]
     fn every_operation_has_a_blocking_and_an_async_helper() {
         let text = mock_text(SPEC);
-        for operation in [
-            "get_transient_token",
-            "get_source_connection_information",
-            "get_token_details",
-            "post_users_sign_in_data",
-        ] {
-            assert_eq!(text.matches(&format!("fn {operation}<F>(")).count(), 2);
-            assert_eq!(
-                text.matches(&format!("async fn {operation}_async<F>("))
-                    .count(),
-                2,
-                "{operation}_async in the trait and its implementation"
-            );
-        }
-        // One of each per operation of the spec, whatever their number.
         let operations = SPEC.matches("operationId:").count();
         assert_eq!(text.matches("self.mock(").count(), operations);
         assert_eq!(text.matches("self.mock_async(").count(), operations);
         assert_eq!(text.matches(".await").count(), operations);
+        for operation in ["get_token_details", "post_users_sign_in_data"] {
+            assert_eq!(text.matches(&format!("fn {operation}<F>(")).count(), 2);
+            assert_eq!(
+                text.matches(&format!("fn {operation}_async<F>(")).count(),
+                2
+            );
+        }
     }
 
     #[test]
@@ -299,13 +585,10 @@ mod tests {
                 .contents
                 .contains("#[cfg(feature = \"mock\")]\npub mod mock;")
         );
-        let mock = files.iter().find(|f| f.path == FILE).expect("mock.rs");
-        assert!(mock.contents.starts_with(crate::GENERATED_HEADER));
     }
 
     #[test]
-    fn a_spec_without_form_bodies_rewrites_nothing() {
-        // Sign-in's body as JSON: progenitor's JSON matcher is then the right one.
+    fn a_json_body_is_matched_as_json() {
         let spec = SPEC.replace("application/x-www-form-urlencoded:", "application/json:");
         let text = mock_text(&spec);
         let sign_in = impl_block(&text, "PostUsersSignInDataWhen");

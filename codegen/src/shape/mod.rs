@@ -1,20 +1,27 @@
-//! Stage 5, `shape`: cuts progenitor's output into the generated files and adds what
-//! progenitor does not write — the public clients, their operation tables, docs, and the mock
-//! module's fixes. One submodule per part it emits.
+//! Stage 4, `shape`: the generated files, assembled from the IR and progenitor's fixed pieces.
+//! One submodule per part it emits; none of them edits progenitor's syntax (that is
+//! `progenitor_pass`'s job).
+//!
+//! Every generated file names its siblings relatively (`super::types`), and the client crate's
+//! own items absolutely (`crate::runtime`, `crate::Error`): the generated module can sit
+//! anywhere in a crate that has the runtime, as the golden cases do when they are compiled.
 
 mod client;
+mod constructors;
 mod docs;
 mod facade;
 mod mock;
 mod modules;
+mod options;
 mod table;
 mod types;
 
 use proc_macro2::TokenStream;
 
 use crate::error::CodegenError;
-use crate::plan::Plan;
+use crate::ir::{Operation, Parameter, ParameterLocation, Plan};
 use crate::progenitor_pass::ProgenitorOutput;
+use crate::syntax::{elide_lifetimes, is_str_reference, option_inner, strip_types_prefix};
 
 /// A generated file before formatting.
 pub(crate) struct ShapedFile {
@@ -36,18 +43,18 @@ pub(crate) fn shape(
         },
         ShapedFile {
             path: "types.rs".into(),
-            file: types::types_file(&output.client)?,
+            file: types::types_file(plan, output)?,
         },
     ];
     for client in &plan.clients {
         files.push(ShapedFile {
             path: format!("{}.rs", client.module),
-            file: client::client_file(client, &output.client)?,
+            file: client::client_file(client, output)?,
         });
     }
     files.push(ShapedFile {
         path: mock::FILE.into(),
-        file: mock::mock_file(plan, &output.mock)?,
+        file: mock::mock_file(plan, output)?,
     });
     Ok(files)
 }
@@ -64,7 +71,34 @@ fn emit_error(file: &str, message: impl Into<String>) -> CodegenError {
     }
 }
 
-/// Whether `item` is the inline module `name`.
-fn is_module(item: &syn::Item, name: &str) -> bool {
-    matches!(item, syn::Item::Mod(m) if m.ident == name)
+/// What fills one argument of progenitor's request builder.
+enum Slot<'a> {
+    Parameter(&'a Parameter),
+    Body,
+}
+
+/// The arguments of progenitor's request builder, in its order: path parameters, query
+/// parameters, the body, header parameters.
+fn raw_slots(op: &Operation) -> Vec<Slot<'_>> {
+    let by_location = |location| {
+        op.parameters
+            .iter()
+            .filter(move |p| p.location == location)
+            .map(Slot::Parameter)
+    };
+    let mut slots: Vec<Slot<'_>> = by_location(ParameterLocation::Path)
+        .chain(by_location(ParameterLocation::Query))
+        .collect();
+    if op.body.is_some() {
+        slots.push(Slot::Body);
+    }
+    slots.extend(by_location(ParameterLocation::Header));
+    slots
+}
+
+/// The position of `parameter`'s argument in progenitor's request builder.
+fn facade_position(op: &Operation, parameter: &Parameter) -> Option<usize> {
+    raw_slots(op)
+        .iter()
+        .position(|slot| matches!(slot, Slot::Parameter(p) if std::ptr::eq(*p, parameter)))
 }

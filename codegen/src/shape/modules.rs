@@ -4,7 +4,7 @@ use quote::{format_ident, quote};
 
 use super::{mock, parse_file};
 use crate::error::CodegenError;
-use crate::plan::Plan;
+use crate::ir::Plan;
 
 /// The generated `mod.rs`.
 pub(super) fn mod_file(plan: &Plan) -> Result<syn::File, CodegenError> {

@@ -1,55 +1,34 @@
-//! The operation table of a client: one `crate::runtime::Operation` static per operation (how
-//! it is called and checked) and the lookup the hooks use, by progenitor's method name.
+//! One `crate::runtime::Operation` static per operation: how it is called and what is checked
+//! before sending. The public client's method passes its operation's static to the runtime
+//! with the request; nothing looks an operation up.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::naming::{constant_name, pattern_static};
-use crate::plan::{FieldLocation, FieldRule, Operation};
+use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation};
+use crate::naming::pattern_static;
 
-/// The statics and the `operation` lookup for `(operation, progenitor signature)` pairs.
-pub(super) fn operation_table(pairs: &[(&Operation, &syn::Signature)]) -> TokenStream {
-    let statics = pairs.iter().map(|(op, _)| operation_static(op));
-    let arms = pairs.iter().map(|(op, sig)| {
-        // progenitor's OperationInfo carries the method name, not the operationId.
-        let method_name = sig.ident.to_string();
-        let constant = format_ident!("{}", constant_name(&op.id));
-        quote! { #method_name => Some(&#constant), }
-    });
-    quote! {
-        #(#statics)*
-
-        /// The description of an operation of this client, by generated method name.
-        fn operation(id: &str) -> Option<&'static crate::runtime::Operation> {
-            match id {
-                #(#arms)*
-                _ => None,
-            }
-        }
-    }
-}
-
-fn operation_static(op: &Operation) -> TokenStream {
-    let constant = constant_name(&op.id);
+/// The static describing `op`, and the statics of its compiled patterns.
+pub(super) fn operation_static(op: &Operation) -> TokenStream {
+    let constant = &op.names.constant;
     let ident = format_ident!("{constant}");
     let id = &op.id;
-    let method = op.method.to_ascii_uppercase();
+    let method = http_method(op.method);
     let path = &op.path;
-    let status = op.success.status;
     let token_header = match &op.token_header {
-        Some(header) => quote! { Some(#header) },
+        Some(header) => quote! { Some(reqwest::header::HeaderName::from_static(#header)) },
         None => quote! { None },
     };
     // Patterns compile once, lazily: they live in statics of their own, since a `OnceLock`
     // cannot sit in the constant rules table.
     let patterns = op.rules.iter().filter_map(|rule| {
         let pattern = rule.pattern.as_ref()?;
-        let name = format_ident!("{}", pattern_static(&constant, &rule.name));
+        let name = format_ident!("{}", pattern_static(constant, &rule.name));
         Some(quote! {
             static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#pattern);
         })
     });
-    let rules = op.rules.iter().map(|rule| field_rule(&constant, rule));
+    let rules = op.rules.iter().map(|rule| field_rule(constant, rule));
     let doc = format!("How `{id}` is called and checked.");
     quote! {
         #(#patterns)*
@@ -59,10 +38,14 @@ fn operation_static(op: &Operation) -> TokenStream {
             method: #method,
             path: #path,
             token_header: #token_header,
-            success_status: #status,
             rules: &[#(#rules)*],
         };
     }
+}
+
+fn http_method(method: HttpMethod) -> TokenStream {
+    let name = format_ident!("{}", method.as_str());
+    quote! { reqwest::Method::#name }
 }
 
 fn field_rule(constant: &str, rule: &FieldRule) -> TokenStream {

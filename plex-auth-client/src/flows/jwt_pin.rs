@@ -26,9 +26,9 @@ impl TokenSource {
     pub async fn create_pin(&self, kind: PinKind) -> Result<PendingPin, Error> {
         let jwt = self.jwt_settings("getJwtPin")?;
         let created = Instant::now();
-        let request = JwtPinRequest {
-            jwk: jwt.key.public_jwk(),
-            strong: (kind == PinKind::Strong).then_some(true),
+        let request = match kind {
+            PinKind::Strong => JwtPinRequest::new(jwt.key.public_jwk()).strong(true),
+            PinKind::Short => JwtPinRequest::new(jwt.key.public_jwk()),
         };
         let answer = jwt.clients.get_jwt_pin(&request).await?;
         PendingPin::from_answer(answer, kind, created, "getJwtPin")

@@ -286,7 +286,7 @@ impl TokenSource {
             &jwt.scopes,
             self.now(),
         );
-        let request = JwtExchangeRequest { jwt: device };
+        let request = JwtExchangeRequest::new(device);
         let token = jwt
             .clients
             .exchange_jwt_token(&request)

@@ -24,9 +24,7 @@ impl TokenSource {
     pub async fn upgrade(&self, legacy: &Secret) -> Result<Secret, Error> {
         let jwt = self.jwt_settings("registerDeviceJWK")?;
         let _flight = self.exclusive().await;
-        let registration = DeviceJwkRegistration {
-            jwk: jwt.key.public_jwk(),
-        };
+        let registration = DeviceJwkRegistration::new(jwt.key.public_jwk());
         let registered = jwt
             .clients
             .with_options(CallOptions::new().token(legacy.clone()))

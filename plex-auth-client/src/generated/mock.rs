@@ -4,40 +4,51 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]
 /*!Typed httpmock helpers: `MockServerExt` adds one method per operation to [`httpmock::MockServer`], whose `When` and `Then` wrappers take the client's own types; `MockServerAsyncExt` adds the same methods with an `_async` suffix, for tests that run inside an async runtime (httpmock's blocking calls cannot).
 
-Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+Values are matched as the client sends them. Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+use super::types;
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
-    use crate::*;
-    pub struct RegisterDeviceJwkWhen(::httpmock::When);
-    impl RegisterDeviceJwkWhen {
+    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+    //! operation. `into_inner()` gives the plain httpmock builder, to match or answer
+    //! anything else.
+    use super::types;
+    ///Matches a request of `getServerIdentity`: `GET /identity`.
+    pub struct GetServerIdentityWhen(::httpmock::When);
+    impl GetServerIdentityWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
-                    .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/api/v2/auth/jwk$").unwrap()),
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/identity$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::DeviceJwkRegistration) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
     }
-    pub struct RegisterDeviceJwkThen(::httpmock::Then);
-    impl RegisterDeviceJwkThen {
+    ///Answers a request of `getServerIdentity`.
+    pub struct GetServerIdentityThen(::httpmock::Then);
+    impl GetServerIdentityThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self) -> Self {
-            Self(self.0.status(201u16))
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::ServerIdentity) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -47,6 +58,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -56,6 +68,191 @@ pub mod operations {
                     .json_body(value),
             )
         }
+    }
+    ///Matches a request of `getSourceConnectionInformation`: `GET /security/resources`.
+    pub struct GetSourceConnectionInformationWhen(::httpmock::When);
+    impl GetSourceConnectionInformationWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/security/resources$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches `source` (query).
+        pub fn source(self, value: &str) -> Self {
+            Self(self.0.query_param("source", value.to_string()))
+        }
+    }
+    ///Answers a request of `getSourceConnectionInformation`.
+    pub struct GetSourceConnectionInformationThen(::httpmock::Then);
+    impl GetSourceConnectionInformationThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::SourceConnectionInformation) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getTransientToken`: `GET /security/token`.
+    pub struct GetTransientTokenWhen(::httpmock::When);
+    impl GetTransientTokenWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/security/token$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches `scope` (query).
+        pub fn scope(self, value: types::TransientTokenScope) -> Self {
+            Self(self.0.query_param("scope", value.to_string()))
+        }
+        ///Matches `type` (query).
+        pub fn type_(self, value: types::TransientTokenType) -> Self {
+            Self(self.0.query_param("type", value.to_string()))
+        }
+    }
+    ///Answers a request of `getTransientToken`.
+    pub struct GetTransientTokenThen(::httpmock::Then);
+    impl GetTransientTokenThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::TransientToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `registerDeviceJWK`: `POST /api/v2/auth/jwk`.
+    pub struct RegisterDeviceJwkWhen(::httpmock::When);
+    impl RegisterDeviceJwkWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/jwk$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        /// Matches the JSON body.
+        pub fn body(self, value: &types::DeviceJwkRegistration) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///Answers a request of `registerDeviceJWK`.
+    pub struct RegisterDeviceJwkThen(::httpmock::Then);
+    impl RegisterDeviceJwkThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 201 without a body.
+        pub fn created(self) -> Self {
+            Self(self.0.status(201u16))
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -65,6 +262,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -74,28 +272,45 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getAuthKeys`: `GET /api/v2/auth/keys`.
     pub struct GetAuthKeysWhen(::httpmock::When);
     impl GetAuthKeysWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/api/v2/auth/keys$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/keys$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getAuthKeys`.
     pub struct GetAuthKeysThen(::httpmock::Then);
     impl GetAuthKeysThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::AuthKeys) -> Self {
             Self(
                 self
@@ -105,6 +320,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -114,6 +330,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -124,27 +341,34 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getAuthNonce`: `GET /api/v2/auth/nonce`.
     pub struct GetAuthNonceWhen(::httpmock::When);
     impl GetAuthNonceWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/api/v2/auth/nonce$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/nonce$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getAuthNonce`.
     pub struct GetAuthNonceThen(::httpmock::Then);
     impl GetAuthNonceThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::AuthNonce) -> Self {
             Self(
                 self
@@ -154,6 +378,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -163,6 +388,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -173,30 +399,38 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `exchangeJwtToken`: `POST /api/v2/auth/token`.
     pub struct ExchangeJwtTokenWhen(::httpmock::When);
     impl ExchangeJwtTokenWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/api/v2/auth/token$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/token$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the JSON body.
         pub fn body(self, value: &types::JwtExchangeRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    ///Answers a request of `exchangeJwtToken`.
     pub struct ExchangeJwtTokenThen(::httpmock::Then);
     impl ExchangeJwtTokenThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &crate::ExchangedToken) -> Self {
             Self(
                 self
@@ -206,6 +440,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -215,6 +450,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -224,6 +460,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -233,6 +470,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -243,30 +481,38 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getJwtPin`: `POST /api/v2/pins`.
     pub struct GetJwtPinWhen(::httpmock::When);
     impl GetJwtPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/api/v2/pins$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/api/v2/pins$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the JSON body.
         pub fn body(self, value: &types::JwtPinRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    ///Answers a request of `getJwtPin`.
     pub struct GetJwtPinThen(::httpmock::Then);
     impl GetJwtPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -276,6 +522,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -285,6 +532,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -295,35 +543,47 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getJwtByPinId`: `GET /api/v2/pins/{pinID}`.
     pub struct GetJwtByPinIdWhen(::httpmock::When);
     impl GetJwtByPinIdWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/api/v2/pins/[^/]*$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/api/v2/pins/[^/]*$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `pinID` (path).
         pub fn pin_id(self, value: i64) -> Self {
-            let re = regex::Regex::new(&format!("^/api/v2/pins/{}$", value.to_string()))
+            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let re = ::regex::Regex::new(
+                    &format!("^/api/v2/pins/{}$", ::regex::escape(& segment)),
+                )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        ///Matches `deviceJWT` (query).
         pub fn device_jwt(self, value: &str) -> Self {
             Self(self.0.query_param("deviceJWT", value.to_string()))
         }
     }
+    ///Answers a request of `getJwtByPinId`.
     pub struct GetJwtByPinIdThen(::httpmock::Then);
     impl GetJwtByPinIdThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -333,6 +593,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -342,6 +603,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 404 with `value` as JSON.
         pub fn not_found(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -351,6 +613,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -360,6 +623,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -370,27 +634,34 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `getClaimToken`: `GET /claim/token.json`.
     pub struct GetClaimTokenWhen(::httpmock::When);
     impl GetClaimTokenWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/claim/token.json$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/claim/token\\.json$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getClaimToken`.
     pub struct GetClaimTokenThen(::httpmock::Then);
     impl GetClaimTokenThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::ClaimToken) -> Self {
             Self(
                 self
@@ -400,6 +671,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -409,6 +681,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -418,6 +691,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -427,28 +701,45 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getFeatures`: `GET /features`.
     pub struct GetFeaturesWhen(::httpmock::When);
     impl GetFeaturesWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/features$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/features$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getFeatures`.
     pub struct GetFeaturesThen(::httpmock::Then);
     impl GetFeaturesThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &serde_json::Value) -> Self {
             Self(
                 self
@@ -458,6 +749,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -467,6 +759,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -476,6 +769,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -485,28 +779,45 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getHomeUsers`: `GET /home/users`.
     pub struct GetHomeUsersWhen(::httpmock::When);
     impl GetHomeUsersWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/home/users$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/home/users$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getHomeUsers`.
     pub struct GetHomeUsersThen(::httpmock::Then);
     impl GetHomeUsersThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::HomeUsers) -> Self {
             Self(
                 self
@@ -516,6 +827,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -525,6 +837,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -534,6 +847,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -543,28 +857,44 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `switchHomeUser`: `POST /home/users/{uuid}/switch`.
     pub struct SwitchHomeUserWhen(::httpmock::When);
     impl SwitchHomeUserWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
                     .path_matches(
-                        regex::Regex::new("^/home/users/[^/]*/switch$").unwrap(),
+                        ::regex::Regex::new("^/home/users/[^/]*/switch$").unwrap(),
                     ),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `uuid` (path).
         pub fn uuid(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/home/users/{}/switch$", value.to_string()),
+            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let re = ::regex::Regex::new(
+                    &format!("^/home/users/{}/switch$", ::regex::escape(& segment)),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        ///Matches `pin` (query).
         pub fn pin<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -576,14 +906,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `switchHomeUser`.
     pub struct SwitchHomeUserThen(::httpmock::Then);
     impl SwitchHomeUserThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -593,6 +927,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -602,6 +937,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -611,6 +947,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 403 with `value` as JSON.
         pub fn forbidden(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -620,6 +957,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -629,6 +967,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -638,77 +977,45 @@ pub mod operations {
                     .json_body(value),
             )
         }
-    }
-    pub struct GetServerIdentityWhen(::httpmock::When);
-    impl GetServerIdentityWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/identity$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-    }
-    pub struct GetServerIdentityThen(::httpmock::Then);
-    impl GetServerIdentityThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::ServerIdentity) -> Self {
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
                     .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
+                    .status(498u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
         }
     }
+    ///Matches a request of `pingToken`: `GET /ping`.
     pub struct PingTokenWhen(::httpmock::When);
     impl PingTokenWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/ping$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/ping$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `pingToken`.
     pub struct PingTokenThen(::httpmock::Then);
     impl PingTokenThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pong) -> Self {
             Self(
                 self
@@ -718,6 +1025,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -727,6 +1035,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -736,6 +1045,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -745,19 +1055,33 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getPin`: `POST /pins`.
     pub struct GetPinWhen(::httpmock::When);
     impl GetPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/pins$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `strong` (query).
         pub fn strong<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
@@ -769,14 +1093,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `getPin`.
     pub struct GetPinThen(::httpmock::Then);
     impl GetPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -786,6 +1114,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -795,6 +1124,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -805,18 +1135,23 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `linkPin`: `PUT /pins/link`.
     pub struct LinkPinWhen(::httpmock::When);
     impl LinkPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/pins/link$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins/link$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
         pub fn body(self, value: &types::LinkPinRequest) -> Self {
             let encoded = ::serde_urlencoded::to_string(value)
                 .expect("the expected body cannot be encoded as a form");
@@ -833,17 +1168,22 @@ pub mod operations {
             Self(when)
         }
     }
+    ///Answers a request of `linkPin`.
     pub struct LinkPinThen(::httpmock::Then);
     impl LinkPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 204 without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -853,6 +1193,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -862,6 +1203,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 404 with `value` as JSON.
         pub fn not_found(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -871,6 +1213,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -880,33 +1223,54 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getTokenByPinId`: `GET /pins/{pinID}`.
     pub struct GetTokenByPinIdWhen(::httpmock::When);
     impl GetTokenByPinIdWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/pins/[^/]*$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins/[^/]*$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `pinID` (path).
         pub fn pin_id(self, value: i64) -> Self {
-            let re = regex::Regex::new(&format!("^/pins/{}$", value.to_string()))
+            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let re = ::regex::Regex::new(
+                    &format!("^/pins/{}$", ::regex::escape(& segment)),
+                )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    ///Answers a request of `getTokenByPinId`.
     pub struct GetTokenByPinIdThen(::httpmock::Then);
     impl GetTokenByPinIdThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pin) -> Self {
             Self(
                 self
@@ -916,6 +1280,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -925,6 +1290,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 404 with `value` as JSON.
         pub fn not_found(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -934,6 +1300,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -944,18 +1311,22 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `get-server-resources`: `GET /resources`.
     pub struct GetServerResourcesWhen(::httpmock::When);
     impl GetServerResourcesWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/resources$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/resources$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches `includeHttps` (query).
         pub fn include_https<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
@@ -966,7 +1337,8 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeHttps"))
             }
         }
-        pub fn include_i_pv6<T>(self, value: T) -> Self
+        ///Matches `includeIPv6` (query).
+        pub fn include_ipv6<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
         {
@@ -976,6 +1348,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeIPv6"))
             }
         }
+        ///Matches `includeRelay` (query).
         pub fn include_relay<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
@@ -987,14 +1360,18 @@ pub mod operations {
             }
         }
     }
+    ///Answers a request of `get-server-resources`.
     pub struct GetServerResourcesThen(::httpmock::Then);
     impl GetServerResourcesThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &::std::vec::Vec<types::PlexDevice>) -> Self {
             Self(
                 self
@@ -1004,6 +1381,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1013,6 +1391,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1022,6 +1401,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1031,135 +1411,47 @@ pub mod operations {
                     .json_body(value),
             )
         }
-    }
-    pub struct GetSourceConnectionInformationWhen(::httpmock::When);
-    impl GetSourceConnectionInformationWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/security/resources$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn source(self, value: &str) -> Self {
-            Self(self.0.query_param("source", value.to_string()))
-        }
-    }
-    pub struct GetSourceConnectionInformationThen(::httpmock::Then);
-    impl GetSourceConnectionInformationThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::SourceConnectionInformation) -> Self {
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
                     .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
+                    .status(498u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
         }
     }
-    pub struct GetTransientTokenWhen(::httpmock::When);
-    impl GetTransientTokenWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/security/token$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn scope(self, value: types::TransientTokenScope) -> Self {
-            Self(self.0.query_param("scope", value.to_string()))
-        }
-        pub fn type_(self, value: types::TransientTokenType) -> Self {
-            Self(self.0.query_param("type", value.to_string()))
-        }
-    }
-    pub struct GetTransientTokenThen(::httpmock::Then);
-    impl GetTransientTokenThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::TransientToken) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-    }
+    ///Matches a request of `getServerAccessTokens`: `GET /server/access_tokens`.
     pub struct GetServerAccessTokensWhen(::httpmock::When);
     impl GetServerAccessTokensWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/server/access_tokens$").unwrap()),
+                    .path_matches(
+                        ::regex::Regex::new("^/server/access_tokens$").unwrap(),
+                    ),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getServerAccessTokens`.
     pub struct GetServerAccessTokensThen(::httpmock::Then);
     impl GetServerAccessTokensThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &::std::vec::Vec<types::ServerAccessToken>) -> Self {
             Self(
                 self
@@ -1169,6 +1461,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1178,6 +1471,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1187,6 +1481,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1196,28 +1491,45 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `getTokenDetails`: `GET /user`.
     pub struct GetTokenDetailsWhen(::httpmock::When);
     impl GetTokenDetailsWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/user$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/user$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `getTokenDetails`.
     pub struct GetTokenDetailsThen(::httpmock::Then);
     impl GetTokenDetailsThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -1227,6 +1539,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1236,6 +1549,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1245,6 +1559,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1254,6 +1569,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1263,19 +1579,34 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `changePassword`: `POST /users/password`.
     pub struct ChangePasswordWhen(::httpmock::When);
     impl ChangePasswordWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/users/password$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/users/password$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
         pub fn body(self, value: &types::ChangePasswordRequest) -> Self {
             let encoded = ::serde_urlencoded::to_string(value)
                 .expect("the expected body cannot be encoded as a form");
@@ -1292,17 +1623,22 @@ pub mod operations {
             Self(when)
         }
     }
+    ///Answers a request of `changePassword`.
     pub struct ChangePasswordThen(::httpmock::Then);
     impl ChangePasswordThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 204 without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1312,6 +1648,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1321,6 +1658,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1330,6 +1668,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1339,19 +1678,34 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
+    ///Matches a request of `post-users-sign-in-data`: `POST /users/signin`.
     pub struct PostUsersSignInDataWhen(::httpmock::When);
     impl PostUsersSignInDataWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/users/signin$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/users/signin$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
         pub fn body(self, value: &types::SignInRequest) -> Self {
             let encoded = ::serde_urlencoded::to_string(value)
                 .expect("the expected body cannot be encoded as a form");
@@ -1368,14 +1722,18 @@ pub mod operations {
             Self(when)
         }
     }
+    ///Answers a request of `post-users-sign-in-data`.
     pub struct PostUsersSignInDataThen(::httpmock::Then);
     impl PostUsersSignInDataThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 201 with `value` as JSON.
         pub fn created(self, value: &types::UserPlexAccount) -> Self {
             Self(
                 self
@@ -1385,6 +1743,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 400 with `value` as JSON.
         pub fn bad_request(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1394,6 +1753,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1403,6 +1763,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1413,30 +1774,38 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `signOut`: `DELETE /users/signout`.
     pub struct SignOutWhen(::httpmock::When);
     impl SignOutWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::DELETE)
-                    .path_matches(regex::Regex::new("^/users/signout$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/users/signout$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `signOut`.
     pub struct SignOutThen(::httpmock::Then);
     impl SignOutThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 204 without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1446,6 +1815,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 422 with `value` as JSON.
         pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1455,6 +1825,7 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 429 with `value` as JSON.
         pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -1464,273 +1835,135 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+/// One method per operation: `server.get_token_details(|when, then| { … })` registers
+/// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
 pub trait MockServerExt {
-    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
-    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
-    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
-    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
-    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
-    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
-    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
-    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
-    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
-    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `getServerIdentity`.
     fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
-    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
-    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
-    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
-    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
-    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        );
+    ///Registers a mock of `getSourceConnectionInformation`.
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetSourceConnectionInformationWhen,
             operations::GetSourceConnectionInformationThen,
         );
+    ///Registers a mock of `getTransientToken`.
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `registerDeviceJWK`.
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    ///Registers a mock of `getAuthKeys`.
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    ///Registers a mock of `getAuthNonce`.
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    ///Registers a mock of `exchangeJwtToken`.
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    ///Registers a mock of `getJwtPin`.
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    ///Registers a mock of `getJwtByPinId`.
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    ///Registers a mock of `getClaimToken`.
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    ///Registers a mock of `getFeatures`.
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    ///Registers a mock of `getHomeUsers`.
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
+    ///Registers a mock of `switchHomeUser`.
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `pingToken`.
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
+    ///Registers a mock of `getPin`.
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    ///Registers a mock of `linkPin`.
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    ///Registers a mock of `getTokenByPinId`.
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    ///Registers a mock of `get-server-resources`.
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
+    ///Registers a mock of `getServerAccessTokens`.
     fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetServerAccessTokensWhen,
             operations::GetServerAccessTokensThen,
         );
+    ///Registers a mock of `getTokenDetails`.
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `changePassword`.
     fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
+    ///Registers a mock of `post-users-sign-in-data`.
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    ///Registers a mock of `signOut`.
     fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
-    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RegisterDeviceJwkWhen::new(when),
-                operations::RegisterDeviceJwkThen::new(then),
-            )
-        })
-    }
-    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetAuthKeysWhen::new(when),
-                operations::GetAuthKeysThen::new(then),
-            )
-        })
-    }
-    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetAuthNonceWhen::new(when),
-                operations::GetAuthNonceThen::new(then),
-            )
-        })
-    }
-    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ExchangeJwtTokenWhen::new(when),
-                operations::ExchangeJwtTokenThen::new(then),
-            )
-        })
-    }
-    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetJwtPinWhen::new(when),
-                operations::GetJwtPinThen::new(then),
-            )
-        })
-    }
-    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetJwtByPinIdWhen::new(when),
-                operations::GetJwtByPinIdThen::new(then),
-            )
-        })
-    }
-    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetClaimTokenWhen::new(when),
-                operations::GetClaimTokenThen::new(then),
-            )
-        })
-    }
-    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetFeaturesWhen::new(when),
-                operations::GetFeaturesThen::new(then),
-            )
-        })
-    }
-    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetHomeUsersWhen::new(when),
-                operations::GetHomeUsersThen::new(then),
-            )
-        })
-    }
-    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SwitchHomeUserWhen::new(when),
-                operations::SwitchHomeUserThen::new(then),
-            )
-        })
-    }
     fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetServerIdentityWhen::new(when),
-                operations::GetServerIdentityThen::new(then),
-            )
-        })
-    }
-    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PingTokenWhen::new(when),
-                operations::PingTokenThen::new(then),
-            )
-        })
-    }
-    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetPinWhen::new(when),
-                operations::GetPinThen::new(then),
-            )
-        })
-    }
-    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::LinkPinWhen::new(when),
-                operations::LinkPinThen::new(then),
-            )
-        })
-    }
-    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTokenByPinIdWhen::new(when),
-                operations::GetTokenByPinIdThen::new(then),
-            )
-        })
-    }
-    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        ),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetServerResourcesWhen::new(when),
-                operations::GetServerResourcesThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetServerIdentityWhen::new(when),
+            operations::GetServerIdentityThen::new(then),
+        ))
     }
     fn get_source_connection_information<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1739,23 +1972,157 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetSourceConnectionInformationThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetSourceConnectionInformationWhen::new(when),
-                operations::GetSourceConnectionInformationThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetSourceConnectionInformationWhen::new(when),
+            operations::GetSourceConnectionInformationThen::new(then),
+        ))
     }
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTransientTokenWhen::new(when),
-                operations::GetTransientTokenThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetTransientTokenWhen::new(when),
+            operations::GetTransientTokenThen::new(then),
+        ))
+    }
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::RegisterDeviceJwkWhen::new(when),
+            operations::RegisterDeviceJwkThen::new(then),
+        ))
+    }
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetAuthKeysWhen::new(when),
+            operations::GetAuthKeysThen::new(then),
+        ))
+    }
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetAuthNonceWhen::new(when),
+            operations::GetAuthNonceThen::new(then),
+        ))
+    }
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::ExchangeJwtTokenWhen::new(when),
+            operations::ExchangeJwtTokenThen::new(then),
+        ))
+    }
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetJwtPinWhen::new(when),
+            operations::GetJwtPinThen::new(then),
+        ))
+    }
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetJwtByPinIdWhen::new(when),
+            operations::GetJwtByPinIdThen::new(then),
+        ))
+    }
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetClaimTokenWhen::new(when),
+            operations::GetClaimTokenThen::new(then),
+        ))
+    }
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetFeaturesWhen::new(when),
+            operations::GetFeaturesThen::new(then),
+        ))
+    }
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetHomeUsersWhen::new(when),
+            operations::GetHomeUsersThen::new(then),
+        ))
+    }
+    fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::SwitchHomeUserWhen::new(when),
+            operations::SwitchHomeUserThen::new(then),
+        ))
+    }
+    fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::PingTokenWhen::new(when),
+            operations::PingTokenThen::new(then),
+        ))
+    }
+    fn get_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetPinWhen::new(when),
+            operations::GetPinThen::new(then),
+        ))
+    }
+    fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::LinkPinWhen::new(when),
+            operations::LinkPinThen::new(then),
+        ))
+    }
+    fn get_token_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetTokenByPinIdWhen::new(when),
+            operations::GetTokenByPinIdThen::new(then),
+        ))
+    }
+    fn get_server_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetServerResourcesWhen::new(when),
+            operations::GetServerResourcesThen::new(then),
+        ))
     }
     fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1764,34 +2131,28 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetServerAccessTokensThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetServerAccessTokensWhen::new(when),
-                operations::GetServerAccessTokensThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetServerAccessTokensWhen::new(when),
+            operations::GetServerAccessTokensThen::new(then),
+        ))
     }
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTokenDetailsWhen::new(when),
-                operations::GetTokenDetailsThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::GetTokenDetailsWhen::new(when),
+            operations::GetTokenDetailsThen::new(then),
+        ))
     }
     fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ChangePasswordWhen::new(when),
-                operations::ChangePasswordThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::ChangePasswordWhen::new(when),
+            operations::ChangePasswordThen::new(then),
+        ))
     }
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1800,79 +2161,29 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::PostUsersSignInDataThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PostUsersSignInDataWhen::new(when),
-                operations::PostUsersSignInDataThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::PostUsersSignInDataWhen::new(when),
+            operations::PostUsersSignInDataThen::new(then),
+        ))
     }
     fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SignOutWhen::new(when),
-                operations::SignOutThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::SignOutWhen::new(when),
+            operations::SignOutThen::new(then),
+        ))
     }
 }
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
-    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
-    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
-    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
-    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
-    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
-    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
-    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
-    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
-    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
-    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `getServerIdentity`.
     async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen);
-    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
-    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
-    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
-    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
-    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        );
+    ///Registers a mock of `getSourceConnectionInformation`.
     async fn get_source_connection_information_async<F>(
         &self,
         config_fn: F,
@@ -1882,9 +2193,74 @@ pub trait MockServerAsyncExt {
             operations::GetSourceConnectionInformationWhen,
             operations::GetSourceConnectionInformationThen,
         );
+    ///Registers a mock of `getTransientToken`.
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `registerDeviceJWK`.
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    ///Registers a mock of `getAuthKeys`.
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    ///Registers a mock of `getAuthNonce`.
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    ///Registers a mock of `exchangeJwtToken`.
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    ///Registers a mock of `getJwtPin`.
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    ///Registers a mock of `getJwtByPinId`.
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    ///Registers a mock of `getClaimToken`.
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    ///Registers a mock of `getFeatures`.
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    ///Registers a mock of `getHomeUsers`.
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
+    ///Registers a mock of `switchHomeUser`.
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen);
+    ///Registers a mock of `pingToken`.
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
+    ///Registers a mock of `getPin`.
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen);
+    ///Registers a mock of `linkPin`.
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
+    ///Registers a mock of `getTokenByPinId`.
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen);
+    ///Registers a mock of `get-server-resources`.
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        );
+    ///Registers a mock of `getServerAccessTokens`.
     async fn get_server_access_tokens_async<F>(
         &self,
         config_fn: F,
@@ -1894,12 +2270,15 @@ pub trait MockServerAsyncExt {
             operations::GetServerAccessTokensWhen,
             operations::GetServerAccessTokensThen,
         );
+    ///Registers a mock of `getTokenDetails`.
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `changePassword`.
     async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
+    ///Registers a mock of `post-users-sign-in-data`.
     async fn post_users_sign_in_data_async<F>(
         &self,
         config_fn: F,
@@ -1909,204 +2288,20 @@ pub trait MockServerAsyncExt {
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    ///Registers a mock of `signOut`.
     async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
-    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::RegisterDeviceJwkWhen::new(when),
-                    operations::RegisterDeviceJwkThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetAuthKeysWhen::new(when),
-                    operations::GetAuthKeysThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetAuthNonceWhen::new(when),
-                    operations::GetAuthNonceThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::ExchangeJwtTokenWhen::new(when),
-                    operations::ExchangeJwtTokenThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetJwtPinWhen::new(when),
-                    operations::GetJwtPinThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetJwtByPinIdWhen::new(when),
-                    operations::GetJwtByPinIdThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetClaimTokenWhen::new(when),
-                    operations::GetClaimTokenThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetFeaturesWhen::new(when),
-                    operations::GetFeaturesThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetHomeUsersWhen::new(when),
-                    operations::GetHomeUsersThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::SwitchHomeUserWhen::new(when),
-                    operations::SwitchHomeUserThen::new(then),
-                )
-            })
-            .await
-    }
     async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetServerIdentityWhen, operations::GetServerIdentityThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetServerIdentityWhen::new(when),
-                    operations::GetServerIdentityThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::PingTokenWhen::new(when),
-                    operations::PingTokenThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetPinWhen::new(when),
-                    operations::GetPinThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::LinkPinWhen::new(when),
-                    operations::LinkPinThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTokenByPinIdWhen::new(when),
-                    operations::GetTokenByPinIdThen::new(then),
-                )
-            })
-            .await
-    }
-    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetServerResourcesWhen,
-            operations::GetServerResourcesThen,
-        ),
-    {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetServerResourcesWhen::new(when),
-                    operations::GetServerResourcesThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerIdentityWhen::new(when),
+                operations::GetServerIdentityThen::new(then),
+            ))
             .await
     }
     async fn get_source_connection_information_async<F>(
@@ -2119,24 +2314,173 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             operations::GetSourceConnectionInformationThen,
         ),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetSourceConnectionInformationWhen::new(when),
-                    operations::GetSourceConnectionInformationThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetSourceConnectionInformationWhen::new(when),
+                operations::GetSourceConnectionInformationThen::new(then),
+            ))
             .await
     }
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTransientTokenWhen::new(when),
-                    operations::GetTransientTokenThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetTransientTokenWhen::new(when),
+                operations::GetTransientTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::RegisterDeviceJwkWhen::new(when),
+                operations::RegisterDeviceJwkThen::new(then),
+            ))
+            .await
+    }
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetAuthKeysWhen::new(when),
+                operations::GetAuthKeysThen::new(then),
+            ))
+            .await
+    }
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetAuthNonceWhen::new(when),
+                operations::GetAuthNonceThen::new(then),
+            ))
+            .await
+    }
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::ExchangeJwtTokenWhen::new(when),
+                operations::ExchangeJwtTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetJwtPinWhen::new(when),
+                operations::GetJwtPinThen::new(then),
+            ))
+            .await
+    }
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetJwtByPinIdWhen::new(when),
+                operations::GetJwtByPinIdThen::new(then),
+            ))
+            .await
+    }
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetClaimTokenWhen::new(when),
+                operations::GetClaimTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetFeaturesWhen::new(when),
+                operations::GetFeaturesThen::new(then),
+            ))
+            .await
+    }
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetHomeUsersWhen::new(when),
+                operations::GetHomeUsersThen::new(then),
+            ))
+            .await
+    }
+    async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SwitchHomeUserWhen, operations::SwitchHomeUserThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::SwitchHomeUserWhen::new(when),
+                operations::SwitchHomeUserThen::new(then),
+            ))
+            .await
+    }
+    async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::PingTokenWhen::new(when),
+                operations::PingTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPinWhen, operations::GetPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetPinWhen::new(when),
+                operations::GetPinThen::new(then),
+            ))
+            .await
+    }
+    async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::LinkPinWhen::new(when),
+                operations::LinkPinThen::new(then),
+            ))
+            .await
+    }
+    async fn get_token_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetTokenByPinIdWhen, operations::GetTokenByPinIdThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetTokenByPinIdWhen::new(when),
+                operations::GetTokenByPinIdThen::new(then),
+            ))
+            .await
+    }
+    async fn get_server_resources_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerResourcesWhen,
+            operations::GetServerResourcesThen,
+        ),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerResourcesWhen::new(when),
+                operations::GetServerResourcesThen::new(then),
+            ))
             .await
     }
     async fn get_server_access_tokens_async<F>(
@@ -2149,36 +2493,30 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             operations::GetServerAccessTokensThen,
         ),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetServerAccessTokensWhen::new(when),
-                    operations::GetServerAccessTokensThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerAccessTokensWhen::new(when),
+                operations::GetServerAccessTokensThen::new(then),
+            ))
             .await
     }
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::GetTokenDetailsWhen::new(when),
-                    operations::GetTokenDetailsThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::GetTokenDetailsWhen::new(when),
+                operations::GetTokenDetailsThen::new(then),
+            ))
             .await
     }
     async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::ChangePasswordWhen::new(when),
-                    operations::ChangePasswordThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::ChangePasswordWhen::new(when),
+                operations::ChangePasswordThen::new(then),
+            ))
             .await
     }
     async fn post_users_sign_in_data_async<F>(
@@ -2191,24 +2529,20 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             operations::PostUsersSignInDataThen,
         ),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::PostUsersSignInDataWhen::new(when),
-                    operations::PostUsersSignInDataThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::PostUsersSignInDataWhen::new(when),
+                operations::PostUsersSignInDataThen::new(then),
+            ))
             .await
     }
     async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::SignOutWhen::new(when),
-                    operations::SignOutThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::SignOutWhen::new(when),
+                operations::SignOutThen::new(then),
+            ))
             .await
     }
 }

@@ -2,7 +2,7 @@
 // change the spec (or the generator in codegen/) and run `cargo xtask codegen` again.
 
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
-//!Types of the operations' parameters, bodies and responses: every schema of the spec, once.
+//!Types of the operations' parameters, bodies and responses: every schema of the spec, once, the options of operations with several optional parameters, and constructors for request bodies.
 ///A plex.tv service and the credentials the account has for it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountService {
@@ -340,7 +340,7 @@ pub struct PlexConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     #[serde(rename = "IPv6", skip_serializing_if = "::std::option::Option::is_none")]
-    pub i_pv6: ::std::option::Option<crate::FlexBool>,
+    pub ipv6: ::std::option::Option<crate::FlexBool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local: ::std::option::Option<crate::FlexBool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -448,23 +448,10 @@ pub struct PlexDevice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<crate::FlexBool>,
 }
-///One error of the envelope.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct PlexError {
-    /**Plex's error code, such as 1001 (wrong credentials), 1029 (2FA code required), 1020
-(PIN expired or unknown) or 1041 (a Home profile's PIN required).
-*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<i64>,
-}
 ///plex.tv's error envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PlexErrors {
-    pub errors: ::std::vec::Vec<PlexError>,
+    pub errors: ::std::vec::Vec<crate::PlexError>,
 }
 ///The HTML page a Plex Media Server answers errors with.
 #[derive(
@@ -1093,5 +1080,105 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+///The optional parameters of [`PlexTvClient::get_server_resources`](super::plex_tv::PlexTvClient::get_server_resources): each is sent only when set.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServerResourcesOptions {
+    ///`includeHttps` (query): `1`: list the `https` connections (the `*.plex.direct` names) too.
+    pub include_https: Option<QueryFlag>,
+    ///`includeIPv6` (query): `1`: list the IPv6 connections too.
+    pub include_ipv6: Option<QueryFlag>,
+    ///`includeRelay` (query): `1`: list the relay connections too.
+    pub include_relay: Option<QueryFlag>,
+}
+impl GetServerResourcesOptions {
+    /// No parameter set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    ///Sets `includeHttps`.
+    pub fn include_https(mut self, value: impl Into<QueryFlag>) -> Self {
+        self.include_https = Some(value.into());
+        self
+    }
+    ///Sets `includeIPv6`.
+    pub fn include_ipv6(mut self, value: impl Into<QueryFlag>) -> Self {
+        self.include_ipv6 = Some(value.into());
+        self
+    }
+    ///Sets `includeRelay`.
+    pub fn include_relay(mut self, value: impl Into<QueryFlag>) -> Self {
+        self.include_relay = Some(value.into());
+        self
+    }
+}
+impl DeviceJwkRegistration {
+    ///A `DeviceJwkRegistration` with its required fields (`jwk`); the others are not set.
+    pub fn new(jwk: impl Into<Jwk>) -> Self {
+        Self { jwk: jwk.into() }
+    }
+}
+impl JwtExchangeRequest {
+    ///A `JwtExchangeRequest` with its required fields (`jwt`); the others are not set.
+    pub fn new(jwt: impl Into<crate::Secret>) -> Self {
+        Self { jwt: jwt.into() }
+    }
+}
+impl JwtPinRequest {
+    ///A `JwtPinRequest` with its required fields (`jwk`); the others are not set.
+    pub fn new(jwk: impl Into<Jwk>) -> Self {
+        Self {
+            jwk: jwk.into(),
+            strong: None,
+        }
+    }
+    ///Sets `strong`.
+    pub fn strong(mut self, value: impl Into<bool>) -> Self {
+        self.strong = Some(value.into());
+        self
+    }
+}
+impl LinkPinRequest {
+    ///A `LinkPinRequest` with its required fields (`code`); the others are not set.
+    pub fn new(code: impl Into<crate::Secret>) -> Self {
+        Self { code: code.into() }
+    }
+}
+impl ChangePasswordRequest {
+    ///A `ChangePasswordRequest` with its required fields (`currentPassword`, `password`); the others are not set.
+    pub fn new(
+        current_password: impl Into<crate::Secret>,
+        password: impl Into<crate::Secret>,
+    ) -> Self {
+        Self {
+            current_password: current_password.into(),
+            password: password.into(),
+        }
+    }
+}
+impl SignInRequest {
+    ///A `SignInRequest` with its required fields (`login`, `password`); the others are not set.
+    pub fn new(
+        login: impl Into<::std::string::String>,
+        password: impl Into<crate::Secret>,
+    ) -> Self {
+        Self {
+            login: login.into(),
+            password: password.into(),
+            remember_me: None,
+            verification_code: None,
+        }
+    }
+    ///Sets `rememberMe`.
+    pub fn remember_me(mut self, value: impl Into<bool>) -> Self {
+        self.remember_me = Some(value.into());
+        self
+    }
+    ///Sets `verificationCode`.
+    pub fn verification_code(mut self, value: impl Into<crate::Secret>) -> Self {
+        self.verification_code = Some(value.into());
+        self
     }
 }

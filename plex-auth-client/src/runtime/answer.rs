@@ -1,108 +1,72 @@
-//! progenitor's result turned into the client's: the decoded value, or an [`Error`] naming the
-//! case, with the status and what the body said, redacted.
+//! A failed call turned into the client's [`Error`]: naming the case, with the status and
+//! what the body said, redacted.
 
-use progenitor_client::ByteStream;
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::Operation;
 use super::body::too_large;
-use super::call::Sent;
 use super::classify::{Answered, classify};
 use super::envelope::{html_heading, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
+use super::send::Redirected;
+use super::sent::Sent;
 use crate::error::{ApiError, DecodeError};
-use crate::{Error, PlexError, Response};
+use crate::{Error, PlexError};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
-/// Turns progenitor's error into the client's; `sent` is what the call sent, for redaction.
-/// (An undeclared 2xx whose body decodes still succeeds here.)
+/// How a call failed once its request was sent.
+pub(super) enum Failure {
+    /// No answer: the connection failed, broke or timed out before a status.
+    Transport(reqwest::Error),
+    /// An answer whose status is not a success (a redirect not followed included).
+    Status(reqwest::Response),
+    /// A success whose body broke off, timed out, or passed the size limit.
+    Body(StatusCode, reqwest::Error),
+    /// A success whose body does not decode into `T`.
+    Decode(StatusCode, Bytes),
+}
+
+/// The error of a failed call for `operation`; `sent` is what the call sent, for redaction,
+/// and `T` the type a success decodes into.
 pub(super) async fn failed<T: DeserializeOwned>(
     operation: &'static Operation,
     sent: &Sent,
-    error: progenitor_client::Error<ByteStream>,
-) -> Result<Response<T>, Error> {
-    let redactor = Redactor::new(sent.secrets());
+    failure: Failure,
+) -> Error {
+    let secrets = sent.secrets();
+    let redactor = Redactor::new(secrets.iter().map(String::as_str));
     let failed = Failed {
         operation,
         redactor: &redactor,
-        redirected: sent.redirected(),
     };
-    failed.error::<T>(error).await
+    let error = match failure {
+        Failure::Transport(source) => failed.transport(None, source),
+        Failure::Body(status, source) => failed.transport(Some(status), source),
+        Failure::Status(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let redirected = response.extensions().get::<Redirected>().is_some();
+            let body = read_bounded(Box::pin(response.bytes_stream())).await;
+            failed.api(status, &headers, redirected, &body)
+        }
+        Failure::Decode(status, body) => failed.decode::<T>(status, &body),
+    };
+    tracing::debug!(operation = operation.id, error = %error, "call failed");
+    error
 }
 
-/// A failed call: what was called, what it sent, and whether its answer came through a
-/// redirect.
+/// A failed call: what was called, and what it sent.
 struct Failed<'a> {
     operation: &'static Operation,
     redactor: &'a Redactor,
-    redirected: bool,
 }
 
 impl Failed<'_> {
-    async fn error<T: DeserializeOwned>(
-        &self,
-        error: progenitor_client::Error<ByteStream>,
-    ) -> Result<Response<T>, Error> {
-        use progenitor_client::Error as Raw;
-
-        let id = self.operation.id;
-        let error = match error {
-            Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidInput {
-                operation: id,
-                message,
-            },
-            Raw::CommunicationError(source) | Raw::InvalidUpgrade(source) => {
-                self.transport(None, source)
-            }
-            // progenitor reads the body only for the declared success status.
-            Raw::ResponseBodyError(source) => self.transport(Some(self.success_status()), source),
-            Raw::ErrorResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = read_bounded(response.into_inner().into_inner()).await;
-                self.api(status, &headers, &body)
-            }
-            Raw::UnexpectedResponse(response) if response.status().is_success() => {
-                // Another 2xx than the declared one (200 for 201, say): its body decides.
-                let status = response.status();
-                let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(body) => match serde_json::from_slice::<T>(&body) {
-                        Ok(value) => return Ok(Response::new(value, status, headers)),
-                        // A success declared without a body (`()`) is a success whatever
-                        // another 2xx carries: a 200 with a JSON document for a declared 204.
-                        Err(_) if std::mem::size_of::<T>() == 0 => {
-                            match serde_json::from_slice::<T>(b"null") {
-                                Ok(unit) => return Ok(Response::new(unit, status, headers)),
-                                Err(_) => self.decode::<T>(status, &body),
-                            }
-                        }
-                        Err(_) => self.decode::<T>(status, &body),
-                    },
-                    Err(source) => self.transport(Some(status), source),
-                }
-            }
-            Raw::UnexpectedResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = read_bounded(Box::pin(response.bytes_stream())).await;
-                self.api(status, &headers, &body)
-            }
-            Raw::InvalidResponsePayload(body, _) => self.decode::<T>(self.success_status(), &body),
-        };
-        tracing::debug!(operation = id, error = %error, "call failed");
-        Err(error)
-    }
-
-    /// The status progenitor decodes a body for: the one the spec declares.
-    fn success_status(&self) -> StatusCode {
-        StatusCode::from_u16(self.operation.success_status).unwrap_or(StatusCode::OK)
-    }
-
     /// A failure to send or to read the answer: a timeout, a broken connection, or a body over
     /// the client's limit.
     fn transport(&self, status: Option<StatusCode>, source: reqwest::Error) -> Error {
@@ -135,7 +99,8 @@ impl Failed<'_> {
     }
 
     /// An error status: what its body says, redacted, and the case it is.
-    fn api(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    /// `redirected`: whether the answer came after following a redirect.
+    fn api(&self, status: StatusCode, headers: &HeaderMap, redirected: bool, body: &[u8]) -> Error {
         let redactor = self.redactor;
         let sends_token = self.operation.token_header.is_some();
         let errors: Vec<PlexError> = parse_error_envelope(body)
@@ -149,7 +114,7 @@ impl Failed<'_> {
             status,
             headers,
             errors: &errors,
-            redirected: self.redirected,
+            redirected,
             sends_token,
         });
         let body = redactor.snippet(body);
@@ -252,10 +217,9 @@ mod tests {
     fn operation(token_header: Option<&'static str>) -> &'static Operation {
         Box::leak(Box::new(Operation {
             id: "op",
-            method: "GET",
+            method: reqwest::Method::GET,
             path: "/op",
-            token_header,
-            success_status: 200,
+            token_header: token_header.map(reqwest::header::HeaderName::from_static),
             rules: &[],
         }))
     }
@@ -320,9 +284,8 @@ mod tests {
             let failed = Failed {
                 operation: operation(rng.bool().then_some("x-plex-token")),
                 redactor: &Redactor::default(),
-                redirected: rng.bool(),
             };
-            let Error::Api(error) = failed.api(status, &headers, &body) else {
+            let Error::Api(error) = failed.api(status, &headers, rng.bool(), &body) else {
                 panic!("an error status is an API error");
             };
             assert_eq!(error.status, status);

@@ -1,96 +1,111 @@
-//! One call, from the generated method to its result: the credentials the call sends are
-//! collected while it is prepared, so that the redaction of its answer knows them.
+//! One call, from the request a generated method built to its result. The generated method
+//! passes its operation's static description with the request; everything the call needs
+//! later (what it sent, for redaction) stays in the call's own variables.
 
-use std::cell::RefCell;
-
-use progenitor_client::{ByteStream, ResponseValue};
-use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 
-use super::Operation;
-use super::answer::failed;
+use super::answer::{Failure, failed};
+use super::prepare::prepare;
+use super::send::execute;
+use super::sent::Sent;
+use super::token_source;
+use super::{Context, Operation};
 use crate::{Error, Response};
 
-/// The credentials one call sent. The token is kept as its header value (a reference-counted
-/// copy, no allocation); it becomes text only if an error needs redacting. Also whether the
-/// answer came through a redirect: then it is not plex.tv's own word on the token.
-#[derive(Default)]
-pub(super) struct Sent {
-    token: Option<HeaderValue>,
-    fields: Vec<String>,
-    redirected: bool,
-    /// Why the call could not be sent, or answered: its token source failed.
-    failure: Option<Error>,
-}
+/// The request progenitor's builder made, or why it could not.
+pub(super) type Built = Result<reqwest::Request, progenitor_client::Error<()>>;
 
-impl Sent {
-    /// Every credential sent, as text: the token (when it is text) and the credential fields.
-    pub(super) fn secrets(&self) -> impl Iterator<Item = &str> {
-        let token = self.token.as_ref().and_then(|token| token.to_str().ok());
-        token
-            .into_iter()
-            .chain(self.fields.iter().map(String::as_str))
+/// Runs a call whose success is JSON: sends `request` for `operation` and decodes the body of
+/// a 2xx into `T`.
+pub async fn json<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    context: &Context,
+    operation: &'static Operation,
+    request: Built,
+) -> Result<Response<T>, Error> {
+    let (sent, mut response) = send(http, context, operation, request).await?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(fail::<T>(operation, &sent, Failure::Status(response)).await);
     }
-
-    /// Whether the last attempt's answer came after following a redirect.
-    pub(super) fn redirected(&self) -> bool {
-        self.redirected
-    }
-}
-
-tokio::task_local! {
-    /// The credentials the current call sent: its token, and its credential fields.
-    static SENT: RefCell<Sent>;
-}
-
-/// Runs progenitor's request for `operation` and turns its result into the client's.
-pub async fn call<T, F>(operation: &'static Operation, request: F) -> Result<Response<T>, Error>
-where
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ByteStream>>>,
-{
-    // Pinned where it lies, and scoped through a reference: the request's future (large: it
-    // holds every step of the call) is not moved again into an async block, the scope and its
-    // await. The record is taken from the scope once the request is done.
-    let request = std::pin::pin!(request);
-    let mut scoped = std::pin::pin!(SENT.scope(RefCell::default(), request));
-    let result = scoped.as_mut().await;
-    let mut sent = scoped
-        .take_value()
-        .map(RefCell::into_inner)
-        .unwrap_or_default();
-    if let Some(failure) = sent.failure.take() {
-        return Err(failure);
-    }
-    match result {
-        // Kept whole: status and headers are not copied out of it. Matched here rather than in
-        // an async function, so that the decoded value is not moved through one more future.
-        Ok(value) => Ok(Response::from_value(value)),
-        // Boxed: the error path holds body buffers, and keeping it out of the success path's
-        // future keeps the future every call moves small. Only a failure builds a redactor
-        // from what was sent: a success quotes nothing.
-        Err(error) => Box::pin(failed(operation, &sent, error)).await,
+    // Moved out rather than copied: the value keeps them.
+    let headers = std::mem::take(response.headers_mut());
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(error) => return Err(fail::<T>(operation, &sent, Failure::Body(status, error)).await),
+    };
+    match serde_json::from_slice(&body) {
+        Ok(value) => Ok(Response::new(value, status, headers)),
+        Err(_) => Err(fail::<T>(operation, &sent, Failure::Decode(status, body)).await),
     }
 }
 
-/// Records the token the current call sends (from the request being prepared).
-pub(super) fn record_token(token: &HeaderValue) {
-    // Outside `call` (nothing to redact for) there is no record to keep.
-    let _ = SENT.try_with(|sent| sent.borrow_mut().token = Some(token.clone()));
+/// Runs a call whose success has no body: sends `request` for `operation`; a 2xx answers `()`
+/// and its body, if any, is not read.
+pub async fn empty(
+    http: &reqwest::Client,
+    context: &Context,
+    operation: &'static Operation,
+    request: Built,
+) -> Result<Response<()>, Error> {
+    let (sent, mut response) = send(http, context, operation, request).await?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(fail::<()>(operation, &sent, Failure::Status(response)).await);
+    }
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Response::new((), status, headers))
 }
 
-/// Records why the current call could not be sent or answered (its token source failed); the
-/// call returns it.
-pub(super) fn record_failure(error: Error) {
-    let _ = SENT.try_with(|sent| sent.borrow_mut().failure = Some(error));
+/// Checks and sends the request; the answer, with what was sent. A request refused before
+/// sending, or one that got no answer, is the call's error.
+async fn send(
+    http: &reqwest::Client,
+    context: &Context,
+    operation: &'static Operation,
+    request: Built,
+) -> Result<(Sent, reqwest::Response), Error> {
+    let invalid = |message| Error::InvalidInput {
+        operation: operation.id,
+        message,
+    };
+    let mut request = request.map_err(|error| invalid(unbuilt(error)))?;
+    let mut sent = prepare(context, &mut request, operation).map_err(invalid)?;
+    let answer = match token_source::source_for(context, operation) {
+        // Boxed: only the calls of a client built from a token source carry its future.
+        Some((source, header)) => {
+            let with_source = token_source::execute_with(
+                source, header, http, context, request, operation, &mut sent,
+            );
+            Box::pin(with_source).await?
+        }
+        None => execute(http, context, request, operation).await,
+    };
+    match answer {
+        Ok(response) => Ok((sent, response)),
+        Err(error) => Err(fail::<()>(operation, &sent, Failure::Transport(error)).await),
+    }
 }
 
-/// Records credential fields the current call sends (from the request being prepared).
-pub(super) fn record_sent(values: impl IntoIterator<Item = String>) {
-    let _ = SENT.try_with(|sent| sent.borrow_mut().fields.extend(values));
+/// A failed call's error. Boxed: the failure path reads and redacts bodies, and keeping it out
+/// of the success path's future keeps the future every call moves small.
+async fn fail<T: DeserializeOwned>(
+    operation: &'static Operation,
+    sent: &Sent,
+    failure: Failure,
+) -> Error {
+    Box::pin(failed::<T>(operation, sent, failure)).await
 }
 
-/// Records whether the current attempt followed a redirect (from the sending loop).
-pub(super) fn record_redirected(redirected: bool) {
-    let _ = SENT.try_with(|sent| sent.borrow_mut().redirected = redirected);
+/// Why progenitor's builder could not build the request (a header value that is not one, a
+/// body that does not encode), without reqwest's URL: its query can hold a credential.
+fn unbuilt(error: progenitor_client::Error<()>) -> String {
+    match error {
+        progenitor_client::Error::InvalidRequest(message) => message,
+        progenitor_client::Error::CommunicationError(error) => format!(
+            "the request cannot be built: {}",
+            super::redact::transport_message(&error)
+        ),
+        _ => "the request cannot be built".to_string(),
+    }
 }

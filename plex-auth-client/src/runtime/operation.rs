@@ -1,8 +1,12 @@
-//! The operation table: how each operation is called and what is checked before sending, as
-//! the generator writes it from the spec.
+//! What the runtime knows of an operation: how it is called and what is checked before
+//! sending. The generator writes one static per operation from the spec, and each call passes
+//! its operation's static along with its request.
 
 use std::fmt;
 use std::sync::OnceLock;
+
+use reqwest::Method;
+use reqwest::header::HeaderName;
 
 /// How an operation is called, from the spec.
 #[derive(Debug)]
@@ -10,20 +14,20 @@ pub struct Operation {
     /// The spec's operationId.
     pub id: &'static str,
     /// HTTP method.
-    pub method: &'static str,
+    pub method: Method,
     /// Path template.
     pub path: &'static str,
-    /// Header carrying the token (lower-cased), for operations secured by one.
-    pub token_header: Option<&'static str>,
-    /// The declared success status.
-    pub success_status: u16,
+    /// The header carrying the token, for operations secured by one (built at compile time).
+    pub token_header: Option<HeaderName>,
     /// Checks on request fields, made before sending.
     pub rules: &'static [FieldRule],
 }
 
 impl Operation {
+    /// Whether sending the request twice has the effect of sending it once (RFC 9110): only
+    /// then are transport failures and 5xx answers retried by default.
     pub(super) fn idempotent(&self) -> bool {
-        matches!(self.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+        self.method.is_idempotent()
     }
 }
 

@@ -1,81 +1,96 @@
 //! Checks made before anything is sent, and the token and timeout added to the request.
 
-use reqwest::header::HeaderName;
-
-use super::call::{record_sent, record_token};
-use super::redact::is_credential_field;
+use super::sent::Sent;
 use super::{Context, FieldLocation, Operation};
+use crate::Error;
 
-/// The header every token-secured Plex operation uses, built at compile time: from a string,
-/// a name is parsed again on every call.
-const X_PLEX_TOKEN: HeaderName = HeaderName::from_static("x-plex-token");
+/// Checks the path segments an operation's method puts in its path: a value that is empty,
+/// `.` or `..` would make the URL point at another endpoint (`/home/users/../switch` is
+/// `/home/switch`), and so would one holding `\`, which http(s) URLs read as `/`. Each is
+/// refused by name, before anything is built or sent; the value itself is never quoted.
+pub fn check_path_segments(
+    operation: &'static Operation,
+    segments: &[(&'static str, &str)],
+) -> Result<(), Error> {
+    for (name, value) in segments {
+        let problem = match *value {
+            "" => "must not be empty",
+            "." | ".." => "must not be `.` or `..`",
+            value if value.contains('\\') => "must not hold a `\\`",
+            _ => continue,
+        };
+        return Err(Error::InvalidInput {
+            operation: operation.id,
+            message: format!(
+                "path parameter `{name}` {problem}: it would change the path the request goes to"
+            ),
+        });
+    }
+    Ok(())
+}
 
-/// Checks the request against the operation's rules and adds the token and timeout (the
-/// identity headers are the HTTP client's default headers).
-/// Runs once per call, before any attempt; an error means nothing was sent.
-pub fn prepare(
+/// Checks the request against the operation's rules, adds the token and the timeout (the
+/// identity headers are the HTTP client's default headers), and says what credentials the
+/// request carries. Runs once per call, before any attempt; an error means nothing was sent.
+pub(super) fn prepare(
     context: &Context,
     request: &mut reqwest::Request,
-    operation: Option<&'static Operation>,
-) -> Result<(), String> {
-    let operation = operation.ok_or("operation unknown to the runtime")?;
+    operation: &'static Operation,
+) -> Result<Sent, String> {
     check_rules(operation, request)?;
-    record_credentials(request);
-    // (progenitor's `api-version` header is dropped by the generator: Plex has no use for it.)
-    let headers = request.headers_mut();
-    if let Some(header) = operation.token_header {
-        match context.token() {
+    let token = match &operation.token_header {
+        None => None,
+        Some(header) => match context.token() {
             Some(Ok(token)) => {
-                record_token(token);
-                // The generator emits the name lower-cased and checked, as from_static needs.
-                let name = if header == X_PLEX_TOKEN.as_str() {
-                    X_PLEX_TOKEN
-                } else {
-                    HeaderName::from_static(header)
-                };
-                headers.insert(name, token.clone());
+                request.headers_mut().insert(header.clone(), token.clone());
+                Some(token)
             }
             Some(Err(reason)) => return Err(format!("{reason} ({header})")),
             // The source's token is added as the call is sent (see `token_source`).
-            None if context.token_source().is_some() => {}
+            None if context.token_source().is_some() => None,
             None => {
                 return Err(format!(
-                    "this operation needs a token ({header}); set one with ClientBuilder::token or ClientBuilder::token_source"
+                    "this operation needs a token ({header}); set one with ClientBuilder::token \
+                     or ClientBuilder::token_source"
                 ));
             }
-        }
-    }
+        },
+    };
     if let Some(timeout) = context.timeout() {
         *request.timeout_mut() = Some(timeout);
     }
-    Ok(())
+    Ok(Sent::of(request, token))
 }
 
 fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), String> {
     if operation.rules.is_empty() {
         return Ok(());
     }
-    let form: Vec<(String, String)> = request
-        .body()
-        .and_then(reqwest::Body::as_bytes)
-        .map(|bytes| form_urlencoded::parse(bytes).into_owned().collect())
-        .unwrap_or_default();
-    let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+    let form = request.body().and_then(reqwest::Body::as_bytes);
+    let query = request.url().query().map(str::as_bytes);
     for rule in operation.rules {
         let (fields, place) = match rule.location {
-            FieldLocation::Query => (&query, "query parameter"),
-            FieldLocation::Form => (&form, "form field"),
+            FieldLocation::Query => (query, "query parameter"),
+            FieldLocation::Form => (form, "form field"),
         };
         let name = rule.name;
         // Values are never quoted back: some fields are passwords.
-        let Some((_, value)) = fields.iter().find(|(key, _)| key == name) else {
+        let Some(raw) = fields.and_then(|fields| raw_field(fields, name)) else {
             if rule.required {
                 return Err(format!("{place} `{name}` is required"));
             }
             continue;
         };
+        // A value is decoded once, and only when a rule needs its text: every escape decodes
+        // to at least one character, so "not empty" is read on the encoded bytes.
+        let needs_text = rule.pattern.is_some() || rule.min_length.is_some_and(|min| min > 1);
+        let text = needs_text.then(|| decoded(raw));
+        let length = |text: &Option<std::borrow::Cow<'_, str>>| match text {
+            Some(text) => text.chars().count(),
+            None => usize::from(!raw.is_empty()),
+        };
         if let Some(min) = rule.min_length
-            && value.chars().count() < min
+            && length(&text) < min
         {
             return Err(if min == 1 {
                 format!("{place} `{name}` must not be empty")
@@ -83,8 +98,8 @@ fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), 
                 format!("{place} `{name}` must be at least {min} characters long")
             });
         }
-        if let Some(pattern) = rule.pattern {
-            match pattern.matches(value) {
+        if let (Some(pattern), Some(text)) = (rule.pattern, &text) {
+            match pattern.matches(text) {
                 Some(true) => {}
                 Some(false) => {
                     return Err(format!(
@@ -99,38 +114,144 @@ fn check_rules(operation: &Operation, request: &reqwest::Request) -> Result<(), 
     Ok(())
 }
 
-/// Records the credentials among the query parameters, form fields and the top-level string
-/// fields of a JSON body (a password, a verification code, a PIN, a device JWT), so that the
-/// redaction of the answer knows them.
-fn record_credentials(request: &reqwest::Request) {
-    // Most calls (a GET without query) have nothing to look through.
-    if request.url().query().is_none() && request.body().is_none() {
-        return;
-    }
-    let bytes = request.body().and_then(reqwest::Body::as_bytes);
-    let form = match bytes {
-        Some(bytes) if bytes.first() == Some(&b'{') => json_fields(bytes),
-        Some(bytes) => form_urlencoded::parse(bytes).into_owned().collect(),
-        None => Vec::new(),
-    };
-    let query = request.url().query_pairs().into_owned();
-    let credentials = query
-        .chain(form)
-        .filter(|(name, _)| is_credential_field(name))
-        .map(|(_, value)| value);
-    record_sent(credentials);
+/// The value of the field `name` in `application/x-www-form-urlencoded` bytes (a form body or
+/// a query), still encoded: read in place, without decoding the other fields.
+fn raw_field<'a>(encoded: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    encoded.split(|&b| b == b'&').find_map(|pair| {
+        let (key, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        };
+        let same = if needs_decoding(key) {
+            decoded(key) == name
+        } else {
+            key == name.as_bytes()
+        };
+        same.then_some(value)
+    })
 }
 
-/// The top-level string fields of a JSON object body.
-fn json_fields(body: &[u8]) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
-        return Vec::new();
+fn needs_decoding(raw: &[u8]) -> bool {
+    raw.iter().any(|&b| b == b'%' || b == b'+')
+}
+
+/// A form-encoded value decoded (`+` is a space, `%XX` a byte), as text (invalid UTF-8
+/// replaced, as `form_urlencoded` does); borrowed when it holds no escape.
+fn decoded(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    if !needs_decoding(raw) {
+        return match std::str::from_utf8(raw) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
+    }
+    let hex = |byte: Option<&u8>| match byte {
+        Some(&digit @ b'0'..=b'9') => Some(digit - b'0'),
+        Some(&letter @ b'a'..=b'f') => Some(letter - b'a' + 10),
+        Some(&letter @ b'A'..=b'F') => Some(letter - b'A' + 10),
+        _ => None,
     };
-    fields
-        .into_iter()
-        .filter_map(|(name, value)| match value {
-            serde_json::Value::String(value) => Some((name, value)),
-            _ => None,
-        })
-        .collect()
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    while let Some(&byte) = raw.get(at) {
+        at += 1;
+        match byte {
+            b'+' => bytes.push(b' '),
+            b'%' => match (hex(raw.get(at)), hex(raw.get(at + 1))) {
+                (Some(high), Some(low)) => {
+                    bytes.push(high << 4 | low);
+                    at += 2;
+                }
+                _ => bytes.push(b'%'),
+            },
+            other => bytes.push(other),
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Owned(text),
+        Err(error) => {
+            std::borrow::Cow::Owned(String::from_utf8_lossy(error.as_bytes()).into_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OPERATION: Operation = Operation {
+        id: "op",
+        method: reqwest::Method::POST,
+        path: "/users/{uuid}/switch",
+        token_header: None,
+        rules: &[],
+    };
+
+    #[test]
+    fn dot_segments_empty_segments_and_backslashes_are_refused_by_name() {
+        for value in ["", ".", "..", "..\\", "a\\b"] {
+            let error =
+                check_path_segments(&OPERATION, &[("id", "ok"), ("uuid", value)]).expect_err(value);
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidInput, "{value:?}");
+            let shown = error.to_string();
+            assert!(
+                shown.starts_with("op: invalid input: path parameter `uuid` must"),
+                "{shown}"
+            );
+        }
+        for value in ["...", ".a", "a.", "%2e%2e", "0f1e2d3c4b5a6978", "a/b"] {
+            assert!(
+                check_path_segments(&OPERATION, &[("uuid", value)]).is_ok(),
+                "{value:?}"
+            );
+        }
+    }
+
+    /// Fields are read as `form_urlencoded` reads them, for any bytes.
+    #[test]
+    fn fields_read_in_place_decode_as_form_urlencoded_does() {
+        const PIECES: &[&[u8]] = &[
+            b"login",
+            b"password",
+            b"pin",
+            b"=",
+            b"&",
+            b"%40",
+            b"%4",
+            b"%",
+            b"+",
+            b"%2B",
+            b"%C3%A9",
+            b"%FF",
+            b"l%6Fgin",
+            b"a",
+            b"\xc3",
+        ];
+        let mut rng = fastrand::Rng::with_seed(0x0f0f);
+        for _ in 0..5000 {
+            let mut encoded = Vec::new();
+            for _ in 0..rng.usize(0..12) {
+                encoded.extend_from_slice(PIECES[rng.usize(0..PIECES.len())]);
+            }
+            for name in ["login", "password", "pin", "a"] {
+                let expected = form_urlencoded::parse(&encoded)
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.into_owned());
+                let found = raw_field(&encoded, name).map(|raw| decoded(raw).into_owned());
+                assert_eq!(
+                    found,
+                    expected,
+                    "{name} in {:?}",
+                    String::from_utf8_lossy(&encoded)
+                );
+            }
+        }
+    }
+
+    /// Why `\` is refused: the URL parser reads it as `/` in http(s) URLs, and the dot segment
+    /// it then makes is resolved away: the request would leave the user's path.
+    #[test]
+    fn a_backslash_would_change_the_path() {
+        let url = reqwest::Url::parse("http://h/home/users/..\\/switch").unwrap();
+        assert_eq!(url.path(), "/home//switch");
+    }
 }

@@ -8,26 +8,25 @@ use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
 use super::body::capped;
-use super::call::record_redirected;
 use super::redact::transport_message;
-use super::token_source;
 use super::{Context, Operation};
 use crate::retry::RetryConfig;
 
 /// At most this many redirects are followed in one attempt.
 const MAX_REDIRECTS: usize = 5;
 
+/// Marks an answer reached by following a redirect, in the response's extensions: such an
+/// answer is not the first server's own word (a portal's 401 is not plex.tv refusing a token).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Redirected;
+
 /// Sends the request, retrying as the retry policy allows, inside a tracing span.
-pub async fn execute(
+pub(super) async fn execute(
     http: &reqwest::Client,
     context: &Context,
     request: reqwest::Request,
-    operation: Option<&'static Operation>,
+    operation: &'static Operation,
 ) -> reqwest::Result<reqwest::Response> {
-    let Some(operation) = operation else {
-        // prepare() already refused an unknown operation; send as is.
-        return http.execute(request).await;
-    };
     let span = tracing::info_span!(
         "plex_auth.call",
         operation = operation.id,
@@ -39,32 +38,16 @@ pub async fn execute(
         attempts = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
     );
-    let result = if context.token_source().is_some() && operation.token_header.is_some() {
-        // Boxed: only the calls of a client built from a token source carry its future.
-        Box::pin(token_source::send(http, context, request, operation, &span)).await
-    } else {
-        send(http, context, request, operation, &span).await
-    };
-    result.map(|response| capped(response, context.max_response_size()))
-}
-
-/// The attempts of one send, inside the call's span when it is enabled.
-pub(super) async fn send(
-    http: &reqwest::Client,
-    context: &Context,
-    request: reqwest::Request,
-    operation: &'static Operation,
-    span: &tracing::Span,
-) -> reqwest::Result<reqwest::Response> {
     // A span no subscriber wants (no subscriber at all, or one filtering it out) records
     // nothing and entering it does nothing: the call then skips entering and leaving it at
     // every poll.
-    if span.is_disabled() {
-        attempts(http, context, request, operation, span).await
+    let result = if span.is_disabled() {
+        attempts(http, context, request, operation, &span).await
     } else {
-        let inner = attempts(http, context, request, operation, span);
+        let inner = attempts(http, context, request, operation, &span);
         inner.instrument(span.clone()).await
-    }
+    };
+    result.map(|response| capped(response, context.max_response_size()))
 }
 
 async fn attempts(
@@ -157,8 +140,7 @@ async fn send_following_redirects(
     mut copy: Option<&reqwest::Request>,
 ) -> reqwest::Result<reqwest::Response> {
     let followable = matches!(*request.method(), Method::GET | Method::HEAD);
-    // Each attempt starts unredirected; what the last one went through decides.
-    record_redirected(false);
+    let mut redirected = false;
     for hop in 1..=MAX_REDIRECTS {
         let kept = copy.take();
         let again = if followable && kept.is_none() {
@@ -166,7 +148,7 @@ async fn send_following_redirects(
         } else {
             None
         };
-        let response = http.execute(request).await?;
+        let response = marked(http.execute(request).await?, redirected);
         if !followable {
             return Ok(response);
         }
@@ -183,11 +165,19 @@ async fn send_following_redirects(
         // Where it points stays out of the trace: a server chooses it, and it can hold a
         // credential.
         tracing::debug!(hop, "redirect followed");
-        record_redirected(true);
+        redirected = true;
         *again.url_mut() = target;
         request = again;
     }
-    http.execute(request).await
+    Ok(marked(http.execute(request).await?, redirected))
+}
+
+/// `response`, marked [`Redirected`] when it was reached through a redirect.
+fn marked(mut response: reqwest::Response, redirected: bool) -> reqwest::Response {
+    if redirected {
+        response.extensions_mut().insert(Redirected);
+    }
+    response
 }
 
 /// Where a redirect points, when it is one and stays on `from`'s origin.

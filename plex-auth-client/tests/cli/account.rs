@@ -364,6 +364,37 @@ fn switch_user_with_a_malformed_pin_is_bad_input_and_sends_nothing() {
 }
 
 #[test]
+fn switch_user_to_a_dot_segment_is_bad_input_and_sends_nothing() {
+    for profile in ["..", ".", "", "..\\"] {
+        let server = home();
+        let mut args = plex_tv_args(&server, "switch-user");
+        args.extend([profile.into(), "--pin".into(), PIN.into(), "--json".into()]);
+
+        let output = run(&strs(&args), &[("PLEX_TOKEN", TOKEN)], None);
+
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{profile:?}: {}",
+            stderr(&output)
+        );
+        let error = &json(&output)["error"];
+        // An empty argument is the command line's to refuse; the library refuses the others.
+        if !profile.is_empty() {
+            assert_eq!(error["kind"], "invalid-input", "{profile:?}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains("path parameter `uuid` must"),
+                "{profile:?}: {message}"
+            );
+        }
+        assert_absent(&output, PIN);
+        assert_absent(&output, TOKEN);
+        assert_eq!(server.count(), 0, "{profile:?}: nothing may be sent");
+    }
+}
+
+#[test]
 fn switch_user_help_hides_the_pin_and_token_values() {
     let output = run(
         &["switch-user", "--help"],

@@ -40,9 +40,7 @@ fn plex_tv(server: &MockServer) -> PlexTvClient {
 async fn a_device_key_is_registered_then_refused_as_taken() {
     let server = MockServer::start_async().await;
     let key = DeviceKey::generate().unwrap();
-    let registration = DeviceJwkRegistration {
-        jwk: key.public_jwk(),
-    };
+    let registration = DeviceJwkRegistration::new(key.public_jwk());
     let registered = server
         .register_device_jwk_async(|when, then| {
             when.body(&registration)
@@ -84,9 +82,7 @@ async fn nonce_exchange_and_keys_are_stubbed_with_their_types() {
             });
         })
         .await;
-    let request = JwtExchangeRequest {
-        jwt: Secret::new("device.jwt.signed"),
-    };
+    let request = JwtExchangeRequest::new(Secret::new("device.jwt.signed"));
     let exchanged = server
         .exchange_jwt_token_async(|when, then| {
             when.body(&request);
@@ -122,10 +118,7 @@ async fn nonce_exchange_and_keys_are_stubbed_with_their_types() {
 async fn a_pin_with_a_key_is_created_and_polled_with_a_device_jwt() {
     let server = MockServer::start_async().await;
     let key = DeviceKey::generate().unwrap();
-    let request = JwtPinRequest {
-        jwk: key.public_jwk(),
-        strong: Some(true),
-    };
+    let request = JwtPinRequest::new(key.public_jwk()).strong(true);
     let pin = |token: Option<&str>| -> Pin {
         serde_json::from_value(json!({"id": 5, "code": "long-code", "authToken": token})).unwrap()
     };
@@ -166,12 +159,10 @@ async fn sign_out_and_an_expired_token_on_it() {
     signed_out.assert_calls_async(1).await;
     signed_out.delete_async().await;
 
-    // 498 has no reason phrase, so no typed method: the inner builder answers it.
+    // 498 has no reason phrase: its answer method is named after the number.
     let expired = server
         .sign_out_async(|_, then| {
-            then.into_inner()
-                .status(498)
-                .json_body(json!({"errors": [{"message": "Token expired", "status": 498}]}));
+            then.status_498(json!({"errors": [{"message": "Token expired", "status": 498}]}));
         })
         .await;
     let error = plex_tv(&server).sign_out().await.unwrap_err();
@@ -182,10 +173,8 @@ async fn sign_out_and_an_expired_token_on_it() {
 #[tokio::test]
 async fn a_password_change_is_matched_on_its_form_fields() {
     let server = MockServer::start_async().await;
-    let request = ChangePasswordRequest {
-        current_password: Secret::new("old pass&word"),
-        password: Secret::new("new=password"),
-    };
+    let request =
+        ChangePasswordRequest::new(Secret::new("old pass&word"), Secret::new("new=password"));
     let changed = server
         .change_password_async(|when, then| {
             when.body(&request);

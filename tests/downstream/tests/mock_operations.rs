@@ -54,11 +54,10 @@ fn account(username: &str, auth_token: &str) -> UserPlexAccount {
 }
 
 fn sign_in_request(code: Option<&str>) -> SignInRequest {
-    SignInRequest {
-        login: "someone@example.com".into(),
-        password: Secret::new("pa ss&word=1"),
-        remember_me: Some(true),
-        verification_code: code.map(Secret::new),
+    let request = SignInRequest::new("someone@example.com", "pa ss&word=1").remember_me(true);
+    match code {
+        Some(code) => request.verification_code(code),
+        None => request,
     }
 }
 
@@ -387,27 +386,18 @@ async fn link_pin_is_matched_on_its_form_field() {
     let server = MockServer::start_async().await;
     let linked = server
         .link_pin_async(|when, then| {
-            when.body(&LinkPinRequest {
-                code: Secret::new("ABCD"),
-            })
-            .into_inner()
-            .header("x-plex-token", TOKEN);
+            when.body(&LinkPinRequest::new("ABCD"))
+                .into_inner()
+                .header("x-plex-token", TOKEN);
             then.no_content();
         })
         .await;
     let plex = plex_tv(&server, Some(TOKEN));
-    let done = plex
-        .link_pin(&LinkPinRequest {
-            code: Secret::new("ABCD"),
-        })
-        .await
-        .unwrap();
+    let done = plex.link_pin(&LinkPinRequest::new("ABCD")).await.unwrap();
     assert_eq!(done.status().as_u16(), 204);
     // Another code does not match the mock: httpmock answers 404, an error.
     let error = plex
-        .link_pin(&LinkPinRequest {
-            code: Secret::new("EFGH"),
-        })
+        .link_pin(&LinkPinRequest::new("EFGH"))
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));

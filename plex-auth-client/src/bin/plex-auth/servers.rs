@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use plex_auth_client::types::{PlexDevice, QueryFlag};
+use plex_auth_client::types::{GetServerResourcesOptions, PlexDevice, QueryFlag};
 use plex_auth_client::{Connector, Error, ErrorKind, Redactor, ServerSummary, find_server};
 use serde_json::{Value, json};
 
@@ -43,8 +43,11 @@ pub(crate) struct ConnectArgs {
 /// The account's servers (players and clients left out).
 async fn servers(common: &Common, token: String) -> Result<Vec<PlexDevice>, Failure> {
     let plex = plex_tv(common, Some(token))?;
-    let on = Some(QueryFlag::ON);
-    let devices = plex.get_server_resources(on, on, on).await?.into_inner();
+    let everything = GetServerResourcesOptions::new()
+        .include_https(QueryFlag::ON)
+        .include_relay(QueryFlag::ON)
+        .include_ipv6(QueryFlag::ON);
+    let devices = plex.get_server_resources(everything).await?.into_inner();
     Ok(devices.into_iter().filter(is_server).collect())
 }
 

@@ -2,7 +2,7 @@
 // change the spec (or the generator in codegen/) and run `cargo xtask codegen` again.
 
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
-//!Types of the operations' parameters, bodies and responses: every schema of the spec, once.
+//!Types of the operations' parameters, bodies and responses: every schema of the spec, once, the options of operations with several optional parameters, and constructors for request bodies.
 ///The form body of a link.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LinkRequest {
@@ -61,5 +61,19 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl LinkRequest {
+    ///A `LinkRequest` with its required fields (`code`); the others are not set.
+    pub fn new(code: impl Into<::std::string::String>) -> Self {
+        Self {
+            code: code.into(),
+            name: None,
+        }
+    }
+    ///Sets `name`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }

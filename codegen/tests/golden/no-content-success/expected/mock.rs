@@ -4,37 +4,45 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]
 /*!Typed httpmock helpers: `MockServerExt` adds one method per operation to [`httpmock::MockServer`], whose `When` and `Then` wrappers take the client's own types; `MockServerAsyncExt` adds the same methods with an `_async` suffix, for tests that run inside an async runtime (httpmock's blocking calls cannot).
 
-Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+Values are matched as the client sends them. Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+use super::types;
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
-    use crate::*;
+    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+    //! operation. `into_inner()` gives the plain httpmock builder, to match or answer
+    //! anything else.
+    use super::types;
+    ///Matches a request of `linkPin`: `PUT /pins/link`.
     pub struct LinkPinWhen(::httpmock::When);
     impl LinkPinWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/pins/link$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/pins/link$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `linkPin`.
     pub struct LinkPinThen(::httpmock::Then);
     impl LinkPinThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 204 without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -46,10 +54,10 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+/// One method per operation: `server.get_token_details(|when, then| { … })` registers
+/// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
 pub trait MockServerExt {
+    ///Registers a mock of `linkPin`.
     fn link_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
@@ -59,17 +67,16 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::LinkPinWhen::new(when),
-                operations::LinkPinThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::LinkPinWhen::new(when),
+            operations::LinkPinThen::new(then),
+        ))
     }
 }
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    ///Registers a mock of `linkPin`.
     async fn link_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen);
@@ -79,12 +86,10 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::LinkPinWhen, operations::LinkPinThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::LinkPinWhen::new(when),
-                    operations::LinkPinThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::LinkPinWhen::new(when),
+                operations::LinkPinThen::new(then),
+            ))
             .await
     }
 }

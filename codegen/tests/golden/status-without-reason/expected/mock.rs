@@ -4,34 +4,41 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, async_fn_in_trait)]
 /*!Typed httpmock helpers: `MockServerExt` adds one method per operation to [`httpmock::MockServer`], whose `When` and `Then` wrappers take the client's own types; `MockServerAsyncExt` adds the same methods with an `_async` suffix, for tests that run inside an async runtime (httpmock's blocking calls cannot).
 
-Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+Values are matched as the client sends them. Form bodies (sign-in) are matched field by field: every field of the expected value must be sent with that value, and no other field may be.*/
+use super::types;
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
-    use crate::*;
+    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+    //! operation. `into_inner()` gives the plain httpmock builder, to match or answer
+    //! anything else.
+    use super::types;
+    ///Matches a request of `pingToken`: `GET /ping`.
     pub struct PingTokenWhen(::httpmock::When);
     impl PingTokenWhen {
+        /// Matches the method and the path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/ping$").unwrap()),
+                    .path_matches(::regex::Regex::new("^/ping$").unwrap()),
             )
         }
+        /// The plain httpmock matcher.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    ///Answers a request of `pingToken`.
     pub struct PingTokenThen(::httpmock::Then);
     impl PingTokenThen {
+        /// Answers nothing yet.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers 200 with `value` as JSON.
         pub fn ok(self, value: &types::Pong) -> Self {
             Self(
                 self
@@ -41,6 +48,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers 401 with `value` as JSON.
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
                 self
@@ -50,12 +58,22 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+/// One method per operation: `server.get_token_details(|when, then| { … })` registers
+/// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
 pub trait MockServerExt {
+    ///Registers a mock of `pingToken`.
     fn ping_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
@@ -65,17 +83,16 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PingTokenWhen::new(when),
-                operations::PingTokenThen::new(then),
-            )
-        })
+        self.mock(|when, then| config_fn(
+            operations::PingTokenWhen::new(when),
+            operations::PingTokenThen::new(then),
+        ))
     }
 }
 /// [`MockServerExt`] for tests inside an async runtime: each method registers the
 /// same mock with [`MockServer::mock_async`](::httpmock::MockServer::mock_async).
 pub trait MockServerAsyncExt {
+    ///Registers a mock of `pingToken`.
     async fn ping_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen);
@@ -85,12 +102,10 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::PingTokenWhen, operations::PingTokenThen),
     {
-        self.mock_async(|when, then| {
-                config_fn(
-                    operations::PingTokenWhen::new(when),
-                    operations::PingTokenThen::new(then),
-                )
-            })
+        self.mock_async(|when, then| config_fn(
+                operations::PingTokenWhen::new(when),
+                operations::PingTokenThen::new(then),
+            ))
             .await
     }
 }

@@ -2,7 +2,7 @@
 // change the spec (or the generator in codegen/) and run `cargo xtask codegen` again.
 
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
-//!Types of the operations' parameters, bodies and responses: every schema of the spec, once.
+//!Types of the operations' parameters, bodies and responses: every schema of the spec, once, the options of operations with several optional parameters, and constructors for request bodies.
 ///A PIN to link a device with.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Pin {

@@ -1,0 +1,121 @@
+//! Stage 3, `progenitor_pass`: progenitor run over its view of the spec (`view`), and every
+//! fix to its output made here, on its syntax tree (`fix`). Later stages take its pieces as
+//! they are.
+//!
+//! progenitor is used for what it does well: the types (typify) and the building of each
+//! request (URL, path encoding, query, headers, body). The answer is the runtime's: the view
+//! declares one success per operation and no error response (the runtime reads error bodies
+//! itself, whatever their form), and `fix` turns each of progenitor's methods into a request
+//! builder that the public client hands to the runtime with the operation's description.
+
+mod fix;
+mod view;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::error::CodegenError;
+use crate::ir::{Operation, Plan};
+
+pub(crate) use fix::{ProgenitorOutput, RawMethod};
+
+/// Runs progenitor over every operation of the plan and fixes its output.
+pub(crate) fn run(plan: &Plan) -> Result<ProgenitorOutput, CodegenError> {
+    let settings = settings(plan);
+    let full = view::view(plan, None)?;
+    let tokens = match catch(|| progenitor::Generator::new(&settings).generate_tokens(&full)) {
+        Ok(tokens) => tokens,
+        Err(message) => return Err(find_culprit(plan, &settings, message)),
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|err| CodegenError::Emit {
+        file: "the clients".into(),
+        message: format!("progenitor's output does not parse: {err}"),
+    })?;
+    fix::fix(plan, file)
+}
+
+fn settings(plan: &Plan) -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        // The methods become request builders (see `fix`): no hook is ever called, so
+        // progenitor's empty default hooks are enough.
+        .with_hooks(progenitor::HooksMode::Optional)
+        // Every generated client stores the runtime's per-client settings.
+        .with_inner_type(quote!(crate::runtime::Context))
+        // Callers compare decoded values (and tests do).
+        .with_derive("PartialEq");
+    for replacement in &plan.replacements {
+        settings.with_replacement(
+            &replacement.schema,
+            &replacement.rust_type,
+            std::iter::empty(),
+        );
+    }
+    settings
+}
+
+/// Re-runs progenitor one operation at a time so the error names the operation at fault.
+fn find_culprit(
+    plan: &Plan,
+    settings: &progenitor::GenerationSettings,
+    message: String,
+) -> CodegenError {
+    for op in plan.operations() {
+        let single = match view::view(plan, Some(op)) {
+            Ok(single) => single,
+            Err(err) => return err,
+        };
+        if let Err(message) =
+            catch(|| progenitor::Generator::new(settings).generate_tokens(&single))
+        {
+            return culprit(plan, op, message);
+        }
+    }
+    CodegenError::Progenitor {
+        culprit: "the spec".into(),
+        message,
+    }
+}
+
+fn culprit(plan: &Plan, op: &Operation, message: String) -> CodegenError {
+    CodegenError::Progenitor {
+        culprit: format!(
+            "operation {:?} at {}",
+            op.id,
+            plan.lines.place(op.pointer.as_str())
+        ),
+        message,
+    }
+}
+
+// progenitor reports several unsupported inputs by panicking. The panic hook is process-wide,
+// so silencing it is serialised.
+static PANIC_HOOK: Mutex<()> = Mutex::new(());
+
+/// Calls into progenitor with its panics caught (and kept off stderr) and reported as messages.
+fn catch(
+    run: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
+) -> Result<TokenStream, String> {
+    let _guard = PANIC_HOOK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(run));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(payload) => Err(payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .map(|message| format!("panicked: {message}"))
+            .unwrap_or_else(|| "panicked".into())),
+    }
+}

@@ -1,0 +1,96 @@
+//! What one call sent that a server could echo back: its token and its credential fields,
+//! kept by the call itself so that the redaction of a failure knows them.
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+
+use super::redact::is_credential_field;
+
+/// The credentials one call sent. Kept as what went out (the token's header value is
+/// reference-counted; the query and a form body are copied only when there is one): they are
+/// read as text only when a failure is redacted.
+#[derive(Default)]
+pub(super) struct Sent {
+    token: Option<HeaderValue>,
+    query: Option<String>,
+    form: Option<Bytes>,
+}
+
+impl Sent {
+    /// What `request`, about to be sent with `token`, carries.
+    pub(super) fn of(request: &reqwest::Request, token: Option<&HeaderValue>) -> Self {
+        Self {
+            token: token.cloned(),
+            query: request.url().query().map(str::to_owned),
+            // A body held in memory; a stream (none of the generated requests) is not kept.
+            form: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(Bytes::copy_from_slice),
+        }
+    }
+
+    /// The token a token source gave the call, as it was sent.
+    pub(super) fn set_token(&mut self, token: &HeaderValue) {
+        self.token = Some(token.clone());
+    }
+
+    /// Every credential sent, as text: the token (when it is text), and the values of the
+    /// query parameters, form fields and top-level string fields of a JSON body named like
+    /// credentials (a password, a verification code, a PIN, a device JWT).
+    pub(super) fn secrets(&self) -> Vec<String> {
+        let token = self
+            .token
+            .as_ref()
+            .and_then(|token| token.to_str().ok())
+            .map(str::to_owned);
+        let query = self
+            .query
+            .as_deref()
+            .map(|query| form_urlencoded::parse(query.as_bytes()));
+        let body = self.form.as_deref();
+        let json = body.filter(|body| body.first() == Some(&b'{'));
+        let form = body.filter(|_| json.is_none()).map(form_urlencoded::parse);
+        let fields = query
+            .into_iter()
+            .flatten()
+            .chain(form.into_iter().flatten())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .chain(json.map(json_fields).into_iter().flatten())
+            .filter(|(name, _)| is_credential_field(name))
+            .map(|(_, value)| value);
+        token.into_iter().chain(fields).collect()
+    }
+}
+
+/// The top-level string fields of a JSON object body.
+fn json_fields(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(value) => Some((name, value)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_and_credential_fields_are_the_secrets() {
+        let url = reqwest::Url::parse("http://localhost/x?pin=1234&uuid=u").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        *request.body_mut() = Some("login=a&password=p%40ss&verificationCode=123456".into());
+        let token = HeaderValue::from_static("tok");
+        let secrets = Sent::of(&request, Some(&token)).secrets();
+        assert_eq!(secrets, ["tok", "1234", "p@ss", "123456"]);
+        *request.body_mut() = Some(r#"{"jwt":"a.b.c","jwk":{"x":"public"},"strong":true}"#.into());
+        assert_eq!(Sent::of(&request, None).secrets(), ["1234", "a.b.c"]);
+        assert!(Sent::default().secrets().is_empty());
+    }
+}
