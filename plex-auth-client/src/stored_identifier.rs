@@ -63,15 +63,11 @@ pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<St
 /// The bytes of the file at `path` (see [`private_file::read_bounded`]), a file that is not
 /// usable said so with what to do.
 fn read_stored(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    private_file::read_bounded(path, MAX_FILE_SIZE).map_err(|err| {
-        if err.kind() != io::ErrorKind::InvalidData {
-            return err;
-        }
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{err}, not a client identifier file; remove it to make a new one"),
-        )
-    })
+    private_file::read_bounded(
+        path,
+        MAX_FILE_SIZE,
+        "not a client identifier file; remove it to make a new one",
+    )
 }
 
 fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {

@@ -19,15 +19,11 @@ const MAX_FILE_LEN: u64 = 4096;
 
 /// The key file at `path`, bounded; a file that is not usable said so.
 fn read(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    private_file::read_bounded(path, MAX_FILE_LEN).map_err(|err| {
-        if err.kind() != io::ErrorKind::InvalidData {
-            return err;
-        }
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{err}, not a device key file; it is kept as it is"),
-        )
-    })
+    private_file::read_bounded(
+        path,
+        MAX_FILE_LEN,
+        "not a device key file; it is kept as it is",
+    )
 }
 
 /// An Ed25519 device key: it signs the device JWTs that plex.tv trades for its own JWTs.

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 ///
 /// The file is opened without blocking (a FIFO in its place cannot hang the caller) and must
 /// be a regular file (a symbolic link to one is followed). Anything else, and a file larger
-/// than `limit`, is refused with [`io::ErrorKind::InvalidData`], "<path> is a FIFO" or "<path>
-/// is larger than <limit> bytes", without being read whole; callers add what to do about it.
-pub(crate) fn read_bounded(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+/// than `limit`, is refused with [`io::ErrorKind::InvalidData`] without being read whole:
+/// "<path> is a FIFO, <advice>", "<path> is larger than <limit> bytes, <advice>", where
+/// `advice` says what the file should be and what to do.
+pub(crate) fn read_bounded(path: &Path, limit: u64, advice: &str) -> io::Result<Option<Vec<u8>>> {
     let file = match open_without_blocking(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -20,7 +21,7 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>
     let unusable = |what: String| {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{} {what}", path.display()),
+            format!("{} {what}, {advice}", path.display()),
         )
     };
     let metadata = file.metadata()?;
@@ -142,6 +143,8 @@ fn write_temporary(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
 pub(crate) mod tests {
     use super::*;
 
+    const ADVICE: &str = "not a test file";
+
     /// A folder of its own under the system's temporary folder.
     pub(crate) fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
@@ -157,18 +160,22 @@ pub(crate) mod tests {
     fn writes_privately_and_atomically_and_reads_bounded() {
         let dir = scratch("private-file");
         let path = dir.join("nested/file");
-        assert_eq!(read_bounded(&path, 16).unwrap(), None);
+        assert_eq!(read_bounded(&path, 16, ADVICE).unwrap(), None);
         assert!(create_new(&path, b"first").unwrap());
         assert!(
             !create_new(&path, b"second").unwrap(),
             "an existing file is kept"
         );
-        assert_eq!(read_bounded(&path, 16).unwrap().unwrap(), b"first");
+        assert_eq!(read_bounded(&path, 16, ADVICE).unwrap().unwrap(), b"first");
         replace(&path, b"third").unwrap();
-        assert_eq!(read_bounded(&path, 5).unwrap().unwrap(), b"third");
-        let err = read_bounded(&path, 4).unwrap_err();
+        assert_eq!(read_bounded(&path, 5, ADVICE).unwrap().unwrap(), b"third");
+        let err = read_bounded(&path, 4, ADVICE).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
-        assert!(err.to_string().ends_with("is larger than 4 bytes"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("is larger than 4 bytes, not a test file"),
+            "{err}"
+        );
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
         #[cfg(unix)]
@@ -184,10 +191,13 @@ pub(crate) mod tests {
         }
         remove(&path).unwrap();
         remove(&path).unwrap();
-        assert_eq!(read_bounded(&path, 16).unwrap(), None);
-        let err = read_bounded(&dir, 16).unwrap_err();
+        assert_eq!(read_bounded(&path, 16, ADVICE).unwrap(), None);
+        let err = read_bounded(&dir, 16, ADVICE).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData, "a folder: {err}");
-        assert!(err.to_string().ends_with("is a folder"), "{err}");
+        assert!(
+            err.to_string().ends_with("is a folder, not a test file"),
+            "{err}"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -206,13 +216,16 @@ pub(crate) mod tests {
         }
         let (sender, receiver) = std::sync::mpsc::channel();
         let path = fifo.clone();
-        std::thread::spawn(move || sender.send(read_bounded(&path, 16).map(|_| ())));
+        std::thread::spawn(move || sender.send(read_bounded(&path, 16, ADVICE).map(|_| ())));
         let result = receiver
             .recv_timeout(std::time::Duration::from_secs(30))
             .expect("reading a FIFO returned");
         let err = result.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
-        assert!(err.to_string().ends_with("is a FIFO"), "{err}");
+        assert!(
+            err.to_string().ends_with("is a FIFO, not a test file"),
+            "{err}"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -60,15 +60,11 @@ impl FileTokenStore {
 
 impl TokenStore for FileTokenStore {
     fn load(&self) -> io::Result<Option<Secret>> {
-        let read = private_file::read_bounded(&self.path, MAX_FILE_LEN).map_err(|err| {
-            if err.kind() != io::ErrorKind::InvalidData {
-                return err;
-            }
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{err}, not a token file; remove it to sign in again"),
-            )
-        })?;
+        let read = private_file::read_bounded(
+            &self.path,
+            MAX_FILE_LEN,
+            "not a token file; remove it to sign in again",
+        )?;
         let Some(bytes) = read else {
             return Ok(None);
         };
