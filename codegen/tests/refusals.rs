@@ -30,7 +30,7 @@ fn the_spec_generates_one_types_module_and_one_file_per_server() {
     for file in &files {
         assert!(
             file.contents
-                .starts_with(plex_auth_codegen::GENERATED_HEADER),
+                .starts_with(&plex_auth_codegen::generated_header("spec/plex-auth.yaml")),
             "{} lacks the header",
             file.path
         );
