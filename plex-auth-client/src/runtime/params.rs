@@ -50,9 +50,8 @@ enum Shape {
 }
 
 fn shape<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Shape, BuildError> {
-    let value = serde_json::to_value(value).map_err(|error| {
-        BuildError(format!("parameter `{name}` does not serialize: {error}"))
-    })?;
+    let value = serde_json::to_value(value)
+        .map_err(|error| BuildError(format!("parameter `{name}` does not serialize: {error}")))?;
     Ok(match value {
         Value::Null => Shape::Absent,
         Value::Array(items) => Shape::List(items.iter().filter_map(scalar).collect()),
