@@ -15,9 +15,6 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use plex_auth_client::PlexTvClient;
 use support::RawClient;
 use tokio::runtime::Runtime;
@@ -111,53 +108,10 @@ fn measure(side: Side) {
     drop(server);
 }
 
-/// Where the callgrind profiles are kept (for `callgrind_annotate`): beside criterion's.
-fn out_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            // The bench runs from <target>/<profile>/deps/.
-            let exe = std::env::current_exe().ok()?;
-            Some(exe.parent()?.parent()?.parent()?.to_path_buf())
-        })
-        .unwrap_or_else(std::env::temp_dir);
-    target.join("callgrind")
-}
-
-/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
-fn total_instructions(profile: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(profile).ok()?;
-    let line = text
-        .lines()
-        .find_map(|line| line.strip_prefix("totals:"))
-        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
-    line.split_whitespace().next()?.parse().ok()
-}
-
 /// Runs this binary under callgrind for one side; its instructions per call.
-fn count(exe: &Path, dir: &Path, side: Side) -> Result<f64, String> {
-    let profile = dir.join(format!("{}.out", side.name()));
-    let output = Command::new("valgrind")
-        .arg("--tool=callgrind")
-        .arg("--collect-atstart=no")
-        .arg("--toggle-collect=*measured_calls*")
-        .arg(format!("--callgrind-out-file={}", profile.display()))
-        .arg(exe)
-        .env(MODE, side.name())
-        .output()
-        .map_err(|error| format!("cannot run valgrind: {error}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} under valgrind failed: {}",
-            side.name(),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let total = total_instructions(&profile)
-        .ok_or_else(|| format!("no instruction total in {}", profile.display()))?;
-    if total == 0 {
-        return Err("nothing was collected: was measured_calls inlined?".into());
-    }
+fn count(side: Side) -> Result<f64, String> {
+    let total =
+        support::callgrind_instructions(MODE, side.name(), "*measured_calls*", side.name())?;
     Ok(total as f64 / CALLS as f64)
 }
 
@@ -172,29 +126,18 @@ fn main() {
         println!("instructions bench: run with `cargo bench` to count");
         return;
     }
-    let valgrind = Command::new("valgrind").arg("--version").output();
-    let Ok(version) = valgrind.as_ref().map(|output| &output.stdout) else {
+    let Some(version) = support::valgrind_version() else {
         println!("instructions bench: valgrind is not installed; nothing counted");
         return;
     };
-    let exe = std::env::current_exe().expect("own path");
-    let dir = out_dir();
-    if let Err(error) = std::fs::create_dir_all(&dir) {
-        println!(
-            "instructions bench: cannot create {}: {error}",
-            dir.display()
-        );
-        return;
-    }
     println!(
-        "instructions per call ({}, callgrind, {CALLS} calls after {WARM_UP} warm-up calls; \
-         profiles in {})",
-        String::from_utf8_lossy(version).trim(),
-        dir.display()
+        "instructions per call ({version}, callgrind, {CALLS} calls after {WARM_UP} warm-up \
+         calls; profiles in {})",
+        support::callgrind_dir().display()
     );
     let mut counts = Vec::new();
     for side in Side::ALL {
-        match count(&exe, &dir, side) {
+        match count(side) {
             Ok(per_call) => {
                 println!("{:<28} {per_call:>10.0}", side.name());
                 counts.push(per_call);

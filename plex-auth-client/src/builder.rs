@@ -2,11 +2,12 @@
 //! that can change per call.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::retry::RetryConfig;
 use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, shown_url};
-use crate::{ClientIdentity, Error, Secret};
+use crate::{ClientIdentity, Error, Secret, tls};
 
 /// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
 /// [`PmsClient`](crate::PmsClient). Sealed: only the generated clients implement it, so a
@@ -86,6 +87,10 @@ pub struct ClientBuilder<C> {
     retry: Option<RetryConfig>,
     timeouts: Timeouts,
     max_response_size: usize,
+    /// PEM texts of root certificates trusted beside the system's.
+    root_certificates: Vec<Vec<u8>>,
+    /// A TLS configuration made for several clients at once (the connector's).
+    tls: Option<Arc<rustls::ClientConfig>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -99,6 +104,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_response_size", &self.max_response_size)
+            .field("root_certificates", &self.root_certificates.len())
             .finish()
     }
 }
@@ -112,6 +118,8 @@ impl<C: ClientKind> ClientBuilder<C> {
             retry: None,
             timeouts: Timeouts::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            root_certificates: Vec::new(),
+            tls: None,
             client: PhantomData,
         }
     }
@@ -152,29 +160,66 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
+    /// Trusts the certificates of `pem` (one or more PEM `CERTIFICATE` blocks) as roots,
+    /// beside the system's: for a server whose certificate a private authority issued.
+    /// Checked by [`build`](Self::build). A client built with extra roots reads the system's
+    /// roots again; every other client shares one TLS configuration per process.
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Uses `tls` instead of the configuration the root certificates would give: one made
+    /// for the clients of one connection choice.
+    pub(crate) fn tls_config(mut self, tls: Arc<rustls::ClientConfig>) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     /// [`Error::Config`] when the base URL does not parse or is not http(s), when an identity
-    /// value or the token cannot be a header value, or when the HTTP client cannot be built.
+    /// value or the token cannot be a header value, when a root certificate does not parse,
+    /// or when the HTTP client cannot be built (no root certificate found on the system).
     pub fn build(self) -> Result<C, Error> {
-        let base_url = check_base_url(&self.base_url)?;
-        let identity = self.identity.headers()?;
-        let context = Context::new(self.token, self.retry, self.max_response_size)?;
-        install_crypto_provider();
+        // The URL first: its error is the one to report when several settings are wrong.
+        check_base_url(&self.base_url)?;
+        let http = self.http_client()?;
+        self.build_with(http)
+    }
+
+    /// The HTTP client these settings give: identity headers, timeouts, no redirects (the
+    /// runtime follows them) and TLS. Clients built [`build_with`](Self::build_with) it share
+    /// its connections.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
+        let tls = match (&self.tls, self.root_certificates.as_slice()) {
+            (Some(tls), _) => tls.clone(),
+            (None, []) => tls::shared()?,
+            (None, roots) => tls::with_extra_roots(roots)?,
+        };
         // The identity is the same on every request of the client: reqwest adds default
         // headers while it builds each request, with no per-call work of ours.
-        let http = reqwest::Client::builder()
-            .default_headers(identity)
+        reqwest::Client::builder()
+            .default_headers(self.identity.headers()?)
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.total)
             // Redirects are followed by the runtime, which knows the method and the origin.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("plex-auth-client/", env!("CARGO_PKG_VERSION")))
+            // A copy of the shared configuration: its verifier and session cache are shared.
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&tls))
             .build()
             .map_err(|err| Error::Config {
                 message: format!("cannot build the HTTP client: {err}"),
-            })?;
+            })
+    }
+
+    /// Builds the client over `http`, which must come from [`http_client`](Self::http_client)
+    /// of a builder with the same identity, timeouts and TLS settings.
+    pub(crate) fn build_with(self, http: reqwest::Client) -> Result<C, Error> {
+        let base_url = check_base_url(&self.base_url)?;
+        let context = Context::new(self.token, self.retry, self.max_response_size)?;
         Ok(C::from_parts(&base_url, http, context))
     }
 }
@@ -201,13 +246,4 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
     }
     // Generated paths start with '/'.
     Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-/// rustls needs a crypto provider; ring keeps the build free of cmake and C++ toolchains.
-/// An application that installed its own provider keeps it.
-fn install_crypto_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race with another installer is fine: some provider is then in place.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
 }

@@ -12,7 +12,8 @@ pub enum ErrorKind {
     /// The account has two-factor authentication: sign in again with the verification code
     /// (plex.tv 401, code 1029).
     VerificationCodeRequired,
-    /// Wrong login or password (plex.tv 401, code 1001, on sign-in).
+    /// Wrong login or password: plex.tv's error envelope on a 401 to a call without a token
+    /// (sign-in), answered directly and without a `WWW-Authenticate` challenge (code 1001).
     InvalidCredentials,
     /// Too many failed sign-ins from this IP; retrying makes it worse (plex.tv 401, code 1031).
     LockedOut,
@@ -24,10 +25,17 @@ pub enum ErrorKind {
     /// 403, code 1041). Plex answers the same to a missing and to a wrong PIN; ask the user for
     /// it rather than retrying.
     HomePinRequired,
-    /// The token is invalid or revoked (plex.tv 401 on a token-authenticated call, or 422
-    /// "Invalid token").
+    /// plex.tv refused the token: it is invalid or revoked. The one rule, which
+    /// [`TokenStatus::Invalid`](crate::TokenStatus::Invalid) and the `plex-auth` tool's exit
+    /// code 3 follow too: an answer to a call that sent a token, carrying plex.tv's error
+    /// envelope (JSON or XML), either a 401 with code 1001 or the message "Invalid token", or a
+    /// 422 "Invalid token"; answered directly (no redirect followed) and without a
+    /// `WWW-Authenticate` challenge. Anything else says nothing about the token.
     InvalidToken,
-    /// A Plex Media Server refused the token (its 401 HTML page).
+    /// A 401 that is not plex.tv's word on the credentials: a Plex Media Server's 401 page, a
+    /// proxy or captive portal asking for its own credentials (`WWW-Authenticate`), a 401
+    /// reached through a redirect, or a 401 without plex.tv's envelope. The server did not
+    /// authorize the call; whether the token is valid is unknown.
     Unauthorized,
     /// The PIN of the link flow expired, or its code is unknown (plex.tv 404, code 1020), or
     /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) reached its expiry
@@ -53,6 +61,21 @@ pub enum ErrorKind {
     ///
     /// [`Connector::connect`]: crate::Connector::connect
     NoConnection,
+    /// plex.tv lists the server without an `accessToken`: this account has no token for it,
+    /// and nothing was sent ([`Connector::connect`]).
+    ///
+    /// [`Connector::connect`]: crate::Connector::connect
+    NoServerToken,
+    /// No server of the list has that name or client identifier ([`find_server`]);
+    /// [`Error::servers`] lists the servers there are.
+    ///
+    /// [`find_server`]: crate::find_server
+    ServerNotFound,
+    /// More than one server has that name or client identifier ([`find_server`]);
+    /// [`Error::servers`] lists them: choose one by its client identifier.
+    ///
+    /// [`find_server`]: crate::find_server
+    AmbiguousServer,
 }
 
 /// The error of every operation.
@@ -126,27 +149,114 @@ pub enum Error {
         limit: usize,
     },
     /// No connection of the server answered as that server: each was refused, timed out,
-    /// failed, or answered as another machine.
+    /// failed, answered as another machine, or was not tried. The text names the first three
+    /// attempts; [`Error::connect_attempts`] has them all.
     #[error("{}", no_connection(.server, .attempts))]
     NoConnection {
         /// The server's name as plex.tv lists it, made inert (no control characters).
         server: String,
-        /// Every connection tried, best first.
+        /// Every connection plex.tv lists: those probed, best first, then those not tried.
         attempts: Vec<ConnectAttempt>,
+    },
+    /// plex.tv lists the server without an `accessToken`; nothing was sent.
+    #[error(
+        "plex.tv lists server {server:?} without an access token: this account cannot use it \
+         (nothing was sent to it)"
+    )]
+    NoServerToken {
+        /// The server's name, made inert.
+        server: String,
+    },
+    /// No server has the name or client identifier asked for.
+    #[error("{}", server_not_found(.wanted, .servers))]
+    ServerNotFound {
+        /// The name or client identifier asked for, made inert.
+        wanted: String,
+        /// The servers of the list.
+        servers: Vec<ServerSummary>,
+    },
+    /// More than one server has the name or client identifier asked for.
+    #[error("{}", ambiguous_server(.wanted, .servers))]
+    AmbiguousServer {
+        /// The name or client identifier asked for, made inert.
+        wanted: String,
+        /// The servers it matches.
+        servers: Vec<ServerSummary>,
     },
 }
 
-/// One line: the server, then each connection tried and why it failed.
+/// How many attempts the text of [`Error::NoConnection`] names before "and N more".
+const ATTEMPTS_SHOWN: usize = 3;
+
+/// How many servers the text of a lookup error names before "and N more".
+const SERVERS_SHOWN: usize = 10;
+
+/// One line: the server, how many connections were probed, and the first few attempts.
 fn no_connection(server: &str, attempts: &[ConnectAttempt]) -> String {
     if attempts.is_empty() {
         return format!("no connection to server {server:?}: plex.tv lists no connection for it");
     }
-    let tried: Vec<String> = attempts.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = attempts
+        .iter()
+        .take(ATTEMPTS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    let mut text = format!(
+        "{}: {}",
+        no_connection_summary(server, attempts),
+        shown.join("; ")
+    );
+    if let Some(more) = attempts
+        .len()
+        .checked_sub(ATTEMPTS_SHOWN)
+        .filter(|n| *n > 0)
+    {
+        text += &format!("; and {more} more");
+    }
+    text
+}
+
+/// "no connection to server "Box" answered as that server (3 probed, 1 not tried)".
+fn no_connection_summary(server: &str, attempts: &[ConnectAttempt]) -> String {
+    let probed = attempts.iter().filter(|a| a.outcome.probed()).count();
+    let not_tried = attempts.len() - probed;
+    let counts = if not_tried == 0 {
+        format!("{probed} probed")
+    } else {
+        format!("{probed} probed, {not_tried} not tried")
+    };
+    format!("no connection to server {server:?} answered as that server ({counts})")
+}
+
+fn server_not_found(wanted: &str, servers: &[ServerSummary]) -> String {
+    if servers.is_empty() {
+        return format!("no server {wanted:?}: the account has no server");
+    }
     format!(
-        "no connection to server {server:?} answered as that server; tried {}: {}",
-        attempts.len(),
-        tried.join("; ")
+        "no server {wanted:?} among the account's servers (by name or client identifier): {}",
+        listed(servers)
     )
+}
+
+fn ambiguous_server(wanted: &str, servers: &[ServerSummary]) -> String {
+    format!(
+        "{wanted:?} matches {} servers: {}; choose one by its client identifier",
+        servers.len(),
+        listed(servers)
+    )
+}
+
+/// The first [`SERVERS_SHOWN`] servers, then "and N more".
+fn listed(servers: &[ServerSummary]) -> String {
+    let mut shown: Vec<String> = servers
+        .iter()
+        .take(SERVERS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if servers.len() > SERVERS_SHOWN {
+        shown.push(format!("and {} more", servers.len() - SERVERS_SHOWN));
+    }
+    shown.join(", ")
 }
 
 /// " after HTTP 200" for a failure that happened once the status was known.
@@ -167,6 +277,9 @@ impl Error {
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::PinExpired { .. } => ErrorKind::PinExpired,
             Error::NoConnection { .. } => ErrorKind::NoConnection,
+            Error::NoServerToken { .. } => ErrorKind::NoServerToken,
+            Error::ServerNotFound { .. } => ErrorKind::ServerNotFound,
+            Error::AmbiguousServer { .. } => ErrorKind::AmbiguousServer,
         }
     }
 
@@ -206,6 +319,17 @@ impl Error {
         }
     }
 
+    /// The servers a lookup found ([`ErrorKind::AmbiguousServer`]) or could choose from
+    /// ([`ErrorKind::ServerNotFound`]); empty otherwise.
+    pub fn servers(&self) -> &[ServerSummary] {
+        match self {
+            Error::ServerNotFound { servers, .. } | Error::AmbiguousServer { servers, .. } => {
+                servers
+            }
+            _ => &[],
+        }
+    }
+
     /// The answer's error details, for an error status.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -215,29 +339,110 @@ impl Error {
     }
 }
 
-/// A connection tried by [`Connector::connect`](crate::Connector::connect), and why it was not
-/// chosen. Holds no token.
+/// A connection of a server that [`Connector::connect`](crate::Connector::connect) did not
+/// choose, and why. Holds no token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConnectAttempt {
-    /// The connection's URL: scheme, host, port and path only, made inert.
+    /// The connection's URL: scheme, host, port and path only, made inert and bounded.
     pub url: String,
     /// Whether plex.tv marks it local (on the server's LAN).
     pub local: bool,
     /// Whether it goes through Plex's relay.
     pub relay: bool,
-    /// Why it failed, as one line.
+    /// What became of it.
+    pub outcome: AttemptOutcome,
+    /// Why it was not chosen, as one bounded line (redacted: it may quote the answer).
     pub reason: String,
+}
+
+impl ConnectAttempt {
+    /// `local`, `remote` or `relay`.
+    pub fn place(&self) -> &'static str {
+        match (self.relay, self.local) {
+            (true, _) => "relay",
+            (false, true) => "local",
+            (false, false) => "remote",
+        }
+    }
 }
 
 impl fmt::Display for ConnectAttempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let place = match (self.relay, self.local) {
-            (true, _) => "relay",
-            (false, true) => "local",
-            (false, false) => "remote",
-        };
-        write!(f, "{} ({place}): {}", self.url, self.reason)
+        write!(f, "{} ({}): {}", self.url, self.place(), self.reason)
+    }
+}
+
+/// What became of a connection that was not chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AttemptOutcome {
+    /// Not probed: only the best-ranked connections are
+    /// ([`Connector::max_connections`](crate::Connector::max_connections)).
+    NotTried,
+    /// Not probed: an http connection of a server that requires https (`httpsRequired`).
+    HttpsRequired,
+    /// Not probed: its URL is not an http(s) URL the client accepts.
+    UnusableUrl,
+    /// The connection could not be made or broke: refused, reset, a TLS certificate that does
+    /// not prove the host.
+    Unreachable,
+    /// No answer within the probe timeout, or before the deadline of the whole choice.
+    TimedOut,
+    /// An answer, but not an identity: an error status or a body that does not decode.
+    BadAnswer,
+    /// Answered as another machine: its `machineIdentifier` is not the server's.
+    WrongServer,
+}
+
+impl AttemptOutcome {
+    /// Whether a request was sent (or a connection attempted) to the connection.
+    pub fn probed(self) -> bool {
+        !matches!(
+            self,
+            AttemptOutcome::NotTried | AttemptOutcome::HttpsRequired | AttemptOutcome::UnusableUrl
+        )
+    }
+
+    /// A stable name, for machine-readable output: `not-tried`, `https-required`,
+    /// `unusable-url`, `unreachable`, `timed-out`, `bad-answer`, `wrong-server`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttemptOutcome::NotTried => "not-tried",
+            AttemptOutcome::HttpsRequired => "https-required",
+            AttemptOutcome::UnusableUrl => "unusable-url",
+            AttemptOutcome::Unreachable => "unreachable",
+            AttemptOutcome::TimedOut => "timed-out",
+            AttemptOutcome::BadAnswer => "bad-answer",
+            AttemptOutcome::WrongServer => "wrong-server",
+        }
+    }
+}
+
+/// A server as a lookup error lists it: enough to tell servers of the same name apart. Every
+/// text is plex.tv's, made inert and bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerSummary {
+    /// The server's name.
+    pub name: String,
+    /// Its client identifier (what `/identity` answers as `machineIdentifier`).
+    pub client_identifier: String,
+    /// Whether the account owns it; otherwise another account shares it.
+    pub owned: bool,
+    /// The owner's name (`sourceTitle`), for a shared server.
+    pub owner: Option<String>,
+}
+
+impl fmt::Display for ServerSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} (", self.name)?;
+        match (self.owned, &self.owner) {
+            (true, _) => write!(f, "owned")?,
+            (false, Some(owner)) => write!(f, "shared by {owner:?}")?,
+            (false, None) => write!(f, "shared")?,
+        }
+        write!(f, ", client identifier {:?})", self.client_identifier)
     }
 }
 
@@ -254,8 +459,9 @@ pub struct ApiError {
     /// Plex's errors from a JSON or XML envelope; empty for other bodies.
     pub errors: Vec<PlexError>,
     /// The start of the body as one line of text (at most 2 KiB), redacted: the credentials
-    /// the call sent, and the values of credential-named fields (`authToken`, `token`,
-    /// `secret`, `password`…), are replaced by `<redacted>`; control characters are replaced.
+    /// the call sent (in any of the encodings [`Redactor`](crate::Redactor) sees through), and
+    /// the values of credential-named fields (`authToken`, `token`, `secret`, `password`…), are
+    /// replaced by `<redacted>`; control characters are replaced.
     pub body: String,
     /// `Retry-After`, when present.
     pub retry_after: Option<Duration>,

@@ -14,6 +14,7 @@ mod retry;
 mod runtime;
 mod secret;
 mod stored_identifier;
+mod tls;
 mod token_status;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
@@ -22,14 +23,18 @@ mod token_status;
 mod generated;
 
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
-pub use connect::Connector;
-pub use error::{ApiError, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError};
+pub use connect::{Connector, find_server};
+pub use error::{
+    ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError,
+    ServerSummary,
+};
 pub use flex::{FlexBool, OneOrMany};
 pub use generated::{PlexTvClient, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;
 pub use retry::{Backoff, RetryConfig};
+pub use runtime::Redactor;
 pub use secret::Secret;
 pub use stored_identifier::load_or_create_client_identifier;
 pub use token_status::TokenStatus;

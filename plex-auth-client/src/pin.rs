@@ -6,7 +6,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::types::Pin;
-use crate::{CallOptions, ClientIdentity, Error, ErrorKind, PlexTvClient, RetryConfig, Secret};
+use crate::{
+    CallOptions, ClientIdentity, DecodeError, Error, ErrorKind, PlexTvClient, RetryConfig, Secret,
+};
 
 /// Where a user enters a short code.
 pub const LINK_URL: &str = "https://plex.tv/link";
@@ -14,9 +16,17 @@ pub const LINK_URL: &str = "https://plex.tv/link";
 /// The browser flow's page.
 const AUTH_URL: &str = "https://app.plex.tv/auth#?";
 
-/// Lifetimes plex.tv gives PINs, used when an answer does not say.
+/// Lifetimes plex.tv gives PINs, used when an answer does not say, or says nonsense.
 const SHORT_LIFETIME: Duration = Duration::from_secs(15 * 60);
 const STRONG_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// The longest lifetime taken from an answer's `expiresIn`: a day, far above plex.tv's 15 and
+/// 30 minutes. Past it (or at 0 or below), the answer's number is nonsense and the kind's
+/// lifetime is used.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The longest PIN code accepted: plex.tv's are 4 characters (short) or 25 (strong).
+const MAX_CODE_LENGTH: usize = 128;
 
 /// Which PIN to ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,23 +102,30 @@ impl Default for PinPolling {
 impl PlexTvClient {
     /// Creates a PIN of `kind` (`getPin`) and starts its clock.
     ///
+    /// The PIN lives as long as the answer's `expiresIn` says when that is between 1 second and
+    /// a day; otherwise (absent, 0, negative, absurdly large) as long as plex.tv's PINs of that
+    /// kind live: 15 minutes (short) or 30 (strong).
+    ///
     /// # Errors
-    /// The errors of [`get_pin`](Self::get_pin).
+    /// The errors of [`get_pin`](Self::get_pin); [`ErrorKind::Decode`] when the answer's code
+    /// is not a PIN code (empty, longer than 128 characters, or holding anything but printable
+    /// ASCII): it would be shown to the user.
     pub async fn create_pin(&self, kind: PinKind) -> Result<PendingPin, Error> {
         let created = Instant::now();
-        let pin = self
+        let answer = self
             .get_pin((kind == PinKind::Strong).then_some(true))
-            .await?
-            .into_inner();
-        let lifetime = match (pin.expires_in, kind) {
-            (Some(seconds), _) => Duration::from_secs(seconds.max(0).unsigned_abs()),
-            (None, PinKind::Short) => SHORT_LIFETIME,
-            (None, PinKind::Strong) => STRONG_LIFETIME,
-        };
+            .await?;
+        let status = answer.status();
+        let pin = answer.into_inner();
+        check_code(pin.code.expose(), status)?;
+        let lifetime = lifetime(pin.expires_in, kind);
         Ok(PendingPin {
             pin,
             kind,
-            expires: created + lifetime,
+            // The lifetime is at most a day: the sum cannot overflow, and falls back anyway.
+            expires: created
+                .checked_add(lifetime)
+                .unwrap_or_else(|| created + default_lifetime(kind)),
         })
     }
 
@@ -155,6 +172,48 @@ impl PlexTvClient {
     }
 }
 
+/// The lifetime an answer gives a PIN of `kind`: its `expiresIn` when sensible, else the
+/// kind's.
+fn lifetime(expires_in: Option<i64>, kind: PinKind) -> Duration {
+    expires_in
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .map(Duration::from_secs)
+        .filter(|lifetime| !lifetime.is_zero() && *lifetime <= MAX_LIFETIME)
+        .unwrap_or_else(|| default_lifetime(kind))
+}
+
+fn default_lifetime(kind: PinKind) -> Duration {
+    match kind {
+        PinKind::Short => SHORT_LIFETIME,
+        PinKind::Strong => STRONG_LIFETIME,
+    }
+}
+
+/// A code fit to show a user: 1 to [`MAX_CODE_LENGTH`] printable ASCII characters. Anything
+/// else is a hostile or broken answer (a 3 MB code, a code carrying escape sequences), refused
+/// as one that does not decode; the code itself is not quoted.
+fn check_code(code: &str, status: reqwest::StatusCode) -> Result<(), Error> {
+    let problem = if code.is_empty() {
+        "the code is empty".to_string()
+    } else if code.len() > MAX_CODE_LENGTH {
+        format!(
+            "the code is {} bytes long; a PIN code has at most {MAX_CODE_LENGTH}",
+            code.len()
+        )
+    } else if !code.bytes().all(|b| b.is_ascii_graphic()) {
+        "the code holds a character that is not printable ASCII".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(Error::Decode(Box::new(DecodeError {
+        operation: "getPin",
+        status,
+        path: "code".into(),
+        message: problem,
+        body: String::new(),
+    })))
+}
+
 /// Whether a failed poll can be waited out: the network, a timeout, or the server busy.
 fn is_transient(error: &Error) -> bool {
     match error.kind() {
@@ -163,5 +222,54 @@ fn is_transient(error: &Error) -> bool {
             .status()
             .is_some_and(|status| status.is_server_error()),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nonsensical_lifetime_is_the_kinds() {
+        for nonsense in [
+            None,
+            Some(0),
+            Some(-1),
+            Some(i64::MIN),
+            Some(86_401),
+            Some(i64::MAX),
+        ] {
+            assert_eq!(
+                lifetime(nonsense, PinKind::Short),
+                SHORT_LIFETIME,
+                "{nonsense:?}"
+            );
+            assert_eq!(
+                lifetime(nonsense, PinKind::Strong),
+                STRONG_LIFETIME,
+                "{nonsense:?}"
+            );
+        }
+        assert_eq!(lifetime(Some(1), PinKind::Short), Duration::from_secs(1));
+        assert_eq!(lifetime(Some(86_400), PinKind::Strong), MAX_LIFETIME);
+    }
+
+    #[test]
+    fn a_code_that_is_not_one_is_refused_without_being_quoted() {
+        let status = reqwest::StatusCode::CREATED;
+        assert!(check_code("AB12", status).is_ok());
+        assert!(check_code(&"x".repeat(MAX_CODE_LENGTH), status).is_ok());
+        for (code, says) in [
+            ("", "the code is empty"),
+            (&*"x".repeat(MAX_CODE_LENGTH + 1), "129 bytes long"),
+            ("AB\u{1b}[2J", "not printable ASCII"),
+            ("AB 12", "not printable ASCII"),
+        ] {
+            let error = check_code(code, status).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Decode);
+            let shown = error.to_string();
+            assert!(shown.contains(says), "{shown}");
+            assert!(shown.starts_with("getPin: HTTP 201 Created: body does not decode at code"));
+        }
     }
 }

@@ -4,12 +4,16 @@
 //! application that makes a new one per run fills the account's device list, and loses what
 //! plex.tv ties to the device (its sign-ins and the tokens issued to it).
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// The longest identifier accepted from the file.
 const MAX_LEN: usize = 256;
+
+/// The most read of the file: an identifier with room for whitespace around it. A larger file
+/// is not one this function wrote, and is refused without being read whole.
+const MAX_FILE_SIZE: u64 = 4096;
 
 /// The client identifier stored at `path`, or a new random UUID v4 stored there first.
 ///
@@ -26,13 +30,17 @@ const MAX_LEN: usize = 256;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 ///
+/// The file is opened without blocking (a FIFO in its place cannot hang the caller), must be
+/// a regular file (a symbolic link to one is followed), and is read up to 4 KiB only.
+///
 /// # Errors
 /// An I/O error when the file cannot be read or written, and [`io::ErrorKind::InvalidData`]
-/// when it holds no usable identifier (empty, too long, not printable ASCII): it is never
-/// replaced silently, since that would make this installation a new device.
+/// when it is not a regular file, is larger than 4 KiB, or holds no usable identifier (empty,
+/// too long, not printable ASCII): it is never replaced silently, since that would make this
+/// installation a new device.
 pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<String> {
     let path = path.as_ref();
-    match fs::read(path) {
+    match read_stored(path) {
         Ok(bytes) => return parse(path, &bytes),
         Err(err) if err.kind() == io::ErrorKind::NotFound => {}
         Err(err) => return Err(err),
@@ -50,7 +58,7 @@ pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<St
         match fs::hard_link(temporary, path) {
             Ok(()) => Ok(None),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-                Ok(Some(parse(path, &fs::read(path)?)?))
+                Ok(Some(parse(path, &read_stored(path)?)?))
             }
             // File systems without hard links: a rename is still atomic.
             Err(_) => fs::rename(temporary, path).map(|()| None),
@@ -58,6 +66,69 @@ pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<St
     });
     let _ = fs::remove_file(temporary);
     Ok(written?.unwrap_or(identifier))
+}
+
+/// The bytes of the file at `path`: opened without blocking, a regular file, at most
+/// [`MAX_FILE_SIZE`] bytes.
+fn read_stored(path: &Path) -> io::Result<Vec<u8>> {
+    let file = open_without_blocking(path)?;
+    let unusable = |what: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} {what}, not a client identifier file; remove it to make a new one",
+                path.display()
+            ),
+        )
+    };
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(unusable(format!("is a {}", file_type_name(&metadata))));
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(unusable(format!("is larger than {MAX_FILE_SIZE} bytes")));
+    }
+    let mut bytes = Vec::new();
+    // Bounded again: the file can grow between the check and the read.
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(unusable(format!("is larger than {MAX_FILE_SIZE} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// Opens `path` for reading without waiting for a writer (a FIFO) or taking a terminal as the
+/// controlling one. On other systems, a plain open: they have no FIFO at a file path.
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    options.open(path)
+}
+
+fn file_type_name(metadata: &fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "FIFO";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "device";
+        }
+    }
+    "special file"
 }
 
 fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
@@ -152,6 +223,57 @@ mod tests {
             assert_eq!(mode & 0o777, 0o700);
         }
         assert_ne!(new_uuid_v4(), first);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_at_once_and_never_replaced() {
+        let dir = scratch("fifo");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("id");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        // No writer ever opens it: a blocking open would wait forever.
+        let (done, finished) = std::sync::mpsc::channel();
+        let reader = path.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(load_or_create_client_identifier(&reader));
+        });
+        let result = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the FIFO did not block the call");
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("is a FIFO"), "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::metadata(&path).unwrap().file_type().is_fifo());
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_large_file_or_a_folder_is_refused_without_being_read() {
+        let dir = scratch("large");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("id");
+        // Sparse: 600 MiB announced, nothing written.
+        let file = File::create(&path).unwrap();
+        file.set_len(600 * 1024 * 1024).unwrap();
+        drop(file);
+        let err = load_or_create_client_identifier(&path).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string().contains("is larger than 4096 bytes"),
+            "{err}"
+        );
+        assert_eq!(fs::metadata(&path).unwrap().len(), 600 * 1024 * 1024);
+
+        let folder = dir.join("folder");
+        fs::create_dir_all(&folder).unwrap();
+        let err = load_or_create_client_identifier(&folder).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("is a folder"), "{err}");
         fs::remove_dir_all(dir).unwrap();
     }
 

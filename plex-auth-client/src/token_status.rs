@@ -1,10 +1,9 @@
 //! Whether a token is still valid, telling "plex.tv refused it" from "plex.tv did not say".
 //!
-//! Apps that drop a token on any error log their users out whenever plex.tv is slow or down.
-//! Plex's rule: only a 401 (or a 422 "Invalid token", from older servers) means the token is
-//! invalid; anything else says nothing about it.
-
-use reqwest::StatusCode;
+//! Apps that drop a token on any error log their users out whenever plex.tv is slow or down,
+//! or whenever something between them and plex.tv (a proxy, a captive portal) answers 401 in
+//! its place. Only plex.tv's own refusal makes a token invalid: see
+//! [`ErrorKind::InvalidToken`].
 
 use crate::types::UserPlexAccount;
 use crate::{Error, ErrorKind, PlexTvClient};
@@ -18,20 +17,25 @@ use crate::{Error, ErrorKind, PlexTvClient};
 pub enum TokenStatus {
     /// plex.tv answered with the account behind the token.
     Valid(Box<UserPlexAccount>),
-    /// plex.tv refused the token (401, or 422 "Invalid token"): it is revoked or expired. Sign
-    /// in again. The error says what plex.tv answered, redacted.
+    /// plex.tv refused the token: the error is [`ErrorKind::InvalidToken`] (a 401 with plex.tv's
+    /// error envelope saying code 1001 or "Invalid token", or a 422 "Invalid token", answered
+    /// directly and without a `WWW-Authenticate` challenge). It is revoked or expired: sign in
+    /// again. The error says what plex.tv answered, redacted.
     Invalid(Error),
     /// No verdict: the connection failed, the call timed out, plex.tv answered another status
-    /// (5xx, 429…) or a body that does not decode. The token may well be valid: keep it.
+    /// (5xx, 429…) or a body that does not decode, or a 401 came that is not plex.tv's refusal
+    /// (an HTML page, a challenge, a 401 after a redirect, a rate-limit code). The token may
+    /// well be valid: keep it.
     Unknown(Error),
 }
 
 impl TokenStatus {
-    /// Sorts the result of a token check: only a refusal of the token makes it invalid.
+    /// Sorts the result of a token check: only plex.tv's refusal of the token, the error kind
+    /// [`ErrorKind::InvalidToken`], makes it invalid.
     pub(crate) fn from_result(result: Result<UserPlexAccount, Error>) -> Self {
         match result {
             Ok(account) => TokenStatus::Valid(Box::new(account)),
-            Err(error) if refuses_token(&error) => TokenStatus::Invalid(error),
+            Err(error) if error.kind() == ErrorKind::InvalidToken => TokenStatus::Invalid(error),
             Err(error) => TokenStatus::Unknown(error),
         }
     }
@@ -63,21 +67,12 @@ impl TokenStatus {
     }
 }
 
-/// A 401 from the server, or a 422 whose envelope says "Invalid token".
-fn refuses_token(error: &Error) -> bool {
-    let Some(api) = error.api() else {
-        return false;
-    };
-    api.status == StatusCode::UNAUTHORIZED
-        || (api.status == StatusCode::UNPROCESSABLE_ENTITY && api.kind == ErrorKind::InvalidToken)
-}
-
 impl PlexTvClient {
     /// Checks the client's token with plex.tv (`GET /user`, [`get_token_details`]):
     /// [`Valid`](TokenStatus::Valid) with the account, [`Invalid`](TokenStatus::Invalid) only
-    /// when plex.tv refused the token (401, or 422 "Invalid token"), and
-    /// [`Unknown`](TokenStatus::Unknown) for every other failure: no connection, a timeout, a
-    /// 5xx or 429, a body that does not decode.
+    /// when plex.tv itself refused the token ([`ErrorKind::InvalidToken`]), and
+    /// [`Unknown`](TokenStatus::Unknown) for every other outcome: no connection, a timeout, a
+    /// 5xx or 429, a body that does not decode, a 401 that is not plex.tv's refusal.
     ///
     /// It never fails: every outcome is a status. The client's retry policy applies as for
     /// [`get_token_details`].

@@ -1,5 +1,5 @@
-//! Token status, keep-alive and Home user switch, on loopback: only a refusal of the token makes
-//! it `Invalid`; a wrong PIN is never sent twice; a PIN never shows in an error.
+//! Token status, keep-alive and Home user switch, on loopback: only plex.tv's own refusal of the
+//! token makes it `Invalid`; a wrong PIN is never sent twice; a PIN never shows in an error.
 
 use std::time::Duration;
 
@@ -82,14 +82,118 @@ async fn a_401_is_invalid() {
     assert_eq!(server.count(), 1);
 }
 
+/// plex.tv's refusal in its other spellings: the XML envelope, and the message without a code.
 #[tokio::test]
-async fn a_401_without_an_envelope_is_invalid_too() {
-    let server =
-        Server::answering(Answer::new(401).body(&b"<html><h1>401 Unauthorized</h1></html>"[..]));
+async fn plex_tvs_refusal_in_xml_or_by_message_is_invalid() {
+    for answer in [
+        Answer::new(401)
+            .header("Content-Type", "application/xml")
+            .body(r#"<errors><error code="1001" message="User could not be authenticated" status="401"/></errors>"#),
+        Answer::json(401, r#"{"errors":[{"message":"Invalid token"}]}"#),
+    ] {
+        let server = Server::answering(answer);
 
-    let status = status(&server).await;
+        let status = status(&server).await;
 
-    assert!(status.is_invalid(), "{status:?}");
+        let TokenStatus::Invalid(reason) = &status else {
+            panic!("expected Invalid, got {status:?}");
+        };
+        assert_eq!(reason.kind(), ErrorKind::InvalidToken);
+        assert_eq!(server.count(), 1);
+    }
+}
+
+/// A 401 that is not plex.tv's own refusal says nothing about the token: a proxy's or a
+/// captive portal's page, a challenge, a 401 reached through a redirect, a rate limit.
+#[tokio::test]
+async fn a_401_that_is_not_plex_tvs_refusal_is_unknown() {
+    let envelope = recorded("plextv-error-401-1001-not-authenticated.json");
+    let portal = b"<html><head><title>Sign in to the network</title></head><body><h1>401 Authorization Required</h1></body></html>";
+    let cases: Vec<(&str, Vec<Answer>, ErrorKind, usize)> = vec![
+        (
+            "an HTML page with a Basic challenge",
+            vec![
+                Answer::new(401)
+                    .header("Content-Type", "text/html")
+                    .header("WWW-Authenticate", "Basic realm=\"corporate proxy\"")
+                    .body(&portal[..]),
+            ],
+            ErrorKind::Unauthorized,
+            1,
+        ),
+        (
+            "an HTML page without a challenge",
+            vec![Answer::new(401).header("Content-Type", "text/html").body(&portal[..])],
+            ErrorKind::Unauthorized,
+            1,
+        ),
+        (
+            "plex.tv's envelope behind a challenge",
+            vec![
+                Answer::json(401, envelope.clone())
+                    .header("WWW-Authenticate", "Bearer realm=\"gateway\""),
+            ],
+            ErrorKind::Unauthorized,
+            1,
+        ),
+        (
+            "a same-origin redirect to a portal that answers 401",
+            vec![
+                Answer::new(302).header("Location", "/portal/login"),
+                Answer::new(401).header("Content-Type", "text/html").body(&portal[..]),
+            ],
+            ErrorKind::Unauthorized,
+            2,
+        ),
+        (
+            "plex.tv's very envelope, but after a redirect",
+            vec![
+                Answer::new(302).header("Location", "/elsewhere"),
+                Answer::json(401, envelope.clone()),
+            ],
+            ErrorKind::Unauthorized,
+            2,
+        ),
+        (
+            "a 401 with code 1003 and Retry-After",
+            vec![
+                Answer::json(
+                    401,
+                    r#"{"errors":[{"code":1003,"message":"API rate limit exceeded","status":401}]}"#,
+                )
+                .header("Retry-After", "30"),
+            ],
+            ErrorKind::RateLimited,
+            1,
+        ),
+        (
+            "a 401 without a body",
+            vec![Answer::new(401)],
+            ErrorKind::Unauthorized,
+            1,
+        ),
+        (
+            "a 401 with another code",
+            vec![Answer::json(
+                401,
+                r#"{"errors":[{"code":1002,"message":"Something else","status":401}]}"#,
+            )],
+            ErrorKind::Unauthorized,
+            1,
+        ),
+    ];
+    for (case, answers, kind, requests) in cases {
+        let server = Server::answers(answers);
+
+        let status = status(&server).await;
+
+        let TokenStatus::Unknown(error) = &status else {
+            panic!("{case}: expected Unknown, got {status:?}");
+        };
+        assert_eq!(error.kind(), kind, "{case}: {error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{case}");
+        assert_eq!(server.count(), requests, "{case}");
+    }
 }
 
 #[tokio::test]

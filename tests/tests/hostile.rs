@@ -1,15 +1,17 @@
 //! A hostile server, on loopback: nothing it sends reaches an error's `Display` or `Debug`, or
-//! the trace, unredacted or able to drive a terminal, and it cannot make a call hold unbounded
-//! memory. One test per class of attack, then a property test placing a known secret anywhere
-//! in an answer.
+//! the trace, unredacted (in any encoding) or able to drive a terminal, no number it sends can
+//! panic a flow, and it cannot make a call hold unbounded memory. One test per class of attack,
+//! then a property test placing a known secret, encoded, anywhere in an answer, failed or
+//! successful.
 
 use std::time::{Duration, Instant};
 
 use plex_auth_client::types::SignInRequest;
 use plex_auth_client::{
-    CallOptions, Error, ErrorKind, PlexTvClient, PmsClient, RetryConfig, Secret,
+    Backoff, CallOptions, Error, ErrorKind, PinKind, PinPolling, PlexTvClient, PmsClient, Redactor,
+    RetryConfig, Secret,
 };
-use plex_auth_tests::harness::{Answer, Server, Step, TOKEN, identity};
+use plex_auth_tests::harness::{Answer, Encoding, Server, Step, TOKEN, identity, recorded};
 use plex_auth_tests::logs::capture_logs;
 
 const PASSWORD: &str = "pw-HOSTILE-0xC0FFEE";
@@ -306,11 +308,218 @@ async fn a_malformed_answer_is_not_retried() {
     assert_eq!(server.count(), 1, "the default GET policy sent it again");
 }
 
+/// Every text of an error a program can show, as it is (not `Debug`, which escapes): the
+/// `Display` line, the kept body, Plex's messages, the redirect target.
+fn texts(error: &Error) -> String {
+    let mut texts = vec![error.to_string()];
+    if let Some(api) = error.api() {
+        texts.push(api.body.clone());
+        texts.extend(api.location.clone());
+    }
+    if let Error::Decode(decode) = error {
+        texts.extend([
+            decode.body.clone(),
+            decode.message.clone(),
+            decode.path.clone(),
+        ]);
+    }
+    texts.extend(error.plex_errors().iter().filter_map(|e| e.message.clone()));
+    texts.join("\n")
+}
+
+#[tokio::test]
+async fn an_echo_in_any_encoding_is_not_shown() {
+    let (logs, _guard) = capture_logs();
+    for encoding in Encoding::all() {
+        for sign_in in [false, true] {
+            let secret = if sign_in { PASSWORD } else { TOKEN };
+            let (echo, hidden) = encoding.encode(secret);
+            let quoted = serde_json::to_string(&format!("echo <{echo}>")).unwrap();
+            let server = Server::answering(Answer::json(
+                400,
+                format!(r#"{{"errors":[{{"code":1000,"message":{quoted}}}],"detail":{quoted}}}"#),
+            ));
+            let client = plex(&server);
+            let error = if sign_in {
+                client
+                    .post_users_sign_in_data(&sign_in_request())
+                    .await
+                    .unwrap_err()
+            } else {
+                client.get_token_details().await.unwrap_err()
+            };
+            assert_eq!(error.kind(), ErrorKind::ClientIdentifierMissing, "{error}");
+            let text = texts(&error);
+            assert!(
+                !text.contains(&hidden) && !text.contains(secret),
+                "{encoding:?} shows in:\n{text}"
+            );
+            assert!(text.contains("echo <"), "the rest is kept: {text}");
+            assert_hidden(&shown(&error), &[secret]);
+        }
+    }
+    assert_hidden(&logs.text(), &[TOKEN, PASSWORD]);
+}
+
+/// A quick retry policy that retries a 429, so that `Retry-After` is read and waited on.
+fn retrying_429() -> RetryConfig {
+    RetryConfig::aggressive().with_backoff(Backoff {
+        initial_interval: Duration::from_millis(1),
+        max_interval: Duration::from_millis(5),
+        max_elapsed_time: Duration::from_secs(2),
+        ..Backoff::default()
+    })
+}
+
+#[tokio::test]
+async fn no_retry_after_can_panic_or_stall_a_call() {
+    let far = Duration::from_secs(u64::MAX);
+    for (value, expected, requests) in [
+        ("18446744073709551615", Some(far), 1),
+        ("9223372036854775808", Some(Duration::from_secs(1 << 63)), 1),
+        ("99999999999999999999999999", None, 5),
+        ("-1", None, 5),
+        ("1e9", None, 5),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", None, 1),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", Some(Duration::ZERO), 5),
+        ("0", Some(Duration::ZERO), 5),
+    ] {
+        let server = Server::answering(
+            Answer::json(
+                429,
+                r#"{"errors":[{"code":1003,"message":"API rate limit exceeded"}]}"#,
+            )
+            .header("Retry-After", value),
+        );
+        let client = PlexTvClient::builder(identity())
+            .base_url(server.url())
+            .token(TOKEN)
+            .retry(retrying_429())
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let error = client.get_token_details().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited, "{value}: {error}");
+        if let Some(expected) = expected {
+            assert_eq!(error.retry_after(), Some(expected), "{value}");
+        } else if value.starts_with("Fri") {
+            assert!(
+                error.retry_after().unwrap() > Duration::from_secs(1 << 37),
+                "{value}"
+            );
+        }
+        assert_eq!(server.count(), requests, "{value}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{value}");
+        let _ = error.to_string();
+    }
+}
+
+/// plex.tv creating a PIN whose `expiresIn` and `id` are `expires_in` and `id`; every poll of
+/// it is answered linked.
+fn pin_server(expires_in: serde_json::Value, id: serde_json::Value) -> Server {
+    let mut pin: serde_json::Value =
+        serde_json::from_slice(&recorded("plextv-pins-201-new.json")).unwrap();
+    pin["expiresIn"] = expires_in;
+    pin["id"] = id.clone();
+    let mut linked: serde_json::Value =
+        serde_json::from_slice(&recorded("plextv-pins-200-linked.json")).unwrap();
+    linked["id"] = id;
+    Server::start(move |_, seen| {
+        let answer = if seen.method == "POST" {
+            Answer::json(201, pin.to_string())
+        } else {
+            Answer::json(200, linked.to_string())
+        };
+        vec![Step::Answer(answer)]
+    })
+}
+
+#[tokio::test]
+async fn no_number_in_a_pin_answer_can_panic() {
+    use serde_json::json;
+    let short = Duration::from_secs(15 * 60);
+    // A lifetime that is not one falls back to the kind's: 15 minutes for a short PIN.
+    for (expires_in, lifetime) in [
+        (json!(0), short),
+        (json!(-1), short),
+        (json!(i64::MIN), short),
+        (json!(i64::MAX), short),
+        (json!(86_401), short),
+        (json!(null), short),
+        (json!(1), Duration::from_secs(1)),
+        (json!(3600), Duration::from_secs(3600)),
+    ] {
+        let server = pin_server(expires_in.clone(), json!(111222333));
+        let pin = plex(&server).create_pin(PinKind::Short).await.unwrap();
+        let remaining = pin.remaining();
+        assert!(
+            remaining <= lifetime && remaining + Duration::from_secs(60) > lifetime,
+            "{expires_in}: {remaining:?}"
+        );
+    }
+    // A number that is not an integer, or not a number: the answer does not decode.
+    for expires_in in [
+        json!(1e308),
+        json!(9.5),
+        json!(u64::MAX),
+        json!("900"),
+        json!(true),
+        json!({"seconds": 900}),
+    ] {
+        let server = pin_server(expires_in.clone(), json!(111222333));
+        let error = plex(&server).create_pin(PinKind::Short).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode, "{expires_in}: {error}");
+        assert!(error.to_string().contains("at expiresIn"), "{error}");
+    }
+    // The extreme ids travel as they are, and the flow ends with the token.
+    for id in [i64::MIN, i64::MAX, -1, 0] {
+        let server = pin_server(json!(i64::MAX), json!(id));
+        let client = plex(&server);
+        let pin = client.create_pin(PinKind::Strong).await.unwrap();
+        assert!(pin.remaining() > Duration::from_secs(29 * 60));
+        let polling = PinPolling {
+            interval: Duration::from_millis(10),
+        };
+        let token = client.wait_for_token(&pin, polling).await.unwrap();
+        assert_eq!(token.expose(), "auth_token");
+        assert_eq!(server.seen()[1].path(), format!("/pins/{id}"));
+    }
+}
+
+#[tokio::test]
+async fn a_pin_code_that_is_not_one_is_refused_unquoted() {
+    let huge = "C".repeat(3 * 1024 * 1024);
+    for code in [
+        huge.as_str(),
+        "",
+        "AB\u{1b}]0;owned\u{7}",
+        "AB\nplex-auth: forged",
+    ] {
+        let mut pin: serde_json::Value =
+            serde_json::from_slice(&recorded("plextv-pins-201-new.json")).unwrap();
+        pin["code"] = code.into();
+        let server = Server::answering(Answer::json(201, pin.to_string()));
+        let error = plex(&server).create_pin(PinKind::Short).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+        let shown = error.to_string();
+        assert!(shown.len() < 200, "{} bytes", shown.len());
+        assert!(
+            !shown.contains("CCCC") && !shown.contains("owned"),
+            "{shown}"
+        );
+        assert_inert(&shown);
+        assert_eq!(server.count(), 1);
+    }
+}
+
 mod arbitrary {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
     use super::*;
+
+    /// A token of the answer itself (the account's), echoed by the answer.
+    const ANSWER_TOKEN: &str = "answer-token-7f3e99";
 
     /// Where the secret goes in the answer.
     #[derive(Clone, Copy, Debug)]
@@ -321,11 +530,12 @@ mod arbitrary {
         Location,
         OtherHeader,
         SuccessBody,
+        /// A successful answer that decodes, its names echoing the secret: what an
+        /// application shows of it goes through a `Redactor`.
+        AccountNames,
     }
 
-    fn answer(place: Place, status: u16, around: (&str, &str), secret: &str) -> Answer {
-        let (before, after) = around;
-        let text = format!("{before}{secret}{after}");
+    fn answer(place: Place, status: u16, text: &str, secret: &str) -> Answer {
         let json_text = serde_json::to_string(&text).unwrap();
         match place {
             Place::Body => Answer::new(status).body(text),
@@ -345,6 +555,16 @@ mod arbitrary {
             }
             Place::OtherHeader => Answer::new(status).header("X-Echo", secret),
             Place::SuccessBody => Answer::json(200, format!("{{\"id\":{json_text}}}")),
+            Place::AccountNames => {
+                let mut account: serde_json::Value =
+                    serde_json::from_slice(&recorded("plextv-user-200-free-account.json")).unwrap();
+                account["authToken"] = ANSWER_TOKEN.into();
+                for field in ["username", "title", "email"] {
+                    account[field] = text.into();
+                }
+                // 201: the sign-in's success; the account call takes any 2xx that decodes.
+                Answer::json(201, account.to_string())
+            }
         }
     }
 
@@ -359,14 +579,14 @@ mod arbitrary {
     }
 
     #[test]
-    fn a_known_secret_anywhere_in_an_answer_never_shows() {
+    fn a_known_secret_anywhere_in_an_answer_in_any_encoding_never_shows() {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         let (logs, _guard) = capture_logs();
         let mut runner = TestRunner::new(Config {
-            cases: 200,
+            cases: 300,
             failure_persistence: None,
             ..Config::default()
         });
@@ -377,36 +597,78 @@ mod arbitrary {
             Just(Place::Location),
             Just(Place::OtherHeader),
             Just(Place::SuccessBody),
+            Just(Place::AccountNames),
         ];
-        let strategy = (places, 400u16..600, text(), text(), any::<bool>());
+        let encodings = Encoding::all();
+        let strategy = (
+            places,
+            400u16..600,
+            text(),
+            text(),
+            0..encodings.len(),
+            0..3usize,
+        );
         runner
-            .run(&strategy, |(place, status, before, after, sign_in)| {
-                let secret = if sign_in { PASSWORD } else { TOKEN };
-                let server = Server::answering(answer(place, status, (&before, &after), secret));
-                let client = plex(&server);
-                let result = runtime.block_on(async {
-                    if sign_in {
-                        client
-                            .post_users_sign_in_data(&sign_in_request())
-                            .await
-                            .map(drop)
-                    } else {
-                        client.get_token_details().await.map(drop)
-                    }
-                });
-                let error = result.expect_err("no answer here is a success");
-                let text = shown(&error);
-                prop_assert!(!text.contains(secret), "{:?}: {}", place, text);
-                prop_assert!(
-                    !text
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .any(char::is_control)
-                );
-                Ok(())
-            })
+            .run(
+                &strategy,
+                |(place, status, before, after, encoding, which)| {
+                    let sign_in = which == 1;
+                    // The answer's own token only where the answer is shown: errors know only what
+                    // the call sent.
+                    let secret = match (which, place) {
+                        (1, _) => PASSWORD,
+                        (2, Place::AccountNames) => ANSWER_TOKEN,
+                        _ => TOKEN,
+                    };
+                    let (echo, hidden) = encodings[encoding].encode(secret);
+                    let text = format!("{before}{echo}{after}");
+                    let server = Server::answering(answer(place, status, &text, secret));
+                    let client = plex(&server);
+                    let result = runtime.block_on(async {
+                        if sign_in {
+                            client
+                                .post_users_sign_in_data(&sign_in_request())
+                                .await
+                                .map(|answer| answer.into_inner())
+                        } else {
+                            client
+                                .get_token_details()
+                                .await
+                                .map(|answer| answer.into_inner())
+                        }
+                    });
+                    let shown = match result {
+                        // What an application shows of a success: its names, through a Redactor
+                        // given the credentials the call sent and the answer's own.
+                        Ok(account) => {
+                            prop_assert!(matches!(place, Place::AccountNames), "{:?}", place);
+                            let sent = if sign_in {
+                                [PASSWORD, CODE]
+                            } else {
+                                [TOKEN, ""]
+                            };
+                            let redactor = Redactor::new(sent).secrets_of(&account).max_chars(4096);
+                            [&account.username, &account.title, &account.email]
+                                .map(|name| redactor.text(name))
+                                .join("\n")
+                        }
+                        Err(error) => {
+                            let debug = shown(&error);
+                            prop_assert!(!debug.contains(secret), "{:?}: {}", place, debug);
+                            texts(&error)
+                        }
+                    };
+                    prop_assert!(
+                        !shown.contains(&hidden) && !shown.contains(secret),
+                        "{:?} {:?}: {}",
+                        place,
+                        encodings[encoding],
+                        shown
+                    );
+                    prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n'));
+                    Ok(())
+                },
+            )
             .unwrap();
         assert_hidden(&logs.text(), &[TOKEN, PASSWORD]);
     }

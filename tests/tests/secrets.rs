@@ -157,6 +157,31 @@ fn builders_clients_and_call_options_hide_tokens() {
     );
 }
 
+#[test]
+fn a_redactor_never_shows_what_it_holds() {
+    let account: UserPlexAccount =
+        serde_json::from_slice(&recorded("plextv-users-signin-201.json")).unwrap();
+    let redactor = plex_auth_client::Redactor::new([PASSWORD, CODE])
+        .secret(CALL_TOKEN)
+        .secrets_of(&account);
+    // Two sent, one added, and the account's 15 credentials.
+    assert_eq!(
+        format!("{redactor:?}"),
+        "Redactor { secrets: 18, max_chars: 256 }"
+    );
+    assert_hidden("Redactor", &debug_forms(&redactor), &all_secrets());
+    // Every credential of the answer is removed from what is shown of it, the rest is kept.
+    let echo = format!(
+        "{} {} {}",
+        account.username,
+        sign_in_secrets().join(" "),
+        CALL_TOKEN
+    );
+    let shown = redactor.clone().max_chars(4096).text(&echo);
+    assert!(shown.starts_with("ZjFvKLCb <redacted>"), "{shown}");
+    assert_hidden("Redactor::text", &shown, &all_secrets());
+}
+
 /// Display and Debug of an error.
 fn error_forms(error: &Error) -> String {
     format!("{error}\n{error:?}\n{error:#?}")

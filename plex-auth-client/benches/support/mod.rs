@@ -2,11 +2,12 @@
 //! them, the two clients under comparison, and the ratio report read from criterion's output.
 #![allow(dead_code)] // each bench uses part of it
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 #[path = "../../tests/harness/mod.rs"]
-mod harness;
+pub mod harness;
 
 pub use harness::Server;
 use harness::{Answer, Options, Step};
@@ -365,6 +366,62 @@ fn median(group: &str, function: &str, since: SystemTime) -> Option<(f64, f64, f
     ))
 }
 
+/// Where callgrind profiles are kept (for `callgrind_annotate`): beside criterion's.
+pub fn callgrind_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            // The bench runs from <target>/<profile>/deps/.
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.parent()?.to_path_buf())
+        })
+        .unwrap_or_else(std::env::temp_dir);
+    target.join("callgrind")
+}
+
+/// valgrind's version line, or `None` when it is not installed.
+pub fn valgrind_version() -> Option<String> {
+    let output = Command::new("valgrind").arg("--version").output().ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// Runs this bench's own binary under callgrind with `mode` set in the environment variable
+/// `variable`, collecting only inside the functions matching `toggle` (`--toggle-collect`),
+/// and answers the instructions (`Ir`) collected. The profile is kept as `<name>.out` in
+/// [`callgrind_dir`].
+pub fn callgrind_instructions(
+    variable: &str,
+    mode: &str,
+    toggle: &str,
+    name: &str,
+) -> Result<u64, String> {
+    let exe = std::env::current_exe().map_err(|error| format!("own path: {error}"))?;
+    let dir = callgrind_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let profile = dir.join(format!("{name}.out"));
+    let output = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg("--collect-atstart=no")
+        .arg(format!("--toggle-collect={toggle}"))
+        .arg(format!("--callgrind-out-file={}", profile.display()))
+        .arg(exe)
+        .env(variable, mode)
+        .output()
+        .map_err(|error| format!("cannot run valgrind: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{name} under valgrind failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let total = total_instructions(&profile)
+        .ok_or_else(|| format!("no instruction total in {}", profile.display()))?;
+    if total == 0 {
+        return Err(format!("nothing was collected: was {toggle} inlined?"));
+    }
+    Ok(total)
+}
+
 /// Whether criterion is timing (`cargo bench`), not just running each bench once
 /// (`cargo test --benches`).
 pub fn timing() -> bool {
@@ -408,4 +465,14 @@ fn show(nanos: f64) -> String {
     } else {
         format!("{nanos:.1} ns")
     }
+}
+
+/// The total of the collected events (instructions, `Ir`) in a callgrind profile.
+pub fn total_instructions(profile: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(profile).ok()?;
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("totals:"))
+        .or_else(|| text.lines().find_map(|line| line.strip_prefix("summary:")))?;
+    line.split_whitespace().next()?.parse().ok()
 }

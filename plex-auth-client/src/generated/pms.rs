@@ -44,10 +44,11 @@ The URL is checked when the builder builds.*/
 Returns the server's `machineIdentifier`, the same value plex.tv lists as the device's
 `clientIdentifier` in `/resources`. Comparing the two is how a client knows that the
 address it reached is the server it meant, and not another machine answering there.
-Servers answer it without a token; it is sent anyway (the device's own `accessToken`),
-as Plex's clients do.
+Servers answer it without a token, and none is sent: the address may belong to another
+machine (a LAN address reused on another network), which must not receive the server's
+`accessToken` before it proved to be the server.
 
-Sends `GET /identity` (operation `getServerIdentity`) with the client's token.
+Sends `GET /identity` (operation `getServerIdentity`), without a token.
 
 # Errors
 
@@ -63,7 +64,7 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
     .platform("Roku")
     .device("Roku 3");
-let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).build()?;
 let identity = client.get_server_identity().await?;
 println!("server {}", identity.media_container.machine_identifier);
 # Ok(())
@@ -196,7 +197,7 @@ static GET_SERVER_IDENTITY: crate::runtime::Operation = crate::runtime::Operatio
     id: "getServerIdentity",
     method: reqwest::Method::GET,
     path: "/identity",
-    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    token_header: None,
     accept: None,
     rules: &[],
 };

@@ -8,11 +8,13 @@ use serde::de::DeserializeOwned;
 
 use super::Operation;
 use super::body::too_large;
-use super::envelope::{html_heading, looks_like_html, parse_error_envelope};
+use super::classify::{Answered, classify};
+use super::envelope::{html_heading, parse_error_envelope};
 use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
+use super::send::Redirected;
 use super::sent::Sent;
 use crate::error::{ApiError, DecodeError};
-use crate::{Error, ErrorKind, PlexError};
+use crate::{Error, PlexError};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
@@ -51,8 +53,9 @@ pub(super) async fn failed<T: DeserializeOwned>(
         Failure::Status(response) => {
             let status = response.status();
             let headers = response.headers().clone();
+            let redirected = response.extensions().get::<Redirected>().is_some();
             let body = read_bounded(Box::pin(response.bytes_stream())).await;
-            failed.api(status, &headers, &body)
+            failed.api(status, &headers, redirected, &body)
         }
         Failure::Decode(status, body) => failed.decode::<T>(status, &body),
         Failure::NotText(status, body) => Error::Decode(Box::new(DecodeError {
@@ -106,7 +109,8 @@ impl Failed<'_> {
     }
 
     /// An error status: what its body says, redacted, and the case it is.
-    fn api(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    /// `redirected`: whether the answer came after following a redirect.
+    fn api(&self, status: StatusCode, headers: &HeaderMap, redirected: bool, body: &[u8]) -> Error {
         let redactor = self.redactor;
         let sends_token = self.operation.token_header.is_some();
         let errors: Vec<PlexError> = parse_error_envelope(body)
@@ -116,7 +120,13 @@ impl Failed<'_> {
                 ..error
             })
             .collect();
-        let kind = classify(status, sends_token, &errors, body);
+        let kind = classify(&Answered {
+            status,
+            headers,
+            errors: &errors,
+            redirected,
+            sends_token,
+        });
         let body = redactor.snippet(body);
         Error::Api(Box::new(ApiError {
             operation: self.operation.id,
@@ -128,7 +138,7 @@ impl Failed<'_> {
             retry_after: crate::retry::retry_after(headers),
             location: headers
                 .get(reqwest::header::LOCATION)
-                .map(|value| redactor.url(&String::from_utf8_lossy(value.as_bytes()))),
+                .map(|value| redactor.location(&String::from_utf8_lossy(value.as_bytes()))),
         }))
     }
 
@@ -209,43 +219,6 @@ fn summary(errors: &[PlexError], body: &str) -> String {
     truncate_chars(&flat, 200)
 }
 
-fn classify(status: StatusCode, sends_token: bool, errors: &[PlexError], body: &[u8]) -> ErrorKind {
-    let codes: Vec<i64> = errors.iter().filter_map(|e| e.code).collect();
-    let has = |code: i64| codes.contains(&code);
-    let message_is = |text: &str| {
-        errors.iter().any(|e| {
-            e.message
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case(text))
-        })
-    };
-    if has(1029) {
-        ErrorKind::VerificationCodeRequired
-    } else if has(1031) {
-        ErrorKind::LockedOut
-    } else if status == StatusCode::TOO_MANY_REQUESTS || has(1003) {
-        ErrorKind::RateLimited
-    } else if has(1000) {
-        ErrorKind::ClientIdentifierMissing
-    } else if has(1020) {
-        ErrorKind::PinExpired
-    } else if has(1041) {
-        ErrorKind::HomePinRequired
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && message_is("Invalid token") {
-        ErrorKind::InvalidToken
-    } else if status == StatusCode::UNAUTHORIZED {
-        if looks_like_html(body) {
-            ErrorKind::Unauthorized
-        } else if sends_token {
-            ErrorKind::InvalidToken
-        } else {
-            ErrorKind::InvalidCredentials
-        }
-    } else {
-        ErrorKind::Http
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,23 +233,6 @@ mod tests {
             accept: None,
             rules: &[],
         }))
-    }
-
-    #[test]
-    fn code_1041_is_the_home_pin_and_another_403_is_not() {
-        let pin = PlexError {
-            code: Some(1041),
-            message: Some("A valid PIN is required to perform this action".into()),
-            status: Some(403),
-        };
-        assert_eq!(
-            classify(StatusCode::FORBIDDEN, true, &[pin], b""),
-            ErrorKind::HomePinRequired
-        );
-        assert_eq!(
-            classify(StatusCode::FORBIDDEN, true, &[], b"{}"),
-            ErrorKind::Http
-        );
     }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
@@ -340,7 +296,7 @@ mod tests {
                 operation: operation(rng.bool().then_some("x-plex-token")),
                 redactor: &Redactor::default(),
             };
-            let Error::Api(error) = failed.api(status, &headers, &body) else {
+            let Error::Api(error) = failed.api(status, &headers, rng.bool(), &body) else {
                 panic!("an error status is an API error");
             };
             assert_eq!(error.status, status);

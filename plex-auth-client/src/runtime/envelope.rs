@@ -57,12 +57,6 @@ pub(crate) fn parse_error_envelope(body: &[u8]) -> Vec<PlexError> {
     }
 }
 
-pub(crate) fn looks_like_html(body: &[u8]) -> bool {
-    let start = String::from_utf8_lossy(&body[..body.len().min(256)]).to_ascii_lowercase();
-    let start = start.trim_start();
-    start.starts_with("<html") || start.starts_with("<!doctype html")
-}
-
 fn parse_xml_errors(body: &[u8]) -> Vec<PlexError> {
     use quick_xml::events::Event;
 

@@ -11,6 +11,7 @@
 mod answer;
 mod body;
 mod call;
+mod classify;
 mod context;
 mod envelope;
 mod operation;
@@ -38,4 +39,5 @@ pub use params::{add_header, header_text};
 pub use params::query_pairs;
 
 pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
+pub use redact::Redactor;
 pub(crate) use redact::{inert, shown_url, truncate_chars};

@@ -15,6 +15,11 @@ use crate::retry::RetryConfig;
 /// At most this many redirects are followed in one attempt.
 const MAX_REDIRECTS: usize = 5;
 
+/// Marks an answer reached by following a redirect, in the response's extensions: such an
+/// answer is not the first server's own word (a portal's 401 is not plex.tv refusing a token).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Redirected;
+
 /// Sends the request, retrying as the retry policy allows, inside a tracing span.
 pub(super) async fn execute(
     http: &reqwest::Client,
@@ -135,6 +140,7 @@ async fn send_following_redirects(
     mut copy: Option<&reqwest::Request>,
 ) -> reqwest::Result<reqwest::Response> {
     let followable = matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut redirected = false;
     for hop in 1..=MAX_REDIRECTS {
         let kept = copy.take();
         let again = if followable && kept.is_none() {
@@ -142,7 +148,7 @@ async fn send_following_redirects(
         } else {
             None
         };
-        let response = http.execute(request).await?;
+        let response = marked(http.execute(request).await?, redirected);
         if !followable {
             return Ok(response);
         }
@@ -159,10 +165,19 @@ async fn send_following_redirects(
         // Where it points stays out of the trace: a server chooses it, and it can hold a
         // credential.
         tracing::debug!(hop, "redirect followed");
+        redirected = true;
         *again.url_mut() = target;
         request = again;
     }
-    http.execute(request).await
+    Ok(marked(http.execute(request).await?, redirected))
+}
+
+/// `response`, marked [`Redirected`] when it was reached through a redirect.
+fn marked(mut response: reqwest::Response, redirected: bool) -> reqwest::Response {
+    if redirected {
+        response.extensions_mut().insert(Redirected);
+    }
+    response
 }
 
 /// Where a redirect points, when it is one and stays on `from`'s origin.

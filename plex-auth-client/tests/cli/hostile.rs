@@ -1,8 +1,8 @@
 //! A hostile server or a hostile command line: the binary's output, text and `--json` alike,
-//! never shows a credential, never carries a control character, and bad numbers are input
-//! errors, not panics.
+//! success or failure, never shows a credential (in any encoding), never carries a control
+//! character, cuts long server strings, and no number a server or a user gives makes it panic.
 
-use super::harness::{Answer, Server};
+use super::harness::{Answer, Encoding, Server};
 use super::*;
 
 /// Runs `args` in text mode and in `--json` mode; returns both outputs.
@@ -154,4 +154,382 @@ fn a_hostile_account_prints_inert() {
         assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
         assert_inert(&output);
     }
+}
+
+/// A recorded body, as JSON.
+fn recorded_json(name: &str) -> Value {
+    serde_json::from_slice(&super::harness::recorded(name)).expect("a recorded JSON body")
+}
+
+/// The account the token-details and sign-in answers carry, its names set to `name`, its own
+/// token `own_token`.
+fn account_naming(name: &str, own_token: &str) -> String {
+    let mut account = recorded_json("plextv-users-signin-201.json");
+    account["authToken"] = own_token.into();
+    for field in ["username", "title", "email", "uuid", "country", "locale"] {
+        account[field] = name.into();
+    }
+    account.to_string()
+}
+
+/// Fails when any output shows `secret` or its encoded form `hidden`.
+fn assert_never_shown(output: &Output, secret: &str, hidden: &str, case: &str) {
+    let (out, err) = (stdout(output), stderr(output));
+    for text in [&out, &err] {
+        assert!(
+            !text.contains(secret) && !text.contains(hidden),
+            "{case}: shown in:\nstdout: {out}\nstderr: {err}"
+        );
+    }
+}
+
+#[test]
+fn token_details_never_prints_a_token_it_echoes_in_any_encoding() {
+    const OWN: &str = "account-own-token-5d1e";
+    for encoding in Encoding::all() {
+        for secret in [TOKEN, OWN] {
+            let (echo, hidden) = encoding.encode(secret);
+            let server = Server::answering(Answer::json(
+                200,
+                account_naming(&format!("me {echo}"), OWN),
+            ));
+            for output in both_modes(
+                &plex_tv_args(&server, "token-details"),
+                &[("PLEX_TOKEN", TOKEN)],
+            ) {
+                let case = format!("{encoding:?} of {secret}");
+                assert_eq!(output.status.code(), Some(0), "{case}: {}", stderr(&output));
+                assert_never_shown(&output, secret, &hidden, &case);
+                // base64 keeps the few characters that mix in the bytes around the secret.
+                assert!(
+                    stdout(&output).contains("<redacted>"),
+                    "{case}: {}",
+                    stdout(&output)
+                );
+                // The services' tokens of the recorded answer never show either.
+                assert_absent(&output, "ZzVOMgXkeJVRv25D");
+                assert_inert(&output);
+            }
+        }
+    }
+}
+
+#[test]
+fn sign_in_and_switch_user_print_the_token_alone_and_nothing_else_of_it() {
+    const NEW_TOKEN: &str = "new-account-token-77c4";
+    // Sign-in: the names echo the password and the new token.
+    let name = format!("{PASSWORD} {NEW_TOKEN}");
+    let server = Server::answering(Answer::json(201, account_naming(&name, NEW_TOKEN)));
+    let mut args = plex_tv_args(&server, "sign-in");
+    args.extend(["--login".into(), LOGIN.into()]);
+    let [text, json_output] = both_modes(&args, &[("PLEX_PASSWORD", PASSWORD)]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_eq!(stdout(&text), format!("{NEW_TOKEN}\n"));
+    assert_eq!(
+        stderr(&text),
+        "Signed in as <redacted> <redacted> (<redacted> <redacted>).\n"
+    );
+    assert_absent(&text, PASSWORD);
+    let document = json(&json_output);
+    assert_eq!(document["authToken"], NEW_TOKEN);
+    assert_eq!(document["username"], "<redacted> <redacted>");
+    assert_eq!(stdout(&json_output).matches(NEW_TOKEN).count(), 1);
+    assert_absent(&json_output, PASSWORD);
+
+    // switch-user: the profile's title echoes the account's token, the PIN and its own token.
+    let mut profile: Value = serde_json::from_str(&account_naming("", NEW_TOKEN)).unwrap();
+    profile["title"] = format!("{TOKEN}/8642/{NEW_TOKEN}").into();
+    let server = Server::answering(Answer::json(201, profile.to_string()));
+    let mut args = plex_tv_args(&server, "switch-user");
+    args.extend(["0f1e2d3c4b5a6978".into(), "--pin".into(), "8642".into()]);
+    let [text, json_output] = both_modes(&args, &[("PLEX_TOKEN", TOKEN)]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_eq!(stdout(&text), format!("{NEW_TOKEN}\n"));
+    assert_eq!(
+        stderr(&text),
+        "Switched to <redacted>/<redacted>/<redacted>.\n"
+    );
+    let document = json(&json_output);
+    assert_eq!(document["title"], "<redacted>/<redacted>/<redacted>");
+    assert_eq!(stdout(&json_output).matches(NEW_TOKEN).count(), 1);
+    for output in [&text, &json_output] {
+        assert_absent(output, TOKEN);
+        assert_absent(output, "8642");
+    }
+}
+
+/// plex.tv's `/resources` listing one server whose name, owner and connections echo tokens.
+fn hostile_resources(name: &str) -> String {
+    const DEVICE: &str = "device-access-token-c0de";
+    serde_json::json!([{
+        "name": name,
+        "clientIdentifier": "machine-1",
+        "provides": "server",
+        "accessToken": DEVICE,
+        "owned": false,
+        "sourceTitle": format!("friend {DEVICE}"),
+        "presence": true,
+        "connections": [
+            {"protocol": "https", "uri": format!("https://10-0-0-1.plex.direct:32400/?X-Plex-Token={DEVICE}"), "local": true},
+            {"protocol": "http", "uri": format!("http://admin:{DEVICE}@203.0.113.9:32400/library#{TOKEN}"), "local": false},
+            {"protocol": "http", "uri": format!("http://203.0.113.9:32400/{DEVICE}/x"), "relay": true},
+        ],
+    }])
+    .to_string()
+}
+
+#[test]
+fn servers_never_print_a_token_in_a_name_or_a_uri() {
+    let server = Server::answering(Answer::json(
+        200,
+        hostile_resources(&format!("Box {TOKEN} device-access-token-c0de")),
+    ));
+    let [text, json_output] =
+        both_modes(&plex_tv_args(&server, "servers"), &[("PLEX_TOKEN", TOKEN)]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_eq!(
+        stdout(&text),
+        "Box <redacted> <redacted> (machine-1): shared by friend <redacted>, online\n\
+         \x20 https://10-0-0-1.plex.direct:32400/  local\n\
+         \x20 http://203.0.113.9:32400/library  remote\n\
+         \x20 http://203.0.113.9:32400/<redacted>/x  relay\n"
+    );
+    let document = json(&json_output);
+    let uris: Vec<&str> = document["servers"][0]["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "https://10-0-0-1.plex.direct:32400/",
+            "http://203.0.113.9:32400/library",
+            "http://203.0.113.9:32400/<redacted>/x"
+        ]
+    );
+    for output in [&text, &json_output] {
+        assert_absent(output, TOKEN);
+        assert_absent(output, "device-access-token-c0de");
+        assert_absent(output, "admin");
+        assert_inert(output);
+    }
+}
+
+#[test]
+fn resources_never_print_the_access_token_inside_a_uri() {
+    let access = "transient-access-9f1c";
+    let body = serde_json::json!({"MediaContainer": {"size": 1, "Device": [{
+        "name": format!("PlexCorp {access}"),
+        "clientIdentifier": "243b4719",
+        "accessToken": access,
+        "Connection": [{
+            "protocol": "https",
+            "address": access,
+            "uri": format!("https://u:{access}@10-0-2-123.plex.direct:32400/{access}?X-Plex-Token={access}#{access}"),
+            "port": 32400,
+            "local": 1
+        }]
+    }]}});
+    let server = Server::answering(Answer::json(200, body.to_string()));
+    let mut args = pms_args(&server, "resources");
+    args.extend(["--source".into(), "server://243b4719".into()]);
+    let [text, json_output] = both_modes(&args, &[("PLEX_TOKEN", TOKEN)]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_eq!(
+        stdout(&text),
+        "PlexCorp <redacted> (243b4719)\n\
+         \x20 access token: received (not shown)\n\
+         \x20 https://10-0-2-123.plex.direct:32400/<redacted>  local\n"
+    );
+    let connection = &json(&json_output)["devices"][0]["connections"][0];
+    assert_eq!(connection["address"], "<redacted>");
+    assert_eq!(
+        connection["uri"],
+        "https://10-0-2-123.plex.direct:32400/<redacted>"
+    );
+    for output in [&text, &json_output] {
+        assert_absent(output, access);
+        assert_absent(output, TOKEN);
+    }
+}
+
+#[test]
+fn a_server_string_is_cut_with_an_ellipsis() {
+    // 1 MiB in six fields: within the answer size limit.
+    let long = "N".repeat(1024 * 1024);
+    let server = Server::answering(Answer::json(200, account_naming(&long, "own-token-1")));
+    for output in both_modes(
+        &plex_tv_args(&server, "token-details"),
+        &[("PLEX_TOKEN", TOKEN)],
+    ) {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let out = stdout(&output);
+        assert!(out.len() < 16 * 1024, "{} bytes printed", out.len());
+        assert!(out.contains(&format!("{}…", "N".repeat(256))), "{out:.400}");
+        assert!(!out.contains(&"N".repeat(257)));
+    }
+    let server = Server::answering(Answer::json(200, hostile_resources(&long)));
+    let output = run(
+        &strs(&plex_tv_args(&server, "servers")),
+        &[("PLEX_TOKEN", TOKEN)],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let first = stdout(&output).lines().next().unwrap().to_string();
+    assert!(
+        first.starts_with(&format!("{}… (machine-1)", "N".repeat(256))),
+        "{first:.400}"
+    );
+}
+
+#[test]
+fn a_hostile_pin_code_is_refused_not_printed() {
+    let huge = "C".repeat(3 * 1024 * 1024);
+    for code in [
+        huge.as_str(),
+        "AB\u{1b}]0;owned\u{7}",
+        "AB\nplex-auth: forged",
+        "",
+    ] {
+        let mut pin = recorded_json("plextv-pins-201-new.json");
+        pin["code"] = code.into();
+        let server = Server::answering(Answer::json(201, pin.to_string()));
+        for output in both_modes(&plex_tv_args(&server, "login"), &[]) {
+            assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            assert!(all.len() < 1024, "{} bytes printed", all.len());
+            assert!(all.contains("body does not decode at code"), "{all}");
+            assert!(!all.contains("CCCC") && !all.contains("owned"), "{all}");
+            assert_inert(&output);
+        }
+        assert_eq!(server.count(), 2, "no poll of a refused PIN");
+    }
+}
+
+#[test]
+fn no_number_a_server_sends_makes_the_binary_panic() {
+    // login: a PIN living "forever", with an extreme id, linked at the first poll.
+    for (expires_in, id) in [
+        (Value::from(i64::MAX), Value::from(i64::MIN)),
+        (Value::from(i64::MIN), Value::from(i64::MAX)),
+        (Value::from(0), Value::from(-1)),
+    ] {
+        let mut pin = recorded_json("plextv-pins-201-new.json");
+        pin["expiresIn"] = expires_in.clone();
+        pin["id"] = id.clone();
+        let mut linked = recorded_json("plextv-pins-200-linked.json");
+        linked["id"] = id.clone();
+        let server = Server::start(move |_, seen| {
+            let answer = if seen.method == "POST" {
+                Answer::json(201, pin.to_string())
+            } else {
+                Answer::json(200, linked.to_string())
+            };
+            vec![super::harness::Step::Answer(answer)]
+        });
+        let mut args = plex_tv_args(&server, "login");
+        args.extend(["--interval".into(), "0.05".into()]);
+        let output = run(&strs(&args), &[], None);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{expires_in}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "auth_token\n");
+        assert!(
+            stderr(&output).contains("the code expires in 15 minutes"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(server.seen()[1].path(), format!("/pins/{id}"));
+    }
+
+    // token-details: every number of the account at its extremes, and one that is no integer.
+    let account_with = |fields: &[&str], value: &Value| {
+        let mut account = recorded_json("plextv-user-200-plexpass-account.json");
+        for field in fields {
+            account[*field] = value.clone();
+        }
+        let server = Server::answering(Answer::json(200, account.to_string()));
+        both_modes(
+            &plex_tv_args(&server, "token-details"),
+            &[("PLEX_TOKEN", TOKEN)],
+        )
+    };
+    let numbers = [
+        "id",
+        "joinedAt",
+        "homeSize",
+        "maxHomeSize",
+        "rememberExpiresAt",
+        "adsConsentSetAt",
+    ];
+    for extreme in [i64::MAX, i64::MIN, 0, -1].map(Value::from) {
+        for output in account_with(&numbers, &extreme) {
+            let out = stdout(&output);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{extreme}: {}",
+                stderr(&output)
+            );
+            assert!(out.contains(&extreme.to_string()), "{out}");
+            assert_inert(&output);
+        }
+    }
+    for nonsense in [
+        serde_json::json!(1e300),
+        serde_json::json!(u64::MAX),
+        serde_json::json!("12345"),
+    ] {
+        for output in account_with(&["joinedAt"], &nonsense) {
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            assert_eq!(output.status.code(), Some(1), "{nonsense}: {all}");
+            assert!(all.contains("body does not decode at joinedAt"), "{all}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_huge_file_for_the_identifier_fails_at_once() {
+    let home = std::env::temp_dir().join(format!("plex-auth-cli-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let folder = home.join("plex-auth");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("client-identifier");
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let server = Server::answering(Answer::json(200, "{}"));
+    let env = [
+        ("XDG_CONFIG_HOME", home.to_str().unwrap()),
+        ("PLEX_TOKEN", TOKEN),
+    ];
+    let args = ["token-details", "--plex-tv-url", &server.url()];
+    let started = std::time::Instant::now();
+    let output = run(&args, &env, None);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is a FIFO, not a client identifier file"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
+    std::fs::remove_file(&path).unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(600 * 1024 * 1024).unwrap();
+    let output = run(&args, &env, None);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is larger than 4096 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.count(), 0);
+    std::fs::remove_dir_all(&home).unwrap();
 }

@@ -6,9 +6,11 @@
 mod harness;
 
 mod account;
+mod closed_stdout;
 mod hostile;
 mod login;
 mod pms;
+mod refusal;
 mod servers;
 mod sign_in;
 mod token;
@@ -127,10 +129,11 @@ fn help_documents_the_exit_codes_and_hides_the_token() {
     assert_eq!(output.status.code(), Some(0));
     let help = stdout(&output);
     for line in [
-        "  2  bad input",
-        "  3  authentication failed",
-        "  4  network failure",
-        "  5  rate limited",
+        "  2    bad input",
+        "  3    authentication failed",
+        "  4    network failure",
+        "  5    rate limited",
+        "  141  standard output was closed",
     ] {
         assert!(help.contains(line), "missing {line:?} in:\n{help}");
     }

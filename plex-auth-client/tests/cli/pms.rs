@@ -43,8 +43,10 @@ fn transient_token_prints_the_transient_token() {
     }
 }
 
+/// A Plex Media Server's 401 page is not plex.tv's refusal of the token: it may grant this
+/// account nothing, or stand behind a proxy. The failure is reported, not as a refused token.
 #[test]
-fn transient_token_refused_by_the_server_exits_with_the_auth_code() {
+fn transient_token_refused_by_the_server_is_not_a_refused_token() {
     let server = Server::answering(
         Answer::new(401)
             .header("Content-Type", "text/html")
@@ -57,12 +59,15 @@ fn transient_token_refused_by_the_server_exits_with_the_auth_code() {
         None,
     );
 
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    assert!(
-        stderr(&output).contains("not authorized on this server: 401 Unauthorized"),
-        "{}",
-        stderr(&output)
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: error: getTransientToken: HTTP 401 Unauthorized: not authorized on this \
+         server: 401 Unauthorized\n\
+         plex-auth: the server answered 401 without saying the token is invalid (a Plex Media \
+         Server that does not grant this account access, or a proxy or captive portal asking \
+         for its own login): the token was not judged\n"
     );
     assert_absent(&output, TOKEN);
     assert_eq!(server.count(), 1);
@@ -84,9 +89,9 @@ fn resources_lists_connections_but_not_the_access_token() {
         stdout(&output),
         "PlexCorp (plex-corp) (243b471948ace337a8f92f129ec97d1902fcb1df)\n\
          \x20 access token: received (not shown)\n\
-         \x20 https://10-0-2-123.93b10b279ff8456686414add109854cd.plex.direct:32400  local\n\
-         \x20 https://64-71-188-222.93b10b279ff8456686414add109854cd.plex.direct:32403  remote\n\
-         \x20 https://139-162-158-105.93b10b279ff8456686414add109854cd.plex.direct:8443  remote relay\n"
+         \x20 https://10-0-2-123.93b10b279ff8456686414add109854cd.plex.direct:32400/  local\n\
+         \x20 https://64-71-188-222.93b10b279ff8456686414add109854cd.plex.direct:32403/  remote\n\
+         \x20 https://139-162-158-105.93b10b279ff8456686414add109854cd.plex.direct:8443/  remote relay\n"
     );
     assert_absent(&output, SOURCE_ACCESS_TOKEN);
     assert_absent(&output, TOKEN);

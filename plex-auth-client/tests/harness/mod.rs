@@ -6,6 +6,7 @@
 //! part of it.
 #![allow(dead_code, unused_imports)]
 
+mod encodings;
 mod exchange;
 mod server;
 
@@ -13,8 +14,11 @@ use std::path::{Path, PathBuf};
 
 use plex_auth_client::ClientIdentity;
 
+pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
-pub use server::{Answer, Options, Seen, Server, Step, closed_port_url};
+pub use server::{
+    Answer, Certificate, Options, Seen, Server, Silent, Step, closed_port_url, test_authority_pem,
+};
 
 /// The token test clients send.
 pub const TOKEN: &str = "fixture-token-0123456789";

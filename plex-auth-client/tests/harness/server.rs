@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// A request as the server read it.
 #[derive(Clone, Debug)]
@@ -177,10 +180,48 @@ struct Shared {
     options: Options,
 }
 
+/// The certificate an https server of the harness presents. Both name `127.0.0.1` and
+/// `localhost`; `fixtures/tls/` holds them (see `fixtures/PROVENANCE.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Certificate {
+    /// Issued by the test authority, [`test_authority_pem`]: a client that trusts it accepts
+    /// the server.
+    Trusted,
+    /// Self-signed: no client trusts it, as a machine that is not the server would present.
+    Untrusted,
+}
+
+/// The test authority's certificate (PEM), to trust in a client talking to
+/// [`Certificate::Trusted`] servers.
+pub fn test_authority_pem() -> Vec<u8> {
+    super::fixture("tls/ca.pem")
+}
+
+fn acceptor(certificate: Certificate) -> TlsAcceptor {
+    let (chain, key) = match certificate {
+        Certificate::Trusted => ("tls/server.pem", "tls/server.key"),
+        Certificate::Untrusted => ("tls/impostor.pem", "tls/impostor.key"),
+    };
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(&super::fixture(chain))
+            .collect::<Result<_, _>>()
+            .expect("the fixture's certificate");
+    let key = PrivateKeyDer::from_pem_slice(&super::fixture(key)).expect("the fixture's key");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("the fixture's certificate and key");
+    TlsAcceptor::from(Arc::new(config))
+}
+
 /// A server on 127.0.0.1, on a thread and runtime of its own (so a test's runtime, a blocking
 /// test or a measured bench does not schedule it); stops when dropped.
 pub struct Server {
     pub addr: SocketAddr,
+    scheme: &'static str,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -208,11 +249,29 @@ impl Server {
         Self::start(move |n, _| vec![Step::Answer(answers[n.min(answers.len() - 1)].clone())])
     }
 
+    /// An https server presenting `certificate`, answering every request with the same steps.
+    pub fn https_always(certificate: Certificate, steps: Vec<Step>) -> Self {
+        Self::serve(
+            Options::default(),
+            Some(acceptor(certificate)),
+            move |_, _| steps.clone(),
+        )
+    }
+
     /// A server with `options`.
     pub fn with_options(
         options: Options,
         respond: impl Fn(usize, &Seen) -> Vec<Step> + Send + Sync + 'static,
     ) -> Self {
+        Self::serve(options, None, respond)
+    }
+
+    fn serve(
+        options: Options,
+        tls: Option<TlsAcceptor>,
+        respond: impl Fn(usize, &Seen) -> Vec<Step> + Send + Sync + 'static,
+    ) -> Self {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("non-blocking");
         let addr = listener.local_addr().expect("local address");
@@ -227,20 +286,21 @@ impl Server {
             .name("loopback-server".into())
             .spawn({
                 let shared = shared.clone();
-                move || serve_until(listener, shared, stopped)
+                move || serve_until(listener, tls, shared, stopped)
             })
             .expect("server thread");
         Self {
             addr,
+            scheme,
             shared,
             stop: Some(stop),
             thread: Some(thread),
         }
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` for an https server).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// How many complete requests the server read.
@@ -268,6 +328,7 @@ impl Drop for Server {
 /// Runs the accept loop until `stopped`; dropping the runtime then ends every connection.
 fn serve_until(
     listener: std::net::TcpListener,
+    tls: Option<TlsAcceptor>,
     shared: Arc<Shared>,
     stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -284,9 +345,17 @@ fn serve_until(
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    // A client that gave up early is not an error of the server.
-                    let _ = connection(stream, &shared).await;
+                    // A client that gave up early, or refused the certificate, is not an error
+                    // of the server.
+                    let _ = match tls {
+                        None => connection(stream, &shared).await,
+                        Some(tls) => match tls.accept(stream).await {
+                            Ok(stream) => connection(stream, &shared).await,
+                            Err(_) => Ok(()),
+                        },
+                    };
                 });
             }
         };
@@ -297,7 +366,25 @@ fn serve_until(
     });
 }
 
-async fn connection(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+/// A connection the server answers on: plain TCP, or TLS over it.
+trait Connection: AsyncRead + AsyncWrite + Unpin {
+    /// Makes closing send RST (SO_LINGER 0).
+    fn set_zero_linger(&self) -> std::io::Result<()>;
+}
+
+impl Connection for TcpStream {
+    fn set_zero_linger(&self) -> std::io::Result<()> {
+        TcpStream::set_zero_linger(self)
+    }
+}
+
+impl Connection for tokio_rustls::server::TlsStream<TcpStream> {
+    fn set_zero_linger(&self) -> std::io::Result<()> {
+        self.get_ref().0.set_zero_linger()
+    }
+}
+
+async fn connection(mut stream: impl Connection, shared: &Shared) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await? else {
@@ -334,7 +421,7 @@ async fn connection(mut stream: TcpStream, shared: &Shared) -> std::io::Result<(
 /// Reads one request head and its `Content-Length` body from `stream`, keeping any bytes past
 /// it in `buffer` for the next request; `None` when the client closed first.
 async fn read_request(
-    stream: &mut TcpStream,
+    stream: &mut (impl AsyncRead + Unpin),
     buffer: &mut Vec<u8>,
 ) -> std::io::Result<Option<Seen>> {
     let mut chunk = [0u8; 8192];
@@ -388,4 +475,26 @@ pub fn closed_port_url() -> String {
     let addr = listener.local_addr().expect("local address");
     drop(listener);
     format!("http://{addr}")
+}
+
+/// An address whose machine never answers: the port accepts connections (the kernel completes
+/// the handshake into the backlog) but nothing ever reads or answers them, so a request waits
+/// until the client gives up. No thread: any number of them is cheap.
+pub struct Silent {
+    /// Held so that the port stays bound.
+    listener: std::net::TcpListener,
+}
+
+impl Silent {
+    /// A silent address for `http://` URLs.
+    pub fn http() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        Self { listener }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        let addr = self.listener.local_addr().expect("local address");
+        format!("http://{addr}")
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use plex_auth_client::{ErrorKind, Secret, TokenStatus};
+use plex_auth_client::{ErrorKind, Redactor, Secret, TokenStatus};
 
 use crate::output::Output;
 use crate::{Common, Failure, exit, plex_tv};
@@ -54,9 +54,9 @@ pub(crate) async fn switch_user(
     if uuid.is_empty() {
         return Err(Failure::bad_input("the profile's uuid is empty"));
     }
-    let plex = plex_tv(common, Some(token))?;
+    let plex = plex_tv(common, Some(token.clone()))?;
     // An empty PIN is no PIN: the prompt stays available.
-    let pin = pin
+    let mut pin = pin
         .map(|pin| pin.trim().to_string())
         .filter(|pin| !pin.is_empty())
         .map(Secret::new);
@@ -69,14 +69,17 @@ pub(crate) async fn switch_user(
                 && pin.is_none()
                 && std::io::stdin().is_terminal() =>
         {
-            let pin = read_pin()?;
+            let asked = pin.insert(read_pin()?);
             // Once only: plex.tv answers a wrong PIN as a missing one.
-            plex.switch_home_user(uuid, Some(pin.expose())).await?
+            plex.switch_home_user(uuid, Some(asked.expose())).await?
         }
         other => other?,
     };
-    output.switched(&account);
-    Ok(())
+    // The profile's name can echo the account's token, the PIN, or the profile's own token.
+    let shown = Redactor::new([token.as_str()])
+        .secret(pin.as_ref().map_or("", Secret::expose))
+        .secrets_of(&*account);
+    output.switched(&account, &shown)
 }
 
 /// The PIN from a prompt that does not echo it.

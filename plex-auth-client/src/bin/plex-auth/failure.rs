@@ -32,17 +32,21 @@ impl From<Error> for Failure {
     }
 }
 
-/// The exit code of an error of `kind`; see `EXIT_CODES`.
+/// The exit code of an error of `kind`; see `EXIT_CODES`. A token's refusal is exit code 3 only
+/// as [`ErrorKind::InvalidToken`], the library's one rule that `token-status` follows too: a
+/// 401 that is not plex.tv's refusal ([`ErrorKind::Unauthorized`]) is another failure.
 pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
+    if let Some(code) = crate::servers::exit_code(kind) {
+        return code;
+    }
     match kind {
         ErrorKind::VerificationCodeRequired
         | ErrorKind::HomePinRequired
         | ErrorKind::InvalidCredentials
         | ErrorKind::LockedOut
         | ErrorKind::InvalidToken
-        | ErrorKind::Unauthorized
         | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::NoConnection => exit::NETWORK,
+        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
         ErrorKind::RateLimited => exit::RATE_LIMITED,
         ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
         _ => exit::FAILURE,

@@ -8,18 +8,22 @@
 //! (`login`, `sign-in`, `transient-token`, `switch-user`).
 
 mod account;
+mod answers;
 mod clients;
 mod failure;
 mod identifier;
 mod output;
+mod panics;
 mod pin;
 mod servers;
 mod sign_in;
 
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use plex_auth_client::Redactor;
 use plex_auth_client::types::{TransientTokenScope, TransientTokenType};
 
 use crate::clients::{plex_tv, pms};
@@ -28,17 +32,23 @@ use crate::output::Output;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success
-  1  any other failure (an unexpected answer, a body that does not decode)
-  2  bad input: a missing or malformed argument, or a request refused before it was sent
-  3  authentication failed: wrong login or password, verification code refused or missing,
-     locked out, invalid or revoked token, token refused by the server, PIN expired
-  4  network failure: the connection could not be made or broke, or the call timed out;
-     for `connect`, no connection of the server answered
-  5  rate limited by plex.tv: try again later
+  0    success
+  1    any other failure: an unexpected answer, a body that does not decode, a 401 that is not
+       plex.tv's word on the token (a Plex Media Server's page, a proxy asking for its own
+       login: the token was not judged), an internal error
+  2    bad input: a missing or malformed argument, or a request refused before it was sent;
+       for `connect`, a --server that matches no server, or several
+  3    authentication failed: wrong login or password, verification code refused or missing,
+       locked out, token refused by plex.tv (invalid or revoked), PIN expired; for `connect`,
+       plex.tv lists the server without an access token for this account
+  4    network failure: the connection could not be made or broke, or the call timed out;
+       for `connect`, no connection of the server answered
+  5    rate limited by plex.tv: try again later
+  141  standard output was closed before everything was printed (`plex-auth ... | head`)
 
 token-status exits 0 when the token is valid, 3 when plex.tv refused it (drop it), and 4 when
-its status is unknown (no answer, a timeout, a 5xx or 429: keep the token).
+its status is unknown (no answer, a timeout, a 5xx or 429, a 401 that is not plex.tv's refusal:
+keep the token).
 
 Environment: PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION, PLEX_PLATFORM, PLEX_DEVICE,
 PLEX_DEVICE_NAME, PLEX_TOKEN, PLEX_TV_URL, PLEX_SERVER_URL, PLEX_LOGIN, PLEX_PASSWORD (sign-in:
@@ -51,6 +61,8 @@ mod exit {
     pub const AUTH: u8 = 3;
     pub const NETWORK: u8 = 4;
     pub const RATE_LIMITED: u8 = 5;
+    /// 128 + SIGPIPE, what a shell reports for a program a closed pipe ended.
+    pub const CLOSED_STDOUT: u8 = 141;
 }
 
 #[derive(Parser)]
@@ -100,7 +112,8 @@ struct Common {
     /// Print one JSON document on stdout (the result, or {"error": ...}) instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Total time allowed for each attempt, in seconds.
+    /// Total time allowed for each attempt, in seconds. For `connect`, also the probe timeout:
+    /// how long each of the server's connections may take to answer (3 by default).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
     /// Make one attempt only: no retry after a transport error or a 502/503/504.
@@ -157,8 +170,9 @@ enum Command {
     },
     /// Tell whether a token is valid, invalid (drop it) or of unknown status (keep it).
     ///
-    /// Exit code 0: valid; 3: plex.tv refused it (401, or 422 "Invalid token"); 4: no verdict
-    /// (no answer, a timeout, a 5xx or 429). Never prints the token.
+    /// Exit code 0: valid; 3: plex.tv refused it (its 401 envelope with code 1001, or 422
+    /// "Invalid token"); 4: no verdict (no answer, a timeout, a 5xx or 429, a 401 that is not
+    /// plex.tv's refusal). Never prints the token.
     TokenStatus {
         #[command(flatten)]
         token: TokenArg,
@@ -209,8 +223,13 @@ enum Command {
     Servers(servers::ServersArgs),
     /// Find the connection to use for a server; print its base URL.
     ///
-    /// Probes every connection in parallel, confirms the server's identity, and prefers local
-    /// over remote over relay, https over http. Exit code 4 when none answers.
+    /// Probes the server's connections at once (the 32 best-ranked), without a token, and keeps
+    /// those whose /identity is the server's. Prefers local over remote over relay, and https
+    /// over http: http only when no https connection of the same or a better place can still
+    /// answer, never for a server that requires https. Answers as soon as no better connection
+    /// can still answer, or 0.4 s after the first one proved. --timeout is each probe's time
+    /// (3 s by default), --deadline the whole choice's (5 s). Never prints a token. Exit code 4
+    /// when no connection proved to be the server, with what became of each.
     Connect(servers::ConnectArgs),
 }
 
@@ -243,6 +262,7 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
+    panics::install_hook();
     let cli = Cli::parse();
     let output = Output::new(cli.common.json);
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -259,12 +279,16 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
-    match runtime.block_on(run(cli, &output)) {
-        Ok(code) => ExitCode::from(code),
-        Err(failure) => {
+    // The hook has reported a panic already; it ends the program as any other failure.
+    let outcome =
+        std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(run(cli, &output))));
+    match outcome {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(failure)) => {
             output.failure(&failure);
             ExitCode::from(failure.code)
         }
+        Err(_) => ExitCode::from(exit::FAILURE),
     }
 }
 
@@ -279,25 +303,28 @@ async fn run(cli: Cli, output: &Output) -> Result<u8, Failure> {
             remember_me,
         } => sign_in::run(common, output, login, code, remember_me).await?,
         Command::TokenDetails { token } => {
-            let plex = plex_tv(common, Some(token.token))?;
+            let plex = plex_tv(common, Some(token.token.clone()))?;
             let account = plex.get_token_details().await?;
-            output.account(&account);
+            // A name can echo the token sent, or a token of the answer.
+            let shown = Redactor::new([token.token.as_str()]).secrets_of(&*account);
+            output.account(&account, &shown);
         }
         Command::TransientToken { token, server } => {
             let pms = pms(common, &server.server, token.token)?;
             let answer = pms
                 .get_transient_token(TransientTokenScope::All, TransientTokenType::Delegation)
                 .await?;
-            output.transient_token(&answer.media_container.token);
+            output.transient_token(&answer.media_container.token)?;
         }
         Command::Resources {
             token,
             server,
             source,
         } => {
-            let pms = pms(common, &server.server, token.token)?;
+            let pms = pms(common, &server.server, token.token.clone())?;
             let answer = pms.get_source_connection_information(&source).await?;
-            output.resources(&answer);
+            let shown = Redactor::new([token.token.as_str()]).secrets_of(&*answer);
+            output.resources(&answer, &shown);
         }
         Command::Login {
             strong,

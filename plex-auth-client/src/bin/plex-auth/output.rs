@@ -1,19 +1,25 @@
-//! What the commands print: text for people, or one JSON document for scripts.
+//! Where the commands print: text for people, or one JSON document for scripts, and the rules
+//! every line follows.
 //!
-//! Text mode puts the one value a command exists for (a token) alone on stdout and the notes
-//! for people on stderr, so `TOKEN=$(plex-auth sign-in)` works. JSON mode prints exactly one
-//! document on stdout, the result or `{"error": ...}`.
+//! Text mode puts the one value a command exists for (a token, a URL) alone on stdout and the
+//! notes for people on stderr, so `TOKEN=$(plex-auth sign-in)` works. JSON mode prints exactly
+//! one document on stdout, the result or `{"error": ...}`. Standard output is written through
+//! one handle: when it is closed (`plex-auth … | head`), the program ends quietly with
+//! [`exit::CLOSED_STDOUT`]. Standard error is best effort: a note
+//! that cannot be written is dropped.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::io::Write;
 
-use plex_auth_client::types::{SourceConnectionInformation, UserPlexAccount};
-use plex_auth_client::{ErrorKind, FlexBool, Secret};
+use plex_auth_client::{ErrorKind, Secret};
 use serde_json::{Value, json};
 
-use crate::Failure;
+use crate::{Failure, exit};
+
+/// The longest token printed: far above Plex's tokens (20 characters) and JWTs (about 1 KiB).
+const MAX_TOKEN_LENGTH: usize = 8192;
 
 pub(crate) struct Output {
-    json: bool,
+    pub(crate) json: bool,
 }
 
 impl Output {
@@ -21,84 +27,37 @@ impl Output {
         Self { json }
     }
 
+    /// One line on stdout; a closed stdout ends the program quietly.
+    pub(crate) fn out(&self, line: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let written = stdout
+            .write_all(line.as_bytes())
+            .and_then(|()| stdout.write_all(b"\n"))
+            .and_then(|()| stdout.flush());
+        if let Err(err) = written {
+            stdout_failed(&err);
+        }
+    }
+
+    /// One line on stderr, for people; dropped when stderr cannot be written.
+    pub(crate) fn note(&self, line: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{line}");
+    }
+
     pub(crate) fn print_json(&self, value: &Value) {
-        println!("{}", escape_controls(&format!("{value:#}")));
-    }
-
-    /// `sign-in`: the account's token, the one secret this command prints.
-    pub(crate) fn signed_in(&self, account: &UserPlexAccount) {
-        if self.json {
-            self.print_json(&json!({
-                "id": account.id,
-                "uuid": account.uuid,
-                "username": account.username,
-                "title": account.title,
-                "email": account.email,
-                "twoFactorEnabled": account.two_factor_enabled,
-                "authToken": account.auth_token.expose(),
-            }));
-        } else {
-            eprintln!("Signed in as {}.", safe(&display_name(account)));
-            println!("{}", safe(account.auth_token.expose()));
-        }
-    }
-
-    /// `token-details`: the account, never its token nor its services' credentials.
-    pub(crate) fn account(&self, account: &UserPlexAccount) {
-        let subscription = account.subscription.as_ref();
-        if self.json {
-            self.print_json(&json!({
-                "valid": true,
-                "id": account.id,
-                "uuid": account.uuid,
-                "username": account.username,
-                "title": account.title,
-                "email": account.email,
-                "country": account.country,
-                "locale": account.locale,
-                "joinedAt": account.joined_at,
-                "home": account.home,
-                "twoFactorEnabled": account.two_factor_enabled,
-                "subscription": subscription.map(|s| json!({
-                    "active": s.active,
-                    "status": s.status,
-                    "plan": s.plan,
-                })),
-            }));
-            return;
-        }
-        println!("The token is valid.");
-        let rows = [
-            ("username", account.username.clone()),
-            ("title", account.title.clone()),
-            ("email", account.email.clone()),
-            ("uuid", account.uuid.clone()),
-            ("id", account.id.to_string()),
-            ("joined", account.joined_at.map(date).unwrap_or_default()),
-            (
-                "subscription",
-                subscription
-                    .and_then(|s| s.status.clone())
-                    .unwrap_or_else(|| "none".into()),
-            ),
-            (
-                "two-factor",
-                yes_no(account.two_factor_enabled, "enabled", "disabled"),
-            ),
-            ("Plex Home", yes_no(account.home, "yes", "no")),
-        ];
-        for (label, value) in rows {
-            println!("{:<14}{}", format!("{label}:"), safe(&value));
-        }
+        self.out(&escape_controls(&format!("{value:#}")));
     }
 
     /// A token a command exists to print (`login`): alone on stdout, or as `{field: token}`.
-    pub(crate) fn token(&self, field: &str, token: &Secret) {
+    pub(crate) fn token(&self, field: &str, token: &Secret) -> Result<(), Failure> {
+        let token = printable(token)?;
         if self.json {
-            self.print_json(&json!({ field: token.expose() }));
+            self.print_json(&json!({ field: token }));
         } else {
-            println!("{}", safe(token.expose()));
+            self.out(token);
         }
+        Ok(())
     }
 
     /// `link`: the code was approved.
@@ -106,78 +65,20 @@ impl Output {
         if self.json {
             self.print_json(&json!({ "linked": true }));
         } else {
-            eprintln!("plex-auth: linked: the other device is signed in");
+            self.note("plex-auth: linked: the other device is signed in");
         }
     }
 
     /// `transient-token`: the transient token, the one secret this command prints.
-    pub(crate) fn transient_token(&self, token: &Secret) {
+    pub(crate) fn transient_token(&self, token: &Secret) -> Result<(), Failure> {
+        let token = printable(token)?;
         if self.json {
-            self.print_json(&json!({ "token": token.expose() }));
+            self.print_json(&json!({ "token": token }));
         } else {
-            eprintln!("Transient token (valid up to 48 hours, until the server restarts):");
-            println!("{}", safe(token.expose()));
+            self.note("Transient token (valid up to 48 hours, until the server restarts):");
+            self.out(token);
         }
-    }
-
-    /// `resources`: devices and connections; whether an access token came, never the token.
-    pub(crate) fn resources(&self, answer: &SourceConnectionInformation) {
-        let devices: Vec<_> = answer.media_container.device.iter().flatten().collect();
-        if self.json {
-            let devices: Vec<Value> = devices
-                .iter()
-                .map(|device| {
-                    let connections: Vec<Value> = device
-                        .connection
-                        .iter()
-                        .flatten()
-                        .map(|c| {
-                            json!({
-                                "uri": c.uri,
-                                "protocol": c.protocol,
-                                "address": c.address,
-                                "port": c.port,
-                                "local": c.local.map(FlexBool::get),
-                                "relay": c.relay.map(FlexBool::get),
-                            })
-                        })
-                        .collect();
-                    json!({
-                        "name": device.name,
-                        "clientIdentifier": device.client_identifier,
-                        "hasAccessToken": device.access_token.is_some(),
-                        "connections": connections,
-                    })
-                })
-                .collect();
-            self.print_json(&json!({ "devices": devices }));
-            return;
-        }
-        if devices.is_empty() {
-            println!("No source matches.");
-        }
-        for device in devices {
-            println!(
-                "{} ({})",
-                safe(&device.name),
-                safe(&device.client_identifier)
-            );
-            if device.access_token.is_some() {
-                println!("  access token: received (not shown)");
-            }
-            for connection in device.connection.iter().flatten() {
-                let mut notes = Vec::new();
-                match connection.local.map(FlexBool::get) {
-                    Some(true) => notes.push("local"),
-                    Some(false) => notes.push("remote"),
-                    None => {}
-                }
-                if connection.relay.is_some_and(FlexBool::get) {
-                    notes.push("relay");
-                }
-                println!("  {}  {}", safe(&connection.uri), notes.join(" "));
-            }
-        }
+        Ok(())
     }
 
     /// `token-status`: the verdict alone on stdout, why on stderr; never the token.
@@ -186,15 +87,21 @@ impl Output {
             self.print_json(&json!({ "status": status, "reason": reason }));
             return;
         }
-        println!("{status}");
+        self.out(status);
         match (status, reason) {
             ("invalid", Some(reason)) => {
-                eprintln!("plex-auth: plex.tv refused the token: {}", safe(reason));
-                eprintln!("plex-auth: drop it and sign in again");
+                self.note(&format!(
+                    "plex-auth: plex.tv refused the token: {}",
+                    safe(reason)
+                ));
+                self.note("plex-auth: drop it and sign in again");
             }
             (_, Some(reason)) => {
-                eprintln!("plex-auth: no verdict on the token: {}", safe(reason));
-                eprintln!("plex-auth: keep it and check again later");
+                self.note(&format!(
+                    "plex-auth: no verdict on the token: {}",
+                    safe(reason)
+                ));
+                self.note("plex-auth: keep it and check again later");
             }
             _ => {}
         }
@@ -205,30 +112,18 @@ impl Output {
         if self.json {
             self.print_json(&json!({ "pong": true }));
         } else {
-            println!("pong");
-        }
-    }
-
-    /// `switch-user`: the profile's token, the one secret this command prints.
-    pub(crate) fn switched(&self, account: &UserPlexAccount) {
-        if self.json {
-            self.print_json(&json!({
-                "id": account.id,
-                "uuid": account.uuid,
-                "title": account.title,
-                "authToken": account.auth_token.expose(),
-            }));
-        } else {
-            eprintln!("Switched to {}.", safe(&display_name(account)));
-            println!("{}", safe(account.auth_token.expose()));
+            self.out("pong");
         }
     }
 
     pub(crate) fn failure(&self, failure: &Failure) {
         if !self.json {
-            eprintln!("plex-auth: error: {}", safe(&failure.message));
+            self.note(&format!("plex-auth: error: {}", safe(&failure.message)));
+            for line in failure.error.iter().flat_map(crate::servers::failure_lines) {
+                self.note(&format!("plex-auth:   {}", safe(&line)));
+            }
             if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
-                eprintln!("plex-auth: {hint}");
+                self.note(&format!("plex-auth: {hint}"));
             }
             return;
         }
@@ -236,11 +131,11 @@ impl Output {
         let codes: Vec<i64> = error
             .map(|e| e.plex_errors().iter().filter_map(|p| p.code).collect())
             .unwrap_or_default();
-        self.print_json(&json!({
+        let mut document = json!({
             "error": {
                 "kind": match error {
                     Some(error) => kind_name(error.kind()),
-                    None if failure.code == crate::exit::BAD_INPUT => "bad-input",
+                    None if failure.code == exit::BAD_INPUT => "bad-input",
                     None => "failure",
                 },
                 "exitCode": failure.code,
@@ -248,36 +143,46 @@ impl Output {
                 "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
                 "plexCodes": codes,
             }
-        }));
+        });
+        if let Some((key, details)) = error.and_then(crate::servers::failure_json) {
+            document["error"][key] = details;
+        }
+        self.print_json(&document);
     }
 }
 
-fn display_name(account: &UserPlexAccount) -> String {
-    let name = if account.username.is_empty() {
-        &account.title
-    } else {
-        &account.username
-    };
-    if account.email.is_empty() {
-        name.clone()
-    } else {
-        format!("{name} ({})", account.email)
+/// Ends the program after a failed write to stdout: quietly when the reader went away.
+fn stdout_failed(err: &std::io::Error) -> ! {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(exit::CLOSED_STDOUT.into());
     }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "plex-auth: error: cannot write to standard output: {err}"
+    );
+    std::process::exit(exit::FAILURE.into());
 }
 
-fn yes_no(flag: Option<bool>, yes: &str, no: &str) -> String {
-    match flag {
-        Some(true) => yes.into(),
-        Some(false) => no.into(),
-        None => "unknown".into(),
+/// A token as it may be printed: printable ASCII, of a sensible length. Anything else is not
+/// a token a script can use, and would put a server's bytes on a terminal.
+pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
+    let text = token.expose();
+    if !text.is_empty()
+        && text.len() <= MAX_TOKEN_LENGTH
+        && text.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Ok(text);
     }
-}
-
-fn date(unix_seconds: i64) -> String {
-    match u64::try_from(unix_seconds) {
-        Ok(seconds) => httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds)),
-        Err(_) => unix_seconds.to_string(),
-    }
+    Err(Failure {
+        code: exit::FAILURE,
+        message: format!(
+            "the answer's token is not printable ASCII of 1 to {MAX_TOKEN_LENGTH} characters \
+             ({} bytes); it is not printed",
+            text.len()
+        ),
+        error: None,
+    })
 }
 
 fn hint(kind: ErrorKind) -> Option<&'static str> {
@@ -288,11 +193,20 @@ fn hint(kind: ErrorKind) -> Option<&'static str> {
         ErrorKind::LockedOut => {
             Some("plex.tv locked this IP out after repeated failures; wait before trying again")
         }
-        ErrorKind::InvalidToken | ErrorKind::Unauthorized => {
-            Some("the token was refused; sign in again to get a new one")
+        ErrorKind::InvalidToken => {
+            Some("plex.tv refused the token; sign in again to get a new one")
         }
+        ErrorKind::Unauthorized => Some(
+            "the server answered 401 without saying the token is invalid (a Plex Media Server \
+             that does not grant this account access, or a proxy or captive portal asking for \
+             its own login): the token was not judged",
+        ),
         ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
         ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
+        ErrorKind::NoServerToken => Some(
+            "plex.tv gives this account no token for that server; sign in with an account that \
+             can use it",
+        ),
         ErrorKind::HomePinRequired => Some(
             "the profile is protected: a valid PIN is required (--pin or PLEX_HOME_PIN, or run \
              the command on a terminal to be asked for it)",
@@ -320,13 +234,17 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInput => "invalid-input",
         ErrorKind::Config => "config",
         ErrorKind::NoConnection => "no-connection",
+        ErrorKind::NoServerToken => "no-server-token",
+        ErrorKind::ServerNotFound => "server-not-found",
+        ErrorKind::AmbiguousServer => "ambiguous-server",
         _ => "http",
     }
 }
 
-/// Server-supplied text as the terminal may show it: control characters (a newline forging an
-/// extra line, an ANSI or OSC escape sequence) and the Unicode controls that reorder text are
-/// replaced by U+FFFD.
+/// Text as the terminal may show it: control characters (a newline forging an extra line, an
+/// ANSI or OSC escape sequence) and the Unicode controls that reorder text are replaced by
+/// U+FFFD. For text already redacted (the library's errors) or the user's own; a server's
+/// text goes through a `Redactor` instead.
 pub(crate) fn safe(text: &str) -> String {
     text.chars()
         .map(|c| {

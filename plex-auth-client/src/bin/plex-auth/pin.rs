@@ -27,20 +27,22 @@ pub(crate) async fn login(
     };
     let pin = plex.create_pin(kind).await?;
     let minutes = pin.remaining().as_secs().div_ceil(60);
+    // The library refuses a code that is not a short printable one: it is shown as it is.
     match kind {
-        PinKind::Short => eprintln!(
+        PinKind::Short => output.note(&format!(
             "plex-auth: go to {LINK_URL} and enter the code {}",
             safe(pin.code())
-        ),
-        PinKind::Strong => eprintln!(
+        )),
+        PinKind::Strong => output.note(&format!(
             "plex-auth: open this page to sign in: {}",
-            pin.auth_url(&identity(common)?, forward_url)
-        ),
+            safe(&pin.auth_url(&identity(common)?, forward_url))
+        )),
     }
-    eprintln!("plex-auth: waiting for the approval (the code expires in {minutes} minutes)");
+    output.note(&format!(
+        "plex-auth: waiting for the approval (the code expires in {minutes} minutes)"
+    ));
     let token = plex.wait_for_token(&pin, PinPolling { interval }).await?;
-    output.token("authToken", &token);
-    Ok(())
+    output.token("authToken", &token)
 }
 
 /// Approves `code` with the account's token.

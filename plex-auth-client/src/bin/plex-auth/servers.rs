@@ -1,17 +1,22 @@
 //! `servers` and `connect`: the account's servers as plex.tv lists them, and the connection to
 //! use for one of them. Never prints a token.
 
+use std::time::Duration;
+
 use clap::Args;
-use plex_auth_client::types::{GetServerResourcesOptions, PlexConnection, PlexDevice, QueryFlag};
-use plex_auth_client::{Connector, FlexBool};
+use plex_auth_client::types::{GetServerResourcesOptions, PlexDevice, QueryFlag};
+use plex_auth_client::{Connector, Error, ErrorKind, Redactor, ServerSummary, find_server};
 use serde_json::{Value, json};
 
 use crate::clients::{identity, plex_tv};
 use crate::output::{Output, safe};
-use crate::{Common, Failure, TokenArg};
+use crate::{Common, Failure, TokenArg, exit, parse_seconds};
 
-/// How long a connection may take to answer when `--timeout` is not given.
-const PROBE_TIMEOUT_SECS: u64 = 3;
+/// How many attempts a failed `connect` prints in text, one a line, before "and N more".
+const ATTEMPTS_PRINTED: usize = 5;
+
+/// How many servers the "choose one" message names before "and N more".
+const SERVERS_PRINTED: usize = 10;
 
 #[derive(Args)]
 pub(crate) struct ServersArgs {
@@ -24,8 +29,15 @@ pub(crate) struct ConnectArgs {
     #[command(flatten)]
     token: TokenArg,
     /// The server's name or client identifier; needed when the account has several servers.
+    /// A value that matches several servers (two of the same name, or a name that is another
+    /// server's identifier) is refused: pass the client identifier `plex-auth servers` shows.
     #[arg(long, value_name = "NAME_OR_CLIENT_ID")]
     server: Option<String>,
+    /// Time allowed for the whole choice, in seconds (default 5): connections still probing
+    /// then count as failed. (--timeout is the time each connection's probe may take, 3 s by
+    /// default.)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    deadline: Option<Duration>,
 }
 
 /// The account's servers (players and clients left out).
@@ -49,38 +61,11 @@ pub(crate) async fn list(
     args: ServersArgs,
     output: &Output,
 ) -> Result<(), Failure> {
-    let servers = servers(common, args.token.token).await?;
-    if common.json {
-        let servers: Vec<Value> = servers.iter().map(server_json).collect();
-        output.print_json(&json!({ "servers": servers }));
-        return Ok(());
-    }
-    if servers.is_empty() {
-        println!("No server.");
-    }
-    for server in &servers {
-        let ownership = if flag(server.owned) {
-            "owned".to_string()
-        } else {
-            match &server.source_title {
-                Some(owner) => format!("shared by {}", safe(owner)),
-                None => "shared".to_string(),
-            }
-        };
-        let presence = if flag(server.presence) {
-            "online"
-        } else {
-            "offline"
-        };
-        println!(
-            "{} ({}): {ownership}, {presence}",
-            safe(&server.name),
-            safe(&server.client_identifier)
-        );
-        for connection in &server.connections {
-            println!("  {}  {}", safe(&connection.uri), place(connection));
-        }
-    }
+    let token = args.token.token;
+    let servers = servers(common, token.clone()).await?;
+    // A server's name or URI can echo the account's token or any server's access token.
+    let shown = Redactor::new([token.as_str()]).secrets_of(&servers);
+    output.servers(&servers, &shown);
     Ok(())
 }
 
@@ -91,13 +76,10 @@ pub(crate) async fn connect(
 ) -> Result<(), Failure> {
     let servers = servers(common, args.token.token).await?;
     let server = choose(&servers, args.server.as_deref())?;
-    let timeout = common
-        .timeout
-        .unwrap_or(std::time::Duration::from_secs(PROBE_TIMEOUT_SECS));
-    let pms = Connector::new(identity(common)?)
-        .timeout(timeout)
-        .connect(server)
-        .await?;
+    let connector = Connector::new(identity(common)?)
+        .timeout(common.timeout.unwrap_or(Connector::DEFAULT_PROBE_TIMEOUT))
+        .deadline(args.deadline.unwrap_or(Connector::DEFAULT_DEADLINE));
+    let pms = connector.connect(server).await.map_err(connect_failure)?;
     if common.json {
         output.print_json(&json!({
             "url": pms.base_url(),
@@ -111,69 +93,116 @@ pub(crate) async fn connect(
     Ok(())
 }
 
-/// The server named (by name or client identifier), or the only one.
+/// The server named (by name or client identifier: see `find_server`), or the only one.
 fn choose<'a>(servers: &'a [PlexDevice], wanted: Option<&str>) -> Result<&'a PlexDevice, Failure> {
-    let names = || {
-        let names: Vec<String> = servers
-            .iter()
-            .map(|s| format!("{:?}", safe(&s.name)))
-            .collect();
-        names.join(", ")
-    };
-    match wanted {
-        Some(wanted) => servers
-            .iter()
-            .find(|s| s.client_identifier == wanted)
-            .or_else(|| servers.iter().find(|s| s.name == wanted))
-            .ok_or_else(|| {
-                Failure::bad_input(format!(
-                    "no server {:?} on this account (servers: {})",
-                    safe(wanted),
-                    names()
-                ))
-            }),
-        None => match servers {
-            [] => Err(Failure::bad_input("this account has no server")),
-            [only] => Ok(only),
-            _ => Err(Failure::bad_input(format!(
-                "this account has several servers: choose one with --server (servers: {})",
-                names()
-            ))),
-        },
+    if let Some(wanted) = wanted {
+        return Ok(find_server(servers, wanted)?);
+    }
+    match servers {
+        [] => Err(Failure::bad_input("this account has no server")),
+        [only] => Ok(only),
+        _ => {
+            let mut listed: Vec<String> = servers
+                .iter()
+                .take(SERVERS_PRINTED)
+                .map(|s| ServerSummary::from(s).to_string())
+                .collect();
+            if servers.len() > SERVERS_PRINTED {
+                listed.push(format!("and {} more", servers.len() - SERVERS_PRINTED));
+            }
+            Err(Failure::bad_input(format!(
+                "this account has several servers: choose one with --server NAME_OR_CLIENT_ID \
+                 ({})",
+                listed.join(", ")
+            )))
+        }
     }
 }
 
-fn server_json(server: &PlexDevice) -> Value {
-    let connections: Vec<Value> = server
-        .connections
+/// A failed choice: for `NoConnection`, the message is the summary alone, since the attempts
+/// follow it one a line ([`failure_lines`]) or as a list ([`failure_json`]).
+fn connect_failure(error: Error) -> Failure {
+    let mut failure = Failure::from(error);
+    if let Some(Error::NoConnection { server, attempts }) = &failure.error {
+        let probed = attempts.iter().filter(|a| a.outcome.probed()).count();
+        let not_tried = match attempts.len() - probed {
+            0 => String::new(),
+            n => format!(", {n} not tried"),
+        };
+        failure.message = format!(
+            "no connection to server {server:?} answered as that server ({probed} probed{not_tried})"
+        );
+    }
+    failure
+}
+
+/// The lines printed after a failure's message, in text: the attempts of a failed choice,
+/// the first [`ATTEMPTS_PRINTED`] then how many more.
+pub(crate) fn failure_lines(error: &Error) -> Vec<String> {
+    if error.kind() != ErrorKind::NoConnection {
+        return Vec::new();
+    }
+    let attempts = error.connect_attempts();
+    let mut lines: Vec<String> = attempts
         .iter()
-        .map(|c| {
-            json!({
-                "uri": c.uri,
-                "protocol": c.protocol,
-                "local": flag(c.local),
-                "relay": flag(c.relay),
-            })
-        })
+        .take(ATTEMPTS_PRINTED)
+        .map(ToString::to_string)
         .collect();
-    json!({
-        "name": server.name,
-        "clientIdentifier": server.client_identifier,
-        "owned": flag(server.owned),
-        "sourceTitle": server.source_title,
-        "presence": flag(server.presence),
-        "connections": connections,
-    })
+    if attempts.len() > ATTEMPTS_PRINTED {
+        lines.push(format!(
+            "and {} more (--json lists every one)",
+            attempts.len() - ATTEMPTS_PRINTED
+        ));
+    }
+    lines
 }
 
-fn place(connection: &PlexConnection) -> &'static str {
-    match (flag(connection.relay), flag(connection.local)) {
-        (true, _) => "relay",
-        (false, true) => "local",
-        (false, false) => "remote",
+/// What `--json` adds to a failure: every attempt of a failed choice, or the servers a lookup
+/// matched or could choose from.
+pub(crate) fn failure_json(error: &Error) -> Option<(&'static str, Value)> {
+    match error.kind() {
+        ErrorKind::NoConnection => {
+            let attempts: Vec<Value> = error
+                .connect_attempts()
+                .iter()
+                .map(|a| {
+                    json!({
+                        "url": a.url,
+                        "place": a.place(),
+                        "outcome": a.outcome.name(),
+                        "probed": a.outcome.probed(),
+                        "reason": a.reason,
+                    })
+                })
+                .collect();
+            Some(("attempts", Value::Array(attempts)))
+        }
+        ErrorKind::ServerNotFound | ErrorKind::AmbiguousServer => {
+            let servers: Vec<Value> = error
+                .servers()
+                .iter()
+                .map(|s| {
+                    json!({
+                        "name": s.name,
+                        "clientIdentifier": s.client_identifier,
+                        "owned": s.owned,
+                        "owner": s.owner,
+                    })
+                })
+                .collect();
+            Some(("servers", Value::Array(servers)))
+        }
+        _ => None,
     }
 }
 
-fn flag(value: Option<FlexBool>) -> bool {
-    value.is_some_and(FlexBool::get)
+/// The exit code of a server lookup or connection failure; `None` for other kinds.
+pub(crate) fn exit_code(kind: ErrorKind) -> Option<u8> {
+    match kind {
+        ErrorKind::ServerNotFound | ErrorKind::AmbiguousServer => Some(exit::BAD_INPUT),
+        // plex.tv gives this account no credential for the server.
+        ErrorKind::NoServerToken => Some(exit::AUTH),
+        ErrorKind::NoConnection => Some(exit::NETWORK),
+        _ => None,
+    }
 }

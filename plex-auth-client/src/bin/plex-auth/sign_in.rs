@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use plex_auth_client::types::SignInRequest;
-use plex_auth_client::{ErrorKind, Secret};
+use plex_auth_client::{ErrorKind, Redactor, Secret};
 
 use crate::Common;
 use crate::clients::plex_tv;
@@ -43,8 +43,16 @@ pub(crate) async fn run(
         }
         other => other?,
     };
-    output.signed_in(&account);
-    Ok(())
+    // The account's names can echo the password, the code, or the new token.
+    let shown = Redactor::new([request.password.expose()])
+        .secret(
+            request
+                .verification_code
+                .as_ref()
+                .map_or("", Secret::expose),
+        )
+        .secrets_of(&*account);
+    output.signed_in(&account, &shown)
 }
 
 /// Reads one line from standard input, prompting on standard error when it is a terminal.
