@@ -181,12 +181,32 @@ fn schema_by_reference<'a>(spec: &'a OpenAPI, reference: &str) -> Option<&'a Sch
         .and_then(ReferenceOr::as_item)
 }
 
-/// The request body, when it is given inline (the validator refuses references).
-pub(crate) fn request_body(operation: &Operation) -> Option<&RequestBody> {
-    operation
-        .request_body
-        .as_ref()
-        .and_then(ReferenceOr::as_item)
+/// The request body, following a `#/components/requestBodies/` reference.
+pub(crate) fn request_body<'a>(
+    spec: &'a OpenAPI,
+    operation: &'a Operation,
+) -> Option<&'a RequestBody> {
+    match operation.request_body.as_ref()? {
+        ReferenceOr::Item(body) => Some(body),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/requestBodies/")
+            .and_then(|name| spec.components.as_ref()?.request_bodies.get(name))
+            .and_then(ReferenceOr::as_item),
+    }
+}
+
+/// A parameter, following a `#/components/parameters/` reference.
+pub(crate) fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a ReferenceOr<openapiv3::Parameter>,
+) -> Option<&'a openapiv3::Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|name| spec.components.as_ref()?.parameters.get(name))
+            .and_then(ReferenceOr::as_item),
+    }
 }
 
 /// `minLength` and `pattern` of a string schema (also when written beside an `allOf`).

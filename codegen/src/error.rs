@@ -17,14 +17,25 @@ pub enum CodegenError {
     },
     /// The document declares an OpenAPI version the generator does not support.
     #[error(
-        "unsupported OpenAPI version {found:?} at {place}: only OpenAPI 3.0.x is supported \
-         (progenitor 0.15 rejects 3.1; write nullable: true instead of type lists)"
+        "unsupported OpenAPI version {found:?} at {place}: OpenAPI 3.0.x and 3.1.x are supported"
     )]
     UnsupportedVersion {
         /// The value of the `openapi` field, or `<missing>`.
         found: String,
         /// Where the version is (`/openapi`).
         place: Place,
+    },
+    /// An OpenAPI 3.1 document uses constructs that have no OpenAPI 3.0 form.
+    #[error("{}", without_30_form(.places))]
+    Without30Form {
+        /// Each construct: where it is, and its keyword.
+        places: Vec<(Place, String)>,
+    },
+    /// Operations were refused (each with its place and reason), all listed at once.
+    #[error("{}", refused(.refusals))]
+    Refused {
+        /// Every refused operation.
+        refusals: Vec<Refusal>,
     },
     /// The document is YAML but not an OpenAPI 3.0 document.
     #[error("spec is not a valid OpenAPI 3.0 document at {place}: {message}")]
@@ -85,6 +96,43 @@ pub enum CodegenError {
         /// What went wrong.
         message: String,
     },
+}
+
+fn without_30_form(places: &[(Place, String)]) -> String {
+    let mut text = format!(
+        "the OpenAPI 3.1 document uses {} construct(s) without an OpenAPI 3.0 form:",
+        places.len()
+    );
+    for (place, keyword) in places {
+        text.push_str(&format!("\n  - `{keyword}` at {place}"));
+    }
+    text
+}
+
+fn refused(refusals: &[Refusal]) -> String {
+    let mut text = format!("{} operation(s) refused:", refusals.len());
+    for refusal in refusals {
+        text.push_str(&format!("\n  - {refusal}"));
+    }
+    text
+}
+
+/// An operation the generator refused, and why. The others are generated without it when the
+/// generator is told to keep going.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The operation: its operationId, or its method and path when it has none.
+    pub operation: String,
+    /// The place at fault, with its line.
+    pub place: Place,
+    /// Why.
+    pub reason: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}: {}", self.operation, self.place, self.reason)
+    }
 }
 
 /// A position in the YAML text, 1-based, or nothing when the parser did not report one.

@@ -29,10 +29,17 @@ pub fn cases(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// What a case expects, as `(path relative to the case folder, contents)`: the generated files
-/// under `expected/`, or the refusal message in `expected-error.txt`.
-pub fn expectation(spec_text: &str) -> Vec<(String, String)> {
-    match crate::generate(spec_text) {
-        Ok(files) => files
+/// under `expected/`, or the refusal message in `expected-error.txt`. `case` is the case's
+/// folder name, which the files' headers name.
+pub fn expectation(case: &str, spec_text: &str) -> Vec<(String, String)> {
+    let source = format!("codegen/tests/golden/{case}/{SPEC_FILE}");
+    let options = crate::Options {
+        source: &source,
+        keep_going: false,
+    };
+    match crate::generate_with(spec_text, options) {
+        Ok(generated) => generated
+            .files
             .into_iter()
             .map(|file| (format!("{EXPECTED_DIR}/{}", file.path), file.contents))
             .collect(),

@@ -26,6 +26,15 @@ impl Plan {
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.clients.iter().flat_map(|client| &client.operations)
     }
+
+    /// Leaves out the operation `id` (refused after lowering), and a client left without
+    /// operations.
+    pub fn remove(&mut self, id: &str) {
+        for client in &mut self.clients {
+            client.operations.retain(|op| op.id != id);
+        }
+        self.clients.retain(|client| !client.operations.is_empty());
+    }
 }
 
 /// `x-rust-replacement`: a component schema and the Rust type path standing for it.
@@ -55,7 +64,7 @@ pub(crate) struct Client {
 /// One operation and everything the generator derives from it.
 #[derive(Debug)]
 pub(crate) struct Operation {
-    /// The spec's operationId.
+    /// The spec's operationId, or `METHOD /path` for an operation without one.
     pub id: String,
     /// The Rust names derived from it.
     pub names: OperationNames,
@@ -70,6 +79,9 @@ pub(crate) struct Operation {
     pub example: Option<String>,
     /// Header that carries the token (lower-cased), when the operation sends one.
     pub token_header: Option<String>,
+    /// The `Accept` header the operation sends instead of the client's
+    /// `application/json`, for a success that is not JSON.
+    pub accept: Option<String>,
     /// The parameters the caller gives, in the order of the generated method's arguments
     /// (progenitor's order: path parameters as in the path, then query parameters by name,
     /// then header parameters by name).
@@ -233,8 +245,71 @@ pub(crate) struct Parameter {
     pub required: bool,
     /// What its schema is.
     pub schema: SchemaKind,
+    /// Whether its value is one value, a list or an object.
+    pub shape: ValueShape,
+    /// How its value is written (OpenAPI `style`).
+    pub style: ParameterStyle,
+    /// OpenAPI `explode`.
+    pub explode: bool,
     /// The spec's description.
     pub description: Option<String>,
+}
+
+/// Whether a parameter's value is one value, a list or an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueShape {
+    Scalar,
+    Array,
+    Object,
+}
+
+/// OpenAPI's `style` of a parameter: how a list or an object is written in a path segment or a
+/// query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParameterStyle {
+    /// Path: `a,b`.
+    Simple,
+    /// Path: `.a.b`.
+    Label,
+    /// Path: `;name=a,b`.
+    Matrix,
+    /// Query: `name=a&name=b` (explode) or `name=a,b`.
+    Form,
+    /// Query: `name=a%20b`.
+    SpaceDelimited,
+    /// Query: `name=a|b`.
+    PipeDelimited,
+    /// Query: `name[key]=value`.
+    DeepObject,
+}
+
+impl fmt::Display for ParameterStyle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ParameterStyle::Simple => "simple",
+            ParameterStyle::Label => "label",
+            ParameterStyle::Matrix => "matrix",
+            ParameterStyle::Form => "form",
+            ParameterStyle::SpaceDelimited => "spaceDelimited",
+            ParameterStyle::PipeDelimited => "pipeDelimited",
+            ParameterStyle::DeepObject => "deepObject",
+        })
+    }
+}
+
+impl ParameterStyle {
+    /// The runtime's name of the style (`crate::runtime::Style::<name>`).
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            ParameterStyle::Simple => "Simple",
+            ParameterStyle::Label => "Label",
+            ParameterStyle::Matrix => "Matrix",
+            ParameterStyle::Form => "Form",
+            ParameterStyle::SpaceDelimited => "SpaceDelimited",
+            ParameterStyle::PipeDelimited => "PipeDelimited",
+            ParameterStyle::DeepObject => "DeepObject",
+        }
+    }
 }
 
 /// What a schema is, in short: for docs, and to know whether a value is text.
@@ -285,6 +360,8 @@ pub(crate) enum BodyMedia {
     Form,
     /// JSON.
     Json,
+    /// Text (`text/plain`), sent as a `String`.
+    Text,
 }
 
 /// The request body.
@@ -323,10 +400,14 @@ impl Success {
 /// The body of a success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SuccessBody {
-    /// No content: the call answers `()`.
+    /// No content, or content without a schema: the call answers `()`.
     Empty,
     /// JSON, decoded into the schema's type.
     Json,
+    /// Binary (an image, a segment) or XML: the call answers the bytes.
+    Bytes,
+    /// Text (subtitles, a playlist): the call answers a `String`.
+    Text,
 }
 
 /// A declared error response.

@@ -1,17 +1,15 @@
 //! Stage 6, `render`: formats each file with prettyplease under the do-not-edit header.
 
 use crate::shape::ShapedFile;
-use crate::{GENERATED_HEADER, GeneratedFile};
+use crate::{GeneratedFile, generated_header};
 
-/// The files as text.
-pub(crate) fn render(files: Vec<ShapedFile>) -> Vec<GeneratedFile> {
+/// The files as text, under a header naming `source`, the spec they come from.
+pub(crate) fn render(files: Vec<ShapedFile>, source: &str) -> Vec<GeneratedFile> {
+    let header = generated_header(source);
     files
         .into_iter()
         .map(|shaped| GeneratedFile {
-            contents: format!(
-                "{GENERATED_HEADER}\n{}",
-                prettyplease::unparse(&shaped.file)
-            ),
+            contents: format!("{header}\n{}", prettyplease::unparse(&shaped.file)),
             path: shaped.path,
         })
         .collect()

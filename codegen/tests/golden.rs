@@ -30,7 +30,7 @@ fn check_case(case: &Path) -> Vec<String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let spec = fs::read_to_string(case.join(golden::SPEC_FILE)).expect("the case's spec reads");
-    let expected = golden::expectation(&spec);
+    let expected = golden::expectation(&name, &spec);
     let mut reports = Vec::new();
     let mut produced = BTreeSet::new();
     for (path, contents) in &expected {

@@ -17,6 +17,9 @@ pub struct ClientIdentity {
     platform_version: Option<String>,
     device: Option<String>,
     device_name: Option<String>,
+    model: Option<String>,
+    device_vendor: Option<String>,
+    marketplace: Option<String>,
 }
 
 impl ClientIdentity {
@@ -34,6 +37,9 @@ impl ClientIdentity {
             platform_version: None,
             device: None,
             device_name: None,
+            model: None,
+            device_vendor: None,
+            marketplace: None,
         }
     }
 
@@ -58,6 +64,24 @@ impl ClientIdentity {
     /// Sets `X-Plex-Device-Name`, the name users see in their device list.
     pub fn device_name(mut self, name: impl Into<String>) -> Self {
         self.device_name = Some(name.into());
+        self
+    }
+
+    /// Sets `X-Plex-Model` (the device's model).
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+
+    /// Sets `X-Plex-Device-Vendor` (the device's maker).
+    pub fn device_vendor(mut self, vendor: impl Into<String>) -> Self {
+        self.device_vendor = Some(vendor.into());
+        self
+    }
+
+    /// Sets `X-Plex-Marketplace` (the store the app comes from).
+    pub fn marketplace(mut self, marketplace: impl Into<String>) -> Self {
+        self.marketplace = Some(marketplace.into());
         self
     }
 
@@ -104,6 +128,9 @@ impl ClientIdentity {
             ("x-plex-platform-version", self.platform_version.as_ref()),
             ("x-plex-device", self.device.as_ref()),
             ("x-plex-device-name", self.device_name.as_ref()),
+            ("x-plex-model", self.model.as_ref()),
+            ("x-plex-device-vendor", self.device_vendor.as_ref()),
+            ("x-plex-marketplace", self.marketplace.as_ref()),
         ];
         let mut headers = HeaderMap::with_capacity(fields.len() + 1);
         headers.insert(

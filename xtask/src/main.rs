@@ -1,7 +1,8 @@
 //! `cargo xtask codegen` writes the generated modules of plex-auth-client from spec/;
 //! `cargo xtask codegen --check` compares instead and fails, with a diff, when they differ.
 //! `cargo xtask golden` rewrites the expected output of every golden case of the generator;
-//! `cargo xtask golden-build` builds those outputs with the client's runtime.
+//! `cargo xtask golden-build` builds those outputs with the client's runtime;
+//! `cargo xtask try-spec FILE` generates what it can of another spec and builds it.
 
 mod scratch;
 
@@ -34,6 +35,17 @@ enum Command {
         /// The directory to write or check (default: plex-auth-client/src/generated).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Generate the operations the generator accepts and list the refused ones (each with
+        /// its place and reason), instead of refusing the spec.
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Generate what the generator accepts of a spec into a scratch crate with the client's
+    /// runtime (target/scratch/try-spec), and build it without and with the `mock` feature;
+    /// lists every refused operation.
+    TrySpec {
+        /// The spec to try.
+        spec: PathBuf,
     },
     /// Rewrite the expected output of every case of codegen/tests/golden from its spec.yaml.
     Golden {
@@ -61,11 +73,17 @@ fn workspace_root() -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { check, spec, out } => {
+        Command::TrySpec { spec } => report(try_spec(&spec)),
+        Command::Codegen {
+            check,
+            spec,
+            out,
+            keep_going,
+        } => {
             let root = workspace_root();
             let spec = spec.unwrap_or_else(|| root.join("spec/plex-auth.yaml"));
             let out = out.unwrap_or_else(|| root.join("plex-auth-client/src/generated"));
-            match codegen(&spec, &out, check) {
+            match codegen(&spec, &out, check, keep_going) {
                 Ok(code) => code,
                 Err(message) => {
                     eprintln!("error: {message}");
@@ -120,7 +138,7 @@ fn golden_build(root: &Path) -> Result<(), String> {
         .collect();
     let crate_ = scratch::Scratch::new(&workspace_root(), "golden");
     crate_.assemble(&modules)?;
-    crate_.build()?;
+    crate_.build(&["mock"])?;
     println!(
         "built the expected output of {} golden cases in {}",
         modules.len(),
@@ -149,7 +167,11 @@ fn golden(root: &Path) -> Result<(), String> {
             fs::remove_file(&expected_error)
                 .map_err(|err| format!("cannot remove {}: {err}", expected_error.display()))?;
         }
-        for (path, contents) in golden::expectation(&text) {
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (path, contents) in golden::expectation(&name, &text) {
             let target = case.join(path);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent)
@@ -167,22 +189,85 @@ fn golden(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn codegen(spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {
+/// How a spec is named in the generated files' headers: its path from the workspace root when
+/// it is inside the workspace, else its file name.
+fn source_name(spec: &Path) -> String {
+    let root = fs::canonicalize(workspace_root()).unwrap_or_else(|_| workspace_root());
+    let spec = fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    match spec.strip_prefix(&root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => spec
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "the spec".into()),
+    }
+}
+
+/// Generates from the spec at `spec`: all or nothing, or with `keep_going` what is accepted
+/// (the refused operations printed, one per line, with their place and reason).
+fn generate(spec: &Path, keep_going: bool) -> Result<plex_auth_codegen::Generated, String> {
     let text = fs::read_to_string(spec)
         .map_err(|err| format!("cannot read spec {}: {err}", spec.display()))?;
-    let files = plex_auth_codegen::generate(&text)
+    let source = source_name(spec);
+    let options = plex_auth_codegen::Options {
+        source: &source,
+        keep_going,
+    };
+    let generated = plex_auth_codegen::generate_with(&text, options)
         .map_err(|err| format!("{}: {err}\nno file was written", spec.display()))?;
+    if !generated.refused.is_empty() {
+        println!(
+            "{} of {} operations refused (left out):",
+            generated.refused.len(),
+            generated.operations
+        );
+        for refusal in &generated.refused {
+            println!("  - {refusal}");
+        }
+    }
+    Ok(generated)
+}
+
+fn codegen(spec: &Path, out: &Path, check: bool, keep_going: bool) -> Result<ExitCode, String> {
+    let generated = generate(spec, keep_going)?;
+    let files = generated.files;
     if check {
         return Ok(compare(&files, out));
     }
     write_all(&files, out)?;
     println!(
-        "generated {} files in {} from {}",
+        "generated {} files in {} from {} ({} of {} operations)",
         files.len(),
         out.display(),
-        spec.display()
+        spec.display(),
+        generated.operations - generated.refused.len(),
+        generated.operations
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Generates what is accepted of `spec` into a scratch crate with the client's runtime, and
+/// builds it without and with the `mock` feature.
+fn try_spec(spec: &Path) -> Result<(), String> {
+    let generated = generate(spec, true)?;
+    let crate_ = scratch::Scratch::new(&workspace_root(), "try-spec");
+    let out = crate_.root().join("generated");
+    write_all(&generated.files, &out)?;
+    crate_.assemble(&[scratch::Module {
+        name: "try_spec".into(),
+        mod_rs: out.join("mod.rs"),
+    }])?;
+    crate_.build(&[])?;
+    crate_.build(&["mock"])?;
+    println!(
+        "{} of {} operations generate and build, without and with the `mock` feature ({} \
+         refused); the crate is {}",
+        generated.operations - generated.refused.len(),
+        generated.operations,
+        generated.refused.len(),
+        crate_.root().display()
+    );
+    Ok(())
 }
 
 /// Prints a unified diff of every file that differs; the exit code says whether any did.

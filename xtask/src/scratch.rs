@@ -78,18 +78,42 @@ impl Scratch {
         write_if_changed(&src.join("lib.rs"), &lib)
     }
 
-    /// Builds the library with every feature; the compiler's output when it fails.
-    pub fn build(&self) -> Result<(), String> {
+    /// Builds the library with `features` of the client (its dependencies are all on either
+    /// way: the features only turn generated modules on); the compiler's output when it fails.
+    pub fn build(&self, features: &[&str]) -> Result<(), String> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
+        // What cargo sets for the program it runs (this task, or a test running it) is not the
+        // build's: a build script that reads one (ring reads CARGO_MANIFEST_DIR) would see it
+        // change, and its crate and those above it would be built again, here and then back in
+        // the workspace.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let set_by_cargo = name.starts_with("CARGO_PKG_")
+                || name.starts_with("CARGO_BIN_")
+                || matches!(
+                    name.as_ref(),
+                    "CARGO_MANIFEST_DIR"
+                        | "CARGO_MANIFEST_PATH"
+                        | "CARGO_CRATE_NAME"
+                        | "CARGO_PRIMARY_PACKAGE"
+                        | "CARGO_TARGET_TMPDIR"
+                        | "OUT_DIR"
+                );
+            if set_by_cargo {
+                command.env_remove(name.as_ref());
+            }
+        }
         command
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", target_dir(&self.workspace))
             // The crate is its own workspace; the lock file is the workspace's, to which
             // cargo adds the scratch package: it cannot be `--locked`, and it must not go to
             // the network either.
-            .args(["build", "--offline", "--lib", "--all-features"])
-            .args(["--message-format", "short"]);
+            .args(["build", "--offline", "--lib", "--message-format", "short"]);
+        if !features.is_empty() {
+            command.args(["--features", &features.join(",")]);
+        }
         let output = command
             .output()
             .map_err(|err| format!("cannot run cargo: {err}"))?;
@@ -97,8 +121,13 @@ impl Scratch {
             return Ok(());
         }
         Err(format!(
-            "the scratch crate {} does not build:\n{}",
+            "the scratch crate {} does not build (features: {}):\n{}",
             self.root.display(),
+            if features.is_empty() {
+                "none".to_string()
+            } else {
+                features.join(", ")
+            },
             String::from_utf8_lossy(&output.stderr)
         ))
     }

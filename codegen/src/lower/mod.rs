@@ -1,8 +1,12 @@
-//! Stage 2, `lower`: the typed spec becomes the IR ([`Plan`]), checked as it is built. Every
-//! rule of the crate documentation is enforced here, and each refusal names the operation and
-//! the place. Later stages read the IR only; nothing calls back into this stage.
+//! Stage 2, `lower`: the typed spec becomes the IR ([`Plan`]), checked as it is built. An
+//! operation that breaks a rule is refused on its own, with its place and reason, and the
+//! others go on; a document that breaks one (its version, its components' replacements, its
+//! root servers) is refused whole. Later stages read the IR only; nothing calls back into
+//! this stage.
 
 mod operation;
+mod parameters;
+mod responses;
 mod rules;
 mod servers;
 
@@ -11,15 +15,22 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::access::{self, SpecOperation};
-use crate::error::{CodegenError, pointer_segment};
-use crate::ir::{Plan, Replacement};
+use crate::error::{CodegenError, Refusal, pointer_segment};
+use crate::ir::{OperationNames, Plan, Replacement};
 use crate::load::{LineMap, Loaded};
+use crate::naming;
+
+/// The IR, and the operations refused on the way.
+pub(crate) struct Lowered {
+    pub plan: Plan,
+    pub refused: Vec<Refusal>,
+}
 
 /// Builds the IR from the loaded spec.
-pub(crate) fn lower(loaded: Loaded) -> Result<Plan, CodegenError> {
+pub(crate) fn lower(loaded: Loaded) -> Result<Lowered, CodegenError> {
     let Loaded { spec, lines } = loaded;
     let replacements = replacements(&spec, &lines)?;
-    check_path_items(&spec, &lines)?;
+    let mut refused = path_item_references(&spec, &lines);
     let operations = access::operations(&spec);
     if operations.is_empty() {
         return Err(CodegenError::Document {
@@ -27,63 +38,100 @@ pub(crate) fn lower(loaded: Loaded) -> Result<Plan, CodegenError> {
             message: "the spec declares no operation".into(),
         });
     }
-    let mut ids = Vec::with_capacity(operations.len());
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for op in &operations {
-        let id = operation_id(op, &lines)?;
-        if let Some(first) = seen.insert(id, &op.pointer) {
-            return Err(CodegenError::DuplicateOperationId {
-                operation: id.into(),
-                first: lines.place(first),
-                second: lines.place(op.pointer.as_str()),
-            });
-        }
-        ids.push(id);
-    }
-    let clients = servers::Clients::declare(&spec, &lines, &operations, &ids)?;
+    let (clients, mut failed) = servers::Clients::declare(&spec, &lines, &operations)?;
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut lowered = Vec::with_capacity(operations.len());
-    for (op, id) in operations.iter().zip(&ids) {
-        let client = clients.serving(op, id)?;
-        let operation = operation::Lowering {
+    for (index, op) in operations.iter().enumerate() {
+        let id = operation_id(op);
+        let refuse = |place, reason: String| Refusal {
+            operation: id.clone(),
+            place,
+            reason,
+        };
+        if let Some(at) = failed.iter().position(|(failing, _)| *failing == index) {
+            let (_, error) = failed.remove(at);
+            let (place, reason) = match error {
+                CodegenError::Document { place, message } => (place, message),
+                other => (lines.place(op.pointer.as_str()), other.to_string()),
+            };
+            refused.push(refuse(place, reason));
+            continue;
+        }
+        if let Some(first) = seen.get(&id) {
+            refused.push(refuse(
+                lines.place(format!("{}/operationId", op.pointer)),
+                format!("duplicate operationId: {first} has it too"),
+            ));
+            continue;
+        }
+        seen.insert(id.clone(), lines.place(op.pointer.as_str()).to_string());
+        let client = match clients.serving(op) {
+            Ok(client) => client,
+            Err((place, reason)) => {
+                refused.push(refuse(place, reason));
+                continue;
+            }
+        };
+        let lowering = operation::Lowering {
             spec: &spec,
             lines: &lines,
-            id,
+            id: &id,
             op,
+        };
+        match lowering.lower() {
+            Ok(operation) => lowered.push((client, operation)),
+            Err((place, reason)) => refused.push(refuse(place, reason)),
         }
-        .lower()?;
-        lowered.push((client, operation));
     }
+    // Method names are one namespace (the mocks' traits have one method per operation).
+    let names = naming::distinct(
+        lowered
+            .iter()
+            .map(|(_, op)| op.names.method.clone())
+            .collect(),
+    );
     let mut clients = clients.into_clients();
-    for (client, operation) in lowered {
+    for ((client, mut operation), method) in lowered.into_iter().zip(names) {
+        operation.names = OperationNames {
+            pascal: naming::pascal_case(&method),
+            constant: naming::constant_case(&method),
+            method,
+        };
         clients[client].operations.push(operation);
     }
-    Ok(Plan {
-        spec,
-        lines,
-        clients,
-        replacements,
+    clients.retain(|client| !client.operations.is_empty());
+    Ok(Lowered {
+        plan: Plan {
+            spec,
+            lines,
+            clients,
+            replacements,
+        },
+        refused,
     })
 }
 
-fn operation_id<'a>(op: &SpecOperation<'a>, lines: &LineMap) -> Result<&'a str, CodegenError> {
-    op.operation
-        .operation_id
-        .as_deref()
-        .ok_or_else(|| CodegenError::MissingOperationId {
-            place: lines.place(op.pointer.as_str()),
-        })
+/// The operationId, or `METHOD /path` for an operation without one: the name errors and the
+/// runtime use (its Rust names come from the same words: `get_library_sections`).
+fn operation_id(op: &SpecOperation<'_>) -> String {
+    match &op.operation.operation_id {
+        Some(id) if !id.trim().is_empty() => id.clone(),
+        _ => format!("{} {}", op.method.to_ascii_uppercase(), op.path),
+    }
 }
 
-fn check_path_items(spec: &OpenAPI, lines: &LineMap) -> Result<(), CodegenError> {
-    for (path, item) in spec.paths.paths.iter() {
-        if let ReferenceOr::Reference { .. } = item {
-            return Err(CodegenError::Document {
-                place: lines.place(format!("/paths/{}", pointer_segment(path))),
-                message: "path items given by $ref are not supported".into(),
-            });
-        }
-    }
-    Ok(())
+/// Path items given by `$ref`: their operations cannot be read.
+fn path_item_references(spec: &OpenAPI, lines: &LineMap) -> Vec<Refusal> {
+    spec.paths
+        .paths
+        .iter()
+        .filter(|(_, item)| matches!(item, ReferenceOr::Reference { .. }))
+        .map(|(path, _)| Refusal {
+            operation: format!("path {path}"),
+            place: lines.place(format!("/paths/{}", pointer_segment(path))),
+            reason: "path items given by $ref are not supported".into(),
+        })
+        .collect()
 }
 
 /// `x-rust-replacement` on component schemas; each must be a Rust type path.

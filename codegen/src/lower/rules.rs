@@ -3,47 +3,95 @@
 //! sending (`required`, `minLength`, `pattern`).
 
 use openapiv3::{
-    OpenAPI, Operation as SpecOp, Parameter as SpecParameter, ParameterSchemaOrContent,
-    ReferenceOr, Schema, SchemaKind, Type,
+    OpenAPI, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    Type,
 };
 
+use crate::CLIENT_HEADERS;
 use crate::access::{self, FORM_MEDIA_TYPE, SpecOperation};
 use crate::error::pointer_segment;
 use crate::ir::{FieldLocation, FieldRule};
 
-/// The header an operation's token travels in, from its security requirement (or the
-/// document's); the message says why the scheme cannot be used.
-pub(super) fn token_header(spec: &OpenAPI, operation: &SpecOp) -> Result<Option<String>, String> {
-    let requirements = operation.security.as_ref().or(spec.security.as_ref());
-    let Some(requirement) = requirements.and_then(|r| r.iter().find(|r| !r.is_empty())) else {
-        return Ok(None);
+/// The header the token travels in: the only scheme the client answers with its token.
+const TOKEN_HEADER: &str = "x-plex-token";
+
+/// Whether an operation sends the token: from the first of its security requirements (or the
+/// document's) that the client can satisfy. A requirement is satisfied when each of its schemes
+/// is the token (an `apiKey` in the `X-Plex-Token` header) or a header the client sends
+/// itself (its identity: an `apiKey` in `X-Plex-Client-Identifier`, say); an empty requirement
+/// asks for nothing. When none is satisfiable, the refusal names where the requirements are
+/// declared.
+pub(super) fn token_header(
+    spec: &OpenAPI,
+    op: &SpecOperation<'_>,
+) -> Result<Option<String>, (String, String)> {
+    let (requirements, pointer) = match (&op.operation.security, &spec.security) {
+        (Some(own), _) => (own, format!("{}/security", op.pointer)),
+        (None, Some(document)) => (document, "/security".to_string()),
+        (None, None) => return Ok(None),
     };
-    let name = requirement.keys().next().cloned().unwrap_or_default();
+    if requirements.is_empty() {
+        return Ok(None);
+    }
+    let mut reasons = Vec::new();
+    for requirement in requirements {
+        let mut token = false;
+        let mut unsatisfied = None;
+        for name in requirement.keys() {
+            match scheme_header(spec, name) {
+                Ok(header) if header == TOKEN_HEADER => token = true,
+                Ok(header) if CLIENT_HEADERS.contains(&header.as_str()) => {}
+                Ok(header) => {
+                    unsatisfied = Some(format!(
+                        "scheme {name:?} sends the header {header:?}, which the client does not \
+                         send (its token goes in X-Plex-Token only)"
+                    ));
+                }
+                Err(reason) => unsatisfied = Some(reason),
+            }
+            if unsatisfied.is_some() {
+                break;
+            }
+        }
+        match unsatisfied {
+            None => return Ok(token.then(|| TOKEN_HEADER.to_string())),
+            Some(reason) => reasons.push(reason),
+        }
+    }
+    Err((
+        pointer,
+        format!(
+            "no security requirement can be satisfied by the client: {}",
+            reasons.join("; ")
+        ),
+    ))
+}
+
+/// The header a security scheme sends, lower-cased; why it is not a header otherwise.
+fn scheme_header(spec: &OpenAPI, name: &str) -> Result<String, String> {
     let scheme = spec
         .components
         .as_ref()
-        .and_then(|c| c.security_schemes.get(&name))
+        .and_then(|c| c.security_schemes.get(name))
         .and_then(ReferenceOr::as_item);
-    let header = match scheme {
+    match scheme {
         Some(openapiv3::SecurityScheme::APIKey {
             location: openapiv3::APIKeyLocation::Header,
             name: header,
             ..
-        }) => header,
-        Some(_) => {
-            return Err(format!(
-                "security scheme {name:?} must be an apiKey sent in a header"
-            ));
-        }
-        None => return Err(format!("unknown security scheme {name:?}")),
-    };
-    if !is_header_name(header) {
-        return Err(format!(
+        }) if is_header_name(header) => Ok(header.to_ascii_lowercase()),
+        Some(openapiv3::SecurityScheme::APIKey {
+            location: openapiv3::APIKeyLocation::Header,
+            name: header,
+            ..
+        }) => Err(format!(
             "security scheme {name:?} names an invalid header {header:?}"
-        ));
+        )),
+        Some(_) => Err(format!(
+            "security scheme {name:?} is not an apiKey sent in a header"
+        )),
+        None => Err(format!("unknown security scheme {name:?}")),
     }
-    // HTTP header names are case-insensitive; the runtime wants them lower-cased.
-    Ok(Some(header.to_ascii_lowercase()))
 }
 
 /// An HTTP header name: one or more token characters (RFC 9110).
@@ -57,7 +105,13 @@ pub(super) fn field_rules(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<FieldRu
     let (operation, pointer) = (op.operation, &op.pointer);
     let mut rules = Vec::new();
     for (at, parameter) in access::parameters(op) {
-        let Some(SpecParameter::Query { parameter_data, .. }) = parameter.as_item() else {
+        let at = match parameter {
+            ReferenceOr::Reference { reference } => reference_pointer(reference, at),
+            ReferenceOr::Item(_) => at,
+        };
+        let Some(SpecParameter::Query { parameter_data, .. }) =
+            access::resolve_parameter(spec, parameter)
+        else {
             continue;
         };
         let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
@@ -72,7 +126,7 @@ pub(super) fn field_rules(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<FieldRu
         "{pointer}/requestBody/content/{}",
         pointer_segment(FORM_MEDIA_TYPE)
     );
-    let form = access::request_body(operation)
+    let form = access::request_body(spec, operation)
         .and_then(|body| body.content.get(FORM_MEDIA_TYPE))
         .and_then(|media| media.schema.as_ref())
         .and_then(|schema| {

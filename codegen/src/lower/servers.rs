@@ -1,11 +1,15 @@
 //! Servers and the clients they declare with `x-rust-client`.
+//!
+//! A server URL belongs to the client its `x-rust-client` names, declared on any one of its
+//! appearances. Several URLs may name one client (a server reached in several address forms):
+//! the client's default URL is the first of them in the document. An operation lands on the
+//! client of its servers (its own, its path item's, else the document's); all of them must
+//! belong to that one client.
 
-use openapiv3::Server;
-
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, Server};
 
 use crate::access::{self, RustClient, SpecOperation};
-use crate::error::CodegenError;
+use crate::error::{CodegenError, Place};
 use crate::ir::Client;
 use crate::load::LineMap;
 use crate::naming::{is_camel_case, is_snake_case};
@@ -13,75 +17,73 @@ use crate::naming::{is_camel_case, is_snake_case};
 /// Module names the generated code already uses next to the clients.
 const RESERVED_MODULES: [&str; 3] = ["types", "runtime", "mock"];
 
-/// A client declared by a server.
+/// A client declared by servers.
 #[derive(Debug, Clone)]
 struct DeclaredClient {
-    /// The server URL as written (may hold `{variables}`).
-    pub url: String,
-    /// The server's description.
-    pub description: Option<String>,
-    /// Its `x-rust-client`.
-    pub rust: RustClient,
+    /// Its server URLs as written (may hold `{variables}`), the default first.
+    urls: Vec<String>,
+    /// The description of the server that declared it first.
+    description: Option<String>,
+    rust: RustClient,
 }
 
 /// The clients the servers declare.
 pub(super) struct Clients<'a> {
     lines: &'a LineMap,
     declared: Vec<DeclaredClient>,
-    /// Whether the document has a root server (operations without servers of their own land
-    /// on its client).
-    has_root: bool,
+    /// The client of the document's servers, if it has any.
+    root: Option<usize>,
 }
 
 impl<'a> Clients<'a> {
-    /// Declares the clients, from every server that declares one first, so that the
-    /// declaration may sit on any appearance of a server, whatever the order of paths.
+    /// Declares the clients, from every server that declares one, first the document's then
+    /// the operations': a declaration may sit on any appearance of a server, whatever the
+    /// order of paths. A malformed declaration on an operation's server is that operation's
+    /// problem: it is returned with the operation's index, and the others go on.
     pub(super) fn declare(
         spec: &OpenAPI,
         lines: &'a LineMap,
         operations: &[SpecOperation<'_>],
-        ids: &[&str],
-    ) -> Result<Self, CodegenError> {
+    ) -> Result<(Self, Vec<(usize, CodegenError)>), CodegenError> {
         let mut clients = Self {
             lines,
             declared: Vec::new(),
-            has_root: false,
+            root: None,
         };
-        let root = match spec.servers.as_slice() {
-            [] => None,
-            [root] => Some(root),
-            _ => {
-                return Err(CodegenError::Document {
-                    place: lines.place("/servers/1"),
-                    message: "only one root server is supported: each server becomes one client"
-                        .into(),
-                });
+        for (index, server) in spec.servers.iter().enumerate() {
+            clients.declare_server(server, &format!("/servers/{index}"))?;
+        }
+        let mut failed = Vec::new();
+        for (index, op) in operations.iter().enumerate() {
+            if let Some((servers, pointer)) = access::operation_servers(op) {
+                for (at, server) in servers.iter().enumerate() {
+                    if let Err(err) = clients.declare_server(server, &format!("{pointer}/{at}")) {
+                        failed.push((index, err));
+                        break;
+                    }
+                }
             }
-        };
-        if let Some(root) = root {
-            clients.declare_server(root, "/servers/0")?;
-            clients.has_root = true;
         }
-        for (op, id) in operations.iter().zip(ids) {
-            clients.declare_operation(op, id)?;
+        if !spec.servers.is_empty() {
+            clients.root = Some(clients.client_of(&spec.servers, "/servers")?);
         }
-        if let Some(root) = root {
-            clients.known(root, "/servers/0")?;
-        }
-        Ok(clients)
+        Ok((clients, failed))
     }
 
-    /// The clients, without operations yet, in the order their servers first appear.
+    /// The clients, without operations yet, in the order they were declared.
     pub(super) fn into_clients(self) -> Vec<Client> {
         self.declared
             .into_iter()
-            .map(|client| Client {
-                templated: client.url.contains('{'),
-                name: client.rust.name,
-                module: client.rust.module,
-                url: client.url,
-                description: client.description,
-                operations: Vec::new(),
+            .map(|client| {
+                let url = client.urls.first().cloned().unwrap_or_default();
+                Client {
+                    templated: url.contains('{'),
+                    name: client.rust.name,
+                    module: client.rust.module,
+                    url,
+                    description: client.description,
+                    operations: Vec::new(),
+                }
             })
             .collect()
     }
@@ -93,11 +95,10 @@ impl<'a> Clients<'a> {
         }
     }
 
-    /// Registers the client a server object declares with `x-rust-client`, or checks the
-    /// declaration against the client its URL already has. A server without the extension
-    /// declares nothing: its URL must be declared on another appearance.
+    /// Registers the client a server declares with `x-rust-client`, and the server's URL as one
+    /// of that client's. A server without the extension declares nothing: its URL must be
+    /// declared on another appearance.
     fn declare_server(&mut self, server: &Server, pointer: &str) -> Result<(), CodegenError> {
-        let url = &server.url;
         let declared = access::extension::<RustClient>(server.extensions.get("x-rust-client"))
             .transpose()
             .map_err(|message| {
@@ -109,40 +110,33 @@ impl<'a> Clients<'a> {
         let Some(rust) = declared else {
             return Ok(());
         };
-        if let Some(known) = self.declared.iter().find(|c| c.url == *url) {
-            if rust != known.rust {
-                return Err(self.error(
-                    format!("{pointer}/x-rust-client"),
-                    format!(
-                        "server {url} is already declared as client {}",
-                        known.rust.name
-                    ),
-                ));
+        let url = &server.url;
+        if let Some(known) = self
+            .declared
+            .iter()
+            .find(|c| c.urls.contains(url) && c.rust != rust)
+        {
+            return Err(self.error(
+                format!("{pointer}/x-rust-client"),
+                format!(
+                    "server {url} is already declared as client {}",
+                    known.rust.name
+                ),
+            ));
+        }
+        if let Some(known) = self.declared.iter_mut().find(|c| c.rust == rust) {
+            if !known.urls.contains(url) {
+                known.urls.push(url.clone());
             }
             return Ok(());
         }
         self.check_names(&rust, pointer)?;
         self.declared.push(DeclaredClient {
-            url: url.clone(),
+            urls: vec![url.clone()],
             description: server.description.clone(),
             rust,
         });
         Ok(())
-    }
-
-    /// Checks that a server's URL has a client.
-    fn known(&self, server: &Server, pointer: &str) -> Result<(), CodegenError> {
-        if self.declared.iter().any(|c| c.url == server.url) {
-            return Ok(());
-        }
-        Err(self.error(
-            pointer.into(),
-            format!(
-                "unknown server {}: declare its client with x-rust-client {{ name, module }} on \
-                 one of the server's appearances",
-                server.url
-            ),
-        ))
     }
 
     fn check_names(&self, rust: &RustClient, pointer: &str) -> Result<(), CodegenError> {
@@ -172,82 +166,70 @@ impl<'a> Clients<'a> {
                 format!("{pointer}/x-rust-client"),
                 format!(
                     "client {} (module {}) clashes with the client of {}",
-                    rust.name, rust.module, other.url
+                    rust.name,
+                    rust.module,
+                    other.urls.first().map(String::as_str).unwrap_or_default()
                 ),
             ));
         }
         Ok(())
     }
 
-    /// Declares the client of an operation's own server, when it carries `x-rust-client`.
-    fn declare_operation(&mut self, op: &SpecOperation<'_>, id: &str) -> Result<(), CodegenError> {
-        match access::operation_servers(op) {
-            Some((servers, pointer)) => servers
+    /// The one client of a list of servers: each must have one, the same.
+    fn client_of(&self, servers: &[Server], pointer: &str) -> Result<usize, CodegenError> {
+        let mut found: Option<usize> = None;
+        for (index, server) in servers.iter().enumerate() {
+            let at = format!("{pointer}/{index}");
+            let client = self
+                .declared
                 .iter()
-                .enumerate()
-                .try_for_each(|(index, server)| {
-                    self.declare_server(server, &format!("{pointer}/{index}"))
-                })
-                .map_err(|err| against(id, err)),
-            None => Ok(()),
-        }
-    }
-
-    /// The index of the client serving the operation: the one of its own server, else the
-    /// root server's.
-    pub(super) fn serving(&self, op: &SpecOperation<'_>, id: &str) -> Result<usize, CodegenError> {
-        let error = |pointer: String, message: String| CodegenError::Operation {
-            operation: id.into(),
-            place: self.lines.place(pointer),
-            message,
-        };
-        let url = match access::operation_servers(op) {
-            None if self.has_root => None,
-            None => {
-                return Err(error(
-                    op.pointer.clone(),
-                    "no server: neither the operation nor the document declares one".into(),
-                ));
-            }
-            Some((servers, pointer)) => match servers {
-                [server] => {
-                    self.known(server, &format!("{pointer}/0"))
-                        .map_err(|err| against(id, err))?;
-                    Some(server.url.as_str())
-                }
-                _ => {
-                    return Err(error(
-                        pointer,
+                .position(|c| c.urls.contains(&server.url))
+                .ok_or_else(|| {
+                    self.error(
+                        at.clone(),
                         format!(
-                            "exactly one server per operation is supported, found {}",
-                            servers.len()
+                            "unknown server {}: declare its client with x-rust-client {{ name, \
+                             module }} on one of the server's appearances",
+                            server.url
+                        ),
+                    )
+                })?;
+            match found {
+                Some(first) if first != client => {
+                    return Err(self.error(
+                        at,
+                        format!(
+                            "the servers of one place must belong to one client: {} is {}'s, \
+                             {} is {}'s",
+                            servers[0].url,
+                            self.declared[first].rust.name,
+                            server.url,
+                            self.declared[client].rust.name
                         ),
                     ));
                 }
-            },
-        };
-        // The root server's client is the first declared.
-        let index = match url {
-            Some(url) => self.declared.iter().position(|client| client.url == url),
-            None => Some(0),
-        };
-        index.ok_or_else(|| {
-            error(
-                op.pointer.clone(),
-                "internal: no client for the server".into(),
-            )
-        })
+                _ => found = Some(client),
+            }
+        }
+        found.ok_or_else(|| self.error(pointer.into(), "no server".into()))
     }
-}
 
-/// A server error reported against the operation whose server it is.
-fn against(id: &str, err: CodegenError) -> CodegenError {
-    match err {
-        CodegenError::Document { place, message } => CodegenError::Operation {
-            operation: id.into(),
-            place,
-            message,
-        },
-        other => other,
+    /// The index of the client serving the operation.
+    pub(super) fn serving(&self, op: &SpecOperation<'_>) -> Result<usize, (Place, String)> {
+        let documentless = || {
+            (
+                self.lines.place(op.pointer.as_str()),
+                "no server: neither the operation nor the document declares one".to_string(),
+            )
+        };
+        match access::operation_servers(op) {
+            None => self.root.ok_or_else(documentless),
+            Some((servers, pointer)) => {
+                self.client_of(servers, &pointer).map_err(|err| match err {
+                    CodegenError::Document { place, message } => (place, message),
+                    other => (self.lines.place(op.pointer.as_str()), other.to_string()),
+                })
+            }
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! Every fix to progenitor's output, made on its syntax tree, and its pieces handed on:
 //! - each operation method becomes a request builder: a plain `fn` that builds the
-//!   `reqwest::Request` as progenitor does and returns it; the hooks, the sending and the
-//!   reading of the answer are cut (the public client hands the request to the runtime with
-//!   the operation's description);
-//! - progenitor's `api-version` header goes (Plex has no use for it, and its header map cost
-//!   every call an allocation), and so does its per-request `Accept: application/json` (the
-//!   client sends it with every request, as a default header); an empty header map is not
-//!   built at all;
+//!   `reqwest::Request` and returns it; the hooks, the sending and the reading of the answer
+//!   are cut (the public client hands the request to the runtime with the operation's
+//!   description). Of progenitor's building, the method and the body are kept; the path, the
+//!   query and the headers are written from the IR, with each parameter's wire name and
+//!   OpenAPI style (`crate::runtime::path_segment`, `add_query`, `add_header`), since the view
+//!   gave progenitor the parameters under their Rust names only;
+//! - progenitor's `api-version` header goes with its header map (Plex has no use for it, and
+//!   it cost every call an allocation), and so does its per-request `Accept:
+//!   application/json` (the client sends it with every request, as a default header);
 //! - `Client::new` goes (it builds its own reqwest client and panics on failure; the public
 //!   builder replaces it);
 //! - the fields of the types are named by the generator's naming rule (`ipv6`, not `i_pv6`;
@@ -19,8 +21,10 @@ use std::collections::BTreeMap;
 
 use syn::visit_mut::VisitMut;
 
+use quote::{format_ident, quote};
+
 use crate::error::CodegenError;
-use crate::ir::Plan;
+use crate::ir::{Operation, Parameter, ParameterLocation, Plan};
 use crate::naming;
 use crate::syntax::wire_name;
 
@@ -39,8 +43,9 @@ pub(crate) struct ProgenitorOutput {
 pub(crate) struct RawMethod {
     /// `fn name(&self, args…) -> Result<reqwest::Request, progenitor_client::Error<()>>`.
     pub function: syn::ImplItemFn,
-    /// The type of each argument after `&self`, as progenitor declares it (with `'a`).
-    pub arguments: Vec<syn::Type>,
+    /// Each argument after `&self`, in order: its name (the parameter's Rust name, or `body`)
+    /// and its type as progenitor declares it (with `'a`).
+    pub arguments: Vec<(String, syn::Type)>,
     /// The type progenitor decodes a success into (`()` for a success without a body).
     pub success: syn::Type,
 }
@@ -72,8 +77,18 @@ pub(super) fn fix(plan: &Plan, file: syn::File) -> Result<ProgenitorOutput, Code
                     match member {
                         syn::ImplItem::Fn(function) if function.sig.asyncness.is_some() => {
                             let name = function.sig.ident.to_string();
-                            let method = request_builder(function)
-                                .map_err(|message| error(format!("method {name}: {message}")))?;
+                            let op = plan
+                                .operations()
+                                .find(|op| op.names.method == name)
+                                .ok_or_else(|| {
+                                    error(format!(
+                                        "progenitor produced a method {name} for no operation \
+                                         of the spec"
+                                    ))
+                                })?;
+                            let method = request_builder(function, op).map_err(|message| {
+                                error(format!("method {name} ({}): {message}", op.id))
+                            })?;
                             methods.insert(name, method);
                         }
                         syn::ImplItem::Fn(function) if function.sig.ident == "new" => {}
@@ -117,34 +132,80 @@ fn is_client_impl(block: &syn::ItemImpl) -> bool {
         && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
 
-/// An operation method cut after its request is built: that request is what it returns.
-fn request_builder(mut function: syn::ImplItemFn) -> Result<RawMethod, String> {
+/// An operation method rewritten into a request builder: the URL from the IR's path, the
+/// method and body of progenitor's builder, then the query and the headers from the IR; the
+/// request is what it returns.
+fn request_builder(mut function: syn::ImplItemFn, op: &Operation) -> Result<RawMethod, String> {
     let success = success_type(&function.sig).ok_or("unexpected return type")?;
-    let arguments = function
+    let arguments: Vec<(String, syn::Type)> = function
         .sig
         .inputs
         .iter()
         .filter_map(|input| match input {
-            syn::FnArg::Typed(typed) => Some((*typed.ty).clone()),
+            syn::FnArg::Typed(typed) => match &*typed.pat {
+                syn::Pat::Ident(name) => Some((name.ident.to_string(), (*typed.ty).clone())),
+                _ => None,
+            },
             syn::FnArg::Receiver(_) => None,
         })
         .collect();
-    let statements = &mut function.block.stmts;
-    let built = statements
+    for parameter in &op.parameters {
+        if !arguments
+            .iter()
+            .any(|(name, _)| *name == parameter.rust_name)
+        {
+            return Err(format!("no argument named {}", parameter.rust_name));
+        }
+    }
+    let expected = op.parameters.len() + usize::from(op.body.is_some());
+    if arguments.len() != expected {
+        return Err(format!(
+            "{} arguments, where the spec declares {expected}",
+            arguments.len()
+        ));
+    }
+    let mut build = function
+        .block
+        .stmts
         .iter()
-        .position(builds_request)
+        .find(|statement| builds_request(statement))
+        .cloned()
         .ok_or("no statement builds the request")?;
-    let request = match &statements[built] {
-        syn::Stmt::Local(local) => match &local.pat {
-            syn::Pat::Ident(binding) => binding.ident.clone(),
-            _ => return Err("the request is not bound to a name".into()),
-        },
+    let (request, url) = match &mut build {
+        syn::Stmt::Local(local) => {
+            let request = match &local.pat {
+                syn::Pat::Ident(binding) => binding.ident.clone(),
+                _ => return Err("the request is not bound to a name".into()),
+            };
+            let init = local.init.as_mut().ok_or("the request has no value")?;
+            let syn::Expr::Try(attempt) = &mut *init.expr else {
+                return Err("the request is not built with `?`".into());
+            };
+            strip_chain(&mut attempt.expr);
+            (
+                request,
+                chain_url(&attempt.expr).ok_or("no URL in the builder")?,
+            )
+        }
         _ => return Err("the request is not bound to a name".into()),
     };
-    statements.truncate(built + 1);
-    drop_api_version_header(statements);
-    drop_redundant_headers(statements);
+    let url_expression = url_expression(op);
+    let mut statements: Vec<syn::Stmt> = vec![syn::parse_quote!(let #url = #url_expression;)];
+    statements.push(build);
+    for parameter in op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParameterLocation::Path)
+    {
+        statements.push(add_parameter(parameter, &arguments));
+    }
     statements.push(syn::Stmt::Expr(syn::parse_quote!(Ok(#request)), None));
+    function.block.stmts = statements;
+    // progenitor's doc describes its view (its path is the view's); the public method carries
+    // the operation's documentation.
+    function.attrs.retain(|attr| !attr.path().is_ident("doc"));
+    let doc = format!("Builds the request of `{}`.", op.id);
+    function.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
     function.sig.asyncness = None;
     function.sig.output =
         syn::parse_quote!(-> Result<reqwest::Request, progenitor_client::Error<()>>);
@@ -153,6 +214,90 @@ fn request_builder(mut function: syn::ImplItemFn) -> Result<RawMethod, String> {
         arguments,
         success,
     })
+}
+
+/// The request's URL: the base URL, then the operation's path with each path parameter
+/// written in its style and percent-encoded (and checked: see
+/// `crate::runtime::path_segment`).
+fn url_expression(op: &Operation) -> syn::Expr {
+    let mut template = String::from("{}");
+    let mut segments = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        template.push_str(&braces_escaped(&rest[..open]));
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let variable = &rest[open + 1..open + close];
+        let parameter = op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParameterLocation::Path && p.wire_name == variable);
+        if let Some(parameter) = parameter {
+            let name = format_ident!("{}", parameter.rust_name);
+            let style = format_ident!("{}", parameter.style.runtime_name());
+            let explode = parameter.explode;
+            template.push_str("{}");
+            segments.push(quote! {
+                crate::runtime::path_segment(
+                    #variable, &#name, crate::runtime::Style::#style, #explode,
+                )?
+            });
+        }
+        rest = &rest[open + close + 1..];
+    }
+    template.push_str(&braces_escaped(rest));
+    syn::parse_quote!(format!(#template, self.baseurl, #(#segments),*))
+}
+
+fn braces_escaped(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// Adds one query or header parameter to `request`: written in its style, and left out when
+/// it is an optional argument set to `None`.
+fn add_parameter(parameter: &Parameter, arguments: &[(String, syn::Type)]) -> syn::Stmt {
+    let name = format_ident!("{}", parameter.rust_name);
+    let wire = &parameter.wire_name;
+    let optional = arguments
+        .iter()
+        .find(|(argument, _)| *argument == parameter.rust_name)
+        .is_some_and(|(_, ty)| crate::syntax::option_inner(ty).is_some());
+    let add = match parameter.location {
+        ParameterLocation::Header => {
+            quote! { crate::runtime::add_header(&mut request, #wire, value)?; }
+        }
+        _ => {
+            let style = format_ident!("{}", parameter.style.runtime_name());
+            let explode = parameter.explode;
+            quote! {
+                crate::runtime::add_query(
+                    &mut request, #wire, value, crate::runtime::Style::#style, #explode,
+                )?;
+            }
+        }
+    };
+    if optional {
+        syn::parse_quote! { if let Some(value) = &#name { #add } }
+    } else {
+        syn::parse_quote! { { let value = &#name; #add } }
+    }
+}
+
+/// The argument of the builder chain's first call (`self.client.get(url)`): the URL.
+fn chain_url(expr: &syn::Expr) -> Option<syn::Ident> {
+    let call = match expr {
+        syn::Expr::Try(attempt) => return chain_url(&attempt.expr),
+        syn::Expr::MethodCall(call) => call,
+        _ => return None,
+    };
+    match &*call.receiver {
+        syn::Expr::MethodCall(_) | syn::Expr::Try(_) => chain_url(&call.receiver),
+        _ => match call.args.first() {
+            Some(syn::Expr::Path(path)) => path.path.get_ident().cloned(),
+            _ => None,
+        },
+    }
 }
 
 /// `let request = self.client.get(url)…build()?;`: a binding of `….build()?`.
@@ -167,45 +312,24 @@ fn builds_request(statement: &syn::Stmt) -> bool {
         if matches!(&*attempt.expr, syn::Expr::MethodCall(call) if call.method == "build"))
 }
 
-/// Removes, from the request's builder chain, `.header(ACCEPT, from_static("application/json"))`
-/// (a default header of the client) and, when no header parameter is appended to it,
-/// `.headers(header_map)` with the map's binding.
-fn drop_redundant_headers(statements: &mut Vec<syn::Stmt>) {
-    let keep_map = statements.iter().any(|s| appended_header(s).is_some())
-        || statements
-            .iter()
-            .any(|s| matches!(s, syn::Stmt::Expr(syn::Expr::If(_), _)));
-    if !keep_map {
-        statements.retain(|statement| !binds(statement, "header_map"));
-    }
-    for statement in statements.iter_mut() {
-        if let syn::Stmt::Local(local) = statement
-            && let Some(init) = &mut local.init
-            && let syn::Expr::Try(attempt) = &mut *init.expr
-        {
-            strip_chain(&mut attempt.expr, keep_map);
+/// Removes, from the request's builder chain, what the IR writes instead (`.query(…)`,
+/// `.headers(header_map)`) and `.header(ACCEPT, "application/json")`: a default header of the
+/// client (an operation whose success is not JSON sends its own `Accept`).
+fn strip_chain(expr: &mut syn::Expr) {
+    loop {
+        match expr {
+            syn::Expr::Try(attempt) => return strip_chain(&mut attempt.expr),
+            syn::Expr::MethodCall(call) => {
+                let redundant = call.method == "query"
+                    || call.method == "headers"
+                    || (call.method == "header" && sets_json_accept(&call.args));
+                if !redundant {
+                    return strip_chain(&mut call.receiver);
+                }
+                *expr = (*call.receiver).clone();
+            }
+            _ => return,
         }
-    }
-}
-
-fn binds(statement: &syn::Stmt, name: &str) -> bool {
-    matches!(statement, syn::Stmt::Local(local)
-        if matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == name))
-}
-
-/// Walks a method-call chain and removes the calls that set what the client sends anyway.
-fn strip_chain(expr: &mut syn::Expr, keep_map: bool) {
-    while let syn::Expr::MethodCall(call) = expr {
-        let redundant = (call.method == "header" && sets_json_accept(&call.args))
-            || (!keep_map
-                && call.method == "headers"
-                && matches!(call.args.first(), Some(syn::Expr::Path(p)) if p.path.is_ident("header_map")));
-        if redundant {
-            *expr = (*call.receiver).clone();
-            continue;
-        }
-        strip_chain(&mut call.receiver, keep_map);
-        return;
     }
 }
 
@@ -241,53 +365,6 @@ fn first_type_argument(ty: &syn::Type) -> Option<syn::Type> {
         syn::GenericArgument::Type(ty) => Some(ty.clone()),
         _ => None,
     }
-}
-
-/// Removes `header_map.append(HeaderName::from_static("api-version"), …)`; when no other
-/// header is appended, the map starts empty (which allocates nothing) and is not `mut`.
-fn drop_api_version_header(statements: &mut Vec<syn::Stmt>) {
-    statements.retain(|statement| !appends_api_version(statement));
-    if statements.iter().any(|s| appended_header(s).is_some()) {
-        return;
-    }
-    for statement in statements {
-        if let syn::Stmt::Local(local) = statement
-            && let syn::Pat::Ident(binding) = &mut local.pat
-            && binding.ident == "header_map"
-            && let Some(init) = &mut local.init
-        {
-            binding.mutability = None;
-            *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
-        }
-    }
-}
-
-/// The arguments of `header_map.append(name, value)`, when `statement` is that call.
-fn appended_header(
-    statement: &syn::Stmt,
-) -> Option<&syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>> {
-    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = statement else {
-        return None;
-    };
-    let receiver_is_map =
-        matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
-    (call.method == "append" && receiver_is_map).then_some(&call.args)
-}
-
-/// `header_map.append(…::from_static("api-version"), …)`.
-fn appends_api_version(statement: &syn::Stmt) -> bool {
-    let Some(args) = appended_header(statement) else {
-        return false;
-    };
-    let Some(syn::Expr::Call(name)) = args.first() else {
-        return false;
-    };
-    let from_static = matches!(&*name.func, syn::Expr::Path(p)
-        if p.path.segments.last().is_some_and(|s| s.ident == "from_static"));
-    let literal = matches!(name.args.first(), Some(syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(text), ..
-    })) if text.value() == "api-version");
-    from_static && literal
 }
 
 /// Names every struct field of the types by the naming rule, made distinct within its struct,
@@ -453,18 +530,35 @@ mod tests {
     }
 
     #[test]
-    fn the_api_version_header_is_found_on_syntax() {
-        let mut statements: Vec<syn::Stmt> = syn::parse_quote! {
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-            let request = self.client.get(url).headers(header_map).build()?;
+    fn the_chain_keeps_the_method_and_the_body_only() {
+        let mut chain: syn::Expr = syn::parse_quote! {
+            self.client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("pin", &pin))
+                .form_urlencoded(&body)?
+                .headers(header_map)
         };
-        drop_api_version_header(&mut statements);
-        let text = quote!(#(#statements)*).to_string();
-        assert!(!text.contains("api-version"), "{text}");
-        assert!(text.contains("let header_map = :: reqwest :: header :: HeaderMap :: new ()"));
+        strip_chain(&mut chain);
+        let text = quote!(#chain).to_string();
+        assert_eq!(
+            text,
+            "self . client . post (url) . form_urlencoded (& body) ?"
+        );
+        let mut plain: syn::Expr = syn::parse_quote! {
+            self.client.get(url).query(&progenitor_client::QueryParam::new("a", &a)).build()?
+        };
+        strip_chain(&mut plain);
+        assert_eq!(
+            quote!(#plain).to_string(),
+            "self . client . get (url) . build () ?"
+        );
+        assert_eq!(
+            chain_url(&chain).map(|url| url.to_string()).as_deref(),
+            Some("url")
+        );
     }
 }

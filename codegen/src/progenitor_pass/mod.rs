@@ -17,24 +17,31 @@ use std::sync::Mutex;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::error::CodegenError;
+use crate::error::{CodegenError, Refusal};
 use crate::ir::{Operation, Plan};
 
 pub(crate) use fix::{ProgenitorOutput, RawMethod};
 
+/// What one run gave: the output, or an operation progenitor cannot generate (the caller
+/// leaves it out and runs again).
+pub(crate) enum Outcome {
+    Generated(ProgenitorOutput),
+    Refused(Refusal),
+}
+
 /// Runs progenitor over every operation of the plan and fixes its output.
-pub(crate) fn run(plan: &Plan) -> Result<ProgenitorOutput, CodegenError> {
+pub(crate) fn run(plan: &Plan) -> Result<Outcome, CodegenError> {
     let settings = settings(plan);
     let full = view::view(plan, None)?;
     let tokens = match catch(|| progenitor::Generator::new(&settings).generate_tokens(&full)) {
         Ok(tokens) => tokens,
-        Err(message) => return Err(find_culprit(plan, &settings, message)),
+        Err(message) => return find_culprit(plan, &settings, message),
     };
     let file: syn::File = syn::parse2(tokens).map_err(|err| CodegenError::Emit {
         file: "the clients".into(),
         message: format!("progenitor's output does not parse: {err}"),
     })?;
-    fix::fix(plan, file)
+    fix::fix(plan, file).map(Outcome::Generated)
 }
 
 fn settings(plan: &Plan) -> progenitor::GenerationSettings {
@@ -59,38 +66,49 @@ fn settings(plan: &Plan) -> progenitor::GenerationSettings {
     settings
 }
 
-/// Re-runs progenitor one operation at a time so the error names the operation at fault.
+/// The operation at fault: the last of the shortest run of the plan's first operations that
+/// progenitor refuses (found by halving, so that a large spec costs a few runs, not one per
+/// operation). A refusal that only a combination of operations causes is put on the operation
+/// that completes it.
 fn find_culprit(
     plan: &Plan,
     settings: &progenitor::GenerationSettings,
     message: String,
-) -> CodegenError {
-    for op in plan.operations() {
-        let single = match view::view(plan, Some(op)) {
-            Ok(single) => single,
-            Err(err) => return err,
-        };
-        if let Err(message) =
-            catch(|| progenitor::Generator::new(settings).generate_tokens(&single))
-        {
-            return culprit(plan, op, message);
+) -> Result<Outcome, CodegenError> {
+    let operations: Vec<&Operation> = plan.operations().collect();
+    let fails = |count: usize| -> Result<Option<String>, CodegenError> {
+        let view = view::view(plan, Some(count))?;
+        Ok(catch(|| progenitor::Generator::new(settings).generate_tokens(&view)).err())
+    };
+    if let Some(message) = fails(0)? {
+        return Err(CodegenError::Progenitor {
+            culprit: "the spec's components".into(),
+            message,
+        });
+    }
+    // Invariant: the first `low` operations pass, the first `high` fail with `failure`.
+    let (mut low, mut high, mut failure) = (0, operations.len(), message);
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        match fails(middle)? {
+            Some(message) => {
+                high = middle;
+                failure = message;
+            }
+            None => low = middle,
         }
     }
-    CodegenError::Progenitor {
-        culprit: "the spec".into(),
-        message,
-    }
-}
-
-fn culprit(plan: &Plan, op: &Operation, message: String) -> CodegenError {
-    CodegenError::Progenitor {
-        culprit: format!(
-            "operation {:?} at {}",
-            op.id,
-            plan.lines.place(op.pointer.as_str())
-        ),
-        message,
-    }
+    let Some(op) = operations.get(high.saturating_sub(1)) else {
+        return Err(CodegenError::Progenitor {
+            culprit: "the spec".into(),
+            message: failure,
+        });
+    };
+    Ok(Outcome::Refused(Refusal {
+        operation: op.id.clone(),
+        place: plan.lines.place(op.pointer.as_str()),
+        reason: format!("progenitor cannot generate it: {failure}"),
+    }))
 }
 
 // progenitor reports several unsupported inputs by panicking. The panic hook is process-wide,

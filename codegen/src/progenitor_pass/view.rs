@@ -1,68 +1,77 @@
-//! progenitor's view of the spec, built from the IR. It differs from the spec in that:
-//! - each operation's `operationId` is the Rust method name the IR chose for it, so that
-//!   progenitor's method for it carries exactly that name (`fix` pairs them by it);
-//! - an operation declares one response, its first success (a JSON schema, or no content):
-//!   its type is what progenitor generates; error bodies are the runtime's to read;
-//! - path parameters are required (progenitor asserts it);
-//! - `pattern`, `minLength` and `maxLength` are removed from schemas: the runtime checks
-//!   request fields against them before sending (the operation's rules), and answers must
-//!   decode tolerantly.
+//! progenitor's view of the spec, built from the IR: the part of each operation progenitor
+//! generates (the types, and the request's method, URL base and body), and nothing it would
+//! trip on. It differs from the spec in that, for each operation of the plan:
+//! - its `operationId` is the Rust method name the IR chose, so that progenitor's method for it
+//!   carries exactly that name (`fix` pairs them by it);
+//! - its path is `/<index>` followed by its path parameters (so no two operations share a
+//!   path), and every parameter is named by
+//!   its Rust name, with no style: `fix` writes the path, the query and the headers from the
+//!   IR, so progenitor only types the arguments (and never meets a name twice, a deepObject or
+//!   a list in a path);
+//! - the headers the client sends itself, cookies, and `$ref`s (parameters, bodies, responses)
+//!   are resolved or left out;
+//! - its body has the one media type the IR chose;
+//! - it declares one response, its first success (a JSON schema, or no content): its type is
+//!   what progenitor generates; other bodies and errors are the runtime's to read;
+//! - `pattern`, `minLength` and `maxLength` are removed from schemas (the runtime checks request
+//!   fields before sending, and answers must decode tolerantly), and so are the `format`s that
+//!   would need another crate (`date`, `date-time`, `uuid`…): those values stay strings.
 
 use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, Operation as SpecOp, Parameter,
-    ParameterSchemaOrContent, PathItem, ReferenceOr, Responses, Schema, SchemaKind, StatusCode,
-    Type,
+    AdditionalProperties, MediaType, OpenAPI, Operation as SpecOp, Parameter, ParameterData,
+    ParameterSchemaOrContent, PathItem, PathStyle, Paths, QueryStyle, ReferenceOr, Responses,
+    Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use crate::access;
+use crate::access::{self, FORM_MEDIA_TYPE};
 use crate::error::CodegenError;
-use crate::ir::{Operation, Plan, ResponseStatus, SuccessBody};
+use crate::ir::{
+    BodyMedia, HttpMethod, Operation, ParameterLocation, Plan, ResponseStatus, SuccessBody,
+};
 
-/// The document progenitor generates from: every operation of the plan, or only `only`.
-pub(super) fn view(plan: &Plan, only: Option<&Operation>) -> Result<OpenAPI, CodegenError> {
+/// String formats progenitor would type with another crate; their values stay strings.
+const STRING_FORMATS_KEPT_AS_TEXT: &[&str] = &["date", "date-time", "time", "uuid", "duration"];
+
+/// The document progenitor generates from: the operations of the plan (all, or the first
+/// `count` in plan order).
+pub(super) fn view(plan: &Plan, count: Option<usize>) -> Result<OpenAPI, CodegenError> {
     let mut spec = plan.spec.clone();
-    for (path, item) in spec.paths.paths.iter_mut() {
-        let ReferenceOr::Item(item) = item else {
+    let mut paths = Paths::default();
+    let operations: Vec<&Operation> = plan.operations().collect();
+    let count = count.unwrap_or(operations.len());
+    for (index, op) in operations.into_iter().take(count).enumerate() {
+        let Some(original) = find_operation(&plan.spec, op) else {
             continue;
         };
-        for (key, slot) in operation_slots(item) {
-            let planned = plan
-                .operations()
-                .filter(|op| only.is_none_or(|only| std::ptr::eq(only, *op)))
-                .find(|op| op.path == *path && op.method.key() == key);
-            match (slot.as_mut(), planned) {
-                (Some(operation), Some(planned)) => {
-                    rewrite_operation(operation, planned, &plan.spec)
-                }
-                _ => *slot = None,
-            }
+        let mut path = format!("/{index}");
+        for parameter in op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Path)
+        {
+            path.push_str(&format!("/{{{}}}", parameter.rust_name));
         }
-        // Path-level parameters are the operations' own in the IR's view too.
-        let shared = std::mem::take(&mut item.parameters);
-        for (_, slot) in operation_slots(item) {
-            if let Some(operation) = slot {
-                let own: Vec<String> = operation
-                    .parameters
-                    .iter()
-                    .filter_map(|p| Some(p.as_item()?.parameter_data_ref().name.clone()))
-                    .collect();
-                let inherited = shared.iter().filter(|p| {
-                    p.as_item()
-                        .is_none_or(|p| !own.contains(&p.parameter_data_ref().name))
-                });
-                operation.parameters.extend(inherited.cloned());
-                operation.parameters.iter_mut().for_each(rewrite_parameter);
-            }
+        let mut item = PathItem::default();
+        let view = Some(operation(original, op, &plan.spec));
+        match op.method {
+            HttpMethod::Get => item.get = view,
+            HttpMethod::Put => item.put = view,
+            HttpMethod::Post => item.post = view,
+            HttpMethod::Delete => item.delete = view,
+            HttpMethod::Options => item.options = view,
+            HttpMethod::Head => item.head = view,
+            HttpMethod::Patch => item.patch = view,
+            HttpMethod::Trace => item.trace = view,
         }
+        paths.paths.insert(path, ReferenceOr::Item(item));
     }
-    spec.paths.paths.retain(|_, item| {
-        item.as_item()
-            .is_some_and(|item| item.iter().next().is_some())
-    });
+    spec.paths = paths;
     if let Some(components) = &mut spec.components {
         components.schemas.values_mut().for_each(strip_reference);
-        // Responses are inlined into the operations that use them.
+        // Inlined into the operations that use them.
         components.responses.clear();
+        components.parameters.clear();
+        components.request_bodies.clear();
     }
     // Re-read: a schema left with only `allOf` (its `minLength` removed) must read as an
     // `allOf` again, as it does when written so.
@@ -74,61 +83,145 @@ pub(super) fn view(plan: &Plan, only: Option<&Operation>) -> Result<OpenAPI, Cod
         })
 }
 
-fn operation_slots(item: &mut PathItem) -> [(&'static str, &mut Option<SpecOp>); 8] {
-    [
-        ("get", &mut item.get),
-        ("put", &mut item.put),
-        ("post", &mut item.post),
-        ("delete", &mut item.delete),
-        ("options", &mut item.options),
-        ("head", &mut item.head),
-        ("patch", &mut item.patch),
-        ("trace", &mut item.trace),
-    ]
+/// The spec's operation the IR's `op` comes from.
+fn find_operation<'a>(spec: &'a OpenAPI, op: &Operation) -> Option<&'a SpecOp> {
+    access::operations(spec)
+        .into_iter()
+        .find(|spec_op| spec_op.path == op.path && spec_op.method == op.method.key())
+        .map(|spec_op| spec_op.operation)
 }
 
-fn rewrite_operation(operation: &mut SpecOp, planned: &Operation, spec: &OpenAPI) {
-    operation.operation_id = Some(planned.names.method.clone());
-    if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
-        strip_content(body.content.values_mut());
-    }
-    operation.responses = success_only(operation, planned, spec);
+fn operation(original: &SpecOp, op: &Operation, spec: &OpenAPI) -> SpecOp {
+    let mut view = original.clone();
+    view.operation_id = Some(op.names.method.clone());
+    view.servers.clear();
+    view.security = None;
+    view.callbacks.clear();
+    view.parameters = op
+        .parameters
+        .iter()
+        .map(|parameter| {
+            let schema = schema_of(spec, original, op, &parameter.wire_name, parameter.location);
+            let data = ParameterData {
+                name: parameter.rust_name.clone(),
+                description: None,
+                required: parameter.required,
+                deprecated: None,
+                format: ParameterSchemaOrContent::Schema(schema),
+                example: None,
+                examples: Default::default(),
+                explode: None,
+                extensions: Default::default(),
+            };
+            ReferenceOr::Item(match parameter.location {
+                ParameterLocation::Path => Parameter::Path {
+                    parameter_data: data,
+                    style: PathStyle::Simple,
+                },
+                ParameterLocation::Query => Parameter::Query {
+                    parameter_data: data,
+                    allow_reserved: false,
+                    style: QueryStyle::Form,
+                    allow_empty_value: None,
+                },
+                ParameterLocation::Header => Parameter::Header {
+                    parameter_data: data,
+                    style: openapiv3::HeaderStyle::Simple,
+                },
+            })
+        })
+        .collect();
+    view.request_body = op.body.as_ref().and_then(|body| {
+        let mut declared = access::request_body(spec, original)?.clone();
+        declared.content.retain(|media, _| match body.media {
+            BodyMedia::Json => access::is_json(media),
+            BodyMedia::Form => media == FORM_MEDIA_TYPE,
+            BodyMedia::Text => media.starts_with("text/plain"),
+        });
+        // One media type: the first of the kind chosen.
+        let first = declared.content.keys().next().cloned();
+        declared
+            .content
+            .retain(|media, _| Some(media) == first.as_ref());
+        strip_content(declared.content.values_mut());
+        if body.media == BodyMedia::Text {
+            // Text goes as it is, whatever schema describes it: progenitor takes a `String`.
+            for media in declared.content.values_mut() {
+                media.schema = Some(ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::Type(Type::String(Default::default())),
+                }));
+            }
+        }
+        Some(ReferenceOr::Item(declared))
+    });
+    view.responses = success_only(original, op, spec);
+    view
 }
 
-fn rewrite_parameter(parameter: &mut ReferenceOr<Parameter>) {
-    let ReferenceOr::Item(parameter) = parameter else {
-        return;
+/// The schema of a parameter, resolved from the operation's (or its path item's) declaration.
+fn schema_of(
+    spec: &OpenAPI,
+    original: &SpecOp,
+    op: &Operation,
+    wire: &str,
+    location: ParameterLocation,
+) -> ReferenceOr<Schema> {
+    let item_parameters = spec
+        .paths
+        .paths
+        .get(&op.path)
+        .and_then(ReferenceOr::as_item)
+        .map(|item| item.parameters.as_slice())
+        .unwrap_or_default();
+    let found = original
+        .parameters
+        .iter()
+        .chain(item_parameters)
+        .filter_map(|p| access::resolve_parameter(spec, p))
+        .find(|p| {
+            let same_location = matches!(
+                (p, location),
+                (Parameter::Path { .. }, ParameterLocation::Path)
+                    | (Parameter::Query { .. }, ParameterLocation::Query)
+                    | (Parameter::Header { .. }, ParameterLocation::Header)
+            );
+            same_location && p.parameter_data_ref().name == wire
+        });
+    let mut schema = match found.map(|p| &p.parameter_data_ref().format) {
+        Some(ParameterSchemaOrContent::Schema(schema)) => schema.clone(),
+        _ => ReferenceOr::Item(Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Type(Type::String(Default::default())),
+        }),
     };
-    if let Parameter::Path { parameter_data, .. } = parameter {
-        parameter_data.required = true;
-    }
-    let (Parameter::Query { parameter_data, .. }
-    | Parameter::Header { parameter_data, .. }
-    | Parameter::Path { parameter_data, .. }
-    | Parameter::Cookie { parameter_data, .. }) = parameter;
-    if let ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format {
-        strip_reference(schema);
-    }
+    strip_reference(&mut schema);
+    schema
 }
 
-/// The operation's first success, as its only response: its JSON content when it has a body.
-fn success_only(operation: &SpecOp, planned: &Operation, spec: &OpenAPI) -> Responses {
-    let status = planned.success.first();
+/// The operation's first success, as its only response: its JSON content when it has a JSON
+/// body, else no content.
+fn success_only(original: &SpecOp, op: &Operation, spec: &OpenAPI) -> Responses {
+    let status = op.success.first();
     let code = match status {
         ResponseStatus::Code(code) => StatusCode::Code(code),
-        ResponseStatus::Range(class) => StatusCode::Range(u16::from(class)),
-        ResponseStatus::Default => StatusCode::Range(2),
+        ResponseStatus::Range(_) | ResponseStatus::Default => StatusCode::Code(200),
     };
-    let declared = access::responses(operation)
+    let declared = access::responses(original)
         .into_iter()
         .find(|(declared, _)| *declared == status)
         .and_then(|(_, response)| access::resolve_response(spec, response));
     let mut response = declared.cloned().unwrap_or_default();
     response.headers.clear();
     response.links.clear();
+    let json = op.success.body == SuccessBody::Json;
     response
         .content
-        .retain(|media, _| planned.success.body == SuccessBody::Json && access::is_json(media));
+        .retain(|media, content| json && access::is_json(media) && content.schema.is_some());
+    let first = response.content.keys().next().cloned();
+    response
+        .content
+        .retain(|media, _| Some(media) == first.as_ref());
     strip_content(response.content.values_mut());
     let mut responses = Responses::default();
     responses
@@ -139,6 +232,9 @@ fn success_only(operation: &SpecOp, planned: &Operation, spec: &OpenAPI) -> Resp
 
 fn strip_content<'a>(content: impl Iterator<Item = &'a mut MediaType>) {
     for media in content {
+        media.encoding.clear();
+        media.examples.clear();
+        media.example = None;
         if let Some(schema) = &mut media.schema {
             strip_reference(schema);
         }
@@ -157,13 +253,23 @@ fn strip_boxed(schema: &mut ReferenceOr<Box<Schema>>) {
     }
 }
 
-/// Removes string constraints from a schema and every schema inside it.
+/// Removes string constraints and crate-typed formats from a schema and every schema inside it.
 fn strip(schema: &mut Schema) {
     match &mut schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
             string.pattern = None;
             string.min_length = None;
             string.max_length = None;
+            let kept_as_text = match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date | StringFormat::DateTime) => true,
+                VariantOrUnknownOrEmpty::Unknown(format) => {
+                    STRING_FORMATS_KEPT_AS_TEXT.contains(&format.as_str())
+                }
+                _ => false,
+            };
+            if kept_as_text {
+                string.format = VariantOrUnknownOrEmpty::Empty;
+            }
         }
         SchemaKind::Type(Type::Object(object)) => {
             object.properties.values_mut().for_each(strip_boxed);
@@ -180,6 +286,13 @@ fn strip(schema: &mut Schema) {
             any.pattern = None;
             any.min_length = None;
             any.max_length = None;
+            if any
+                .format
+                .as_deref()
+                .is_some_and(|format| STRING_FORMATS_KEPT_AS_TEXT.contains(&format))
+            {
+                any.format = None;
+            }
             any.properties.values_mut().for_each(strip_boxed);
             any.items.iter_mut().for_each(strip_boxed);
             if let Some(AdditionalProperties::Schema(inner)) = &mut any.additional_properties {

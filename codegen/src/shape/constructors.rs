@@ -26,8 +26,7 @@ pub(super) fn constructors(plan: &Plan, output: &ProgenitorOutput) -> Vec<TokenS
         let Some(raw) = output.methods.get(&op.names.method) else {
             continue;
         };
-        // The body is the last argument before the headers: find it by its type.
-        let Some(name) = raw.arguments.iter().find_map(body_type_name) else {
+        let Some(name) = super::argument_type(raw, "body").and_then(body_type_name) else {
             continue;
         };
         if !done.insert(name.clone()) {

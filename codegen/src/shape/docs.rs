@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::ir::{Client, ErrorResponse, Operation, ParameterLocation, SuccessBody};
+use crate::ir::{Client, ErrorResponse, Operation, ParameterLocation, SuccessBody, ValueShape};
 
 /// The client type's doc: its server and its operations.
 pub(super) fn client_doc(client: &Client) -> String {
@@ -120,18 +120,63 @@ fn request_doc(doc: &mut String, op: &Operation) {
     if !path_checked.is_empty() {
         let _ = write!(
             doc,
-            "A path parameter ({}) that is empty, `.` or `..`, or holds a `\\`, is refused \
-             before sending ([`InvalidInput`](crate::ErrorKind::InvalidInput)): it would \
-             change the path the request goes to.\n\n",
+            "A path parameter ({}) whose segment would be empty, `.` or `..` is refused before \
+             sending ([`InvalidInput`](crate::ErrorKind::InvalidInput)): it would change the \
+             path the request goes to.\n\n",
             path_checked.join(", ")
         );
     }
-    if op.success.body == SuccessBody::Empty {
+    let styled: Vec<String> = op
+        .parameters
+        .iter()
+        .filter(|p| p.shape != ValueShape::Scalar)
+        .map(|p| {
+            let explode = if p.explode { ", exploded" } else { "" };
+            format!("`{}` (style {}{explode})", p.wire_name, p.style)
+        })
+        .collect();
+    if !styled.is_empty() {
         let _ = write!(
             doc,
-            "A success answers `{}` without a body: the response holds `()`.\n\n",
-            op.success.first()
+            "Lists and objects are written in their OpenAPI style: {}.\n\n",
+            styled.join(", ")
         );
+    }
+    let statuses: Vec<String> = op
+        .success
+        .statuses
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let statuses = if statuses.is_empty() {
+        "any 2xx".to_string()
+    } else {
+        statuses.join(", ")
+    };
+    let accept = op.accept.as_deref().unwrap_or("application/octet-stream");
+    match op.success.body {
+        SuccessBody::Empty => {
+            let _ = write!(
+                doc,
+                "A success ({statuses}) is answered without a body read: the response holds \
+                 `()`.\n\n"
+            );
+        }
+        SuccessBody::Bytes => {
+            let _ = write!(
+                doc,
+                "A success ({statuses}) answers bytes (sent with `Accept: {accept}`), read up \
+                 to the client's size limit.\n\n"
+            );
+        }
+        SuccessBody::Text => {
+            let _ = write!(
+                doc,
+                "A success ({statuses}) answers text (sent with `Accept: {accept}`): a body \
+                 that is not UTF-8 is a decode error.\n\n"
+            );
+        }
+        SuccessBody::Json => {}
     }
 }
 

@@ -11,7 +11,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Slot, elide_lifetimes, emit_error, option_inner, parse_file, raw_slots};
+use super::{argument_type, elide_lifetimes, emit_error, option_inner, parse_file};
 use crate::access::FORM_MEDIA_TYPE;
 use crate::error::CodegenError;
 use crate::ir::{
@@ -101,11 +101,17 @@ fn when(op: &Operation, raw: &RawMethod) -> Result<TokenStream, CodegenError> {
     let method = format_ident!("{}", op.method.as_str());
     let path = path_regex(op, None);
     let mut matchers = Vec::new();
-    for (slot, ty) in raw_slots(op).iter().zip(&raw.arguments) {
-        matchers.push(match slot {
-            Slot::Parameter(parameter) => parameter_matcher(op, parameter, ty),
-            Slot::Body => body_matcher(op, ty)?,
-        });
+    for parameter in &op.parameters {
+        let ty = argument_type(raw, &parameter.rust_name).ok_or_else(|| {
+            emit_error(
+                FILE,
+                format!("{}: no argument {}", op.id, parameter.rust_name),
+            )
+        })?;
+        matchers.push(parameter_matcher(op, parameter, ty));
+    }
+    if let Some(ty) = argument_type(raw, "body") {
+        matchers.push(body_matcher(op, ty)?);
     }
     let doc = format!(
         "Matches a request of `{}`: `{} {}`.",
@@ -183,25 +189,45 @@ fn has_lifetime(ty: &syn::Type) -> bool {
 fn parameter_matcher(op: &Operation, parameter: &Parameter, ty: &syn::Type) -> TokenStream {
     let name = format_ident!("{}", parameter.rust_name);
     let wire = &parameter.wire_name;
-    let doc = format!("Matches `{wire}` ({}).", parameter.location);
-    match (parameter.location, option_inner(ty)) {
-        (ParameterLocation::Path, _) => {
+    let style = format_ident!("{}", parameter.style.runtime_name());
+    let explode = parameter.explode;
+    let doc = format!(
+        "Matches `{wire}` ({}) as the client sends it.",
+        parameter.location
+    );
+    // What one value adds to the matcher `when`.
+    let matched = match parameter.location {
+        ParameterLocation::Path => {
             let regex = path_regex(op, Some(parameter));
-            let ty = elide_lifetimes(ty);
             quote! {
-                #[doc = #doc]
-                pub fn #name(self, value: #ty) -> Self {
-                    let segment = ::progenitor_client::encode_path(&value.to_string());
-                    let re = ::regex::Regex::new(&format!(#regex, ::regex::escape(&segment)))
-                        .unwrap();
-                    Self(self.0.path_matches(re))
-                }
+                let segment = crate::runtime::path_segment(
+                    #wire, &value, crate::runtime::Style::#style, #explode,
+                )
+                .unwrap_or_default();
+                let re = ::regex::Regex::new(&format!(#regex, ::regex::escape(&segment))).unwrap();
+                when = when.path_matches(re);
             }
         }
-        (location, Some(_)) => {
-            let (present, missing) = match location {
-                ParameterLocation::Header => (quote! { header }, quote! { header_missing }),
-                _ => (quote! { query_param }, quote! { query_param_missing }),
+        ParameterLocation::Query => quote! {
+            let pairs = crate::runtime::query_pairs(
+                #wire, &value, crate::runtime::Style::#style, #explode,
+            )
+            .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+        },
+        ParameterLocation::Header => quote! {
+            if let Ok(Some(text)) = crate::runtime::header_text(#wire, &value) {
+                when = when.header(#wire, text);
+            }
+        },
+    };
+    match (parameter.location, option_inner(ty)) {
+        (ParameterLocation::Query | ParameterLocation::Header, Some(_)) => {
+            let missing = match parameter.location {
+                ParameterLocation::Header => quote! { header_missing },
+                _ => quote! { query_param_missing },
             };
             let generics = if has_lifetime(ty) {
                 quote! { <'a, T> }
@@ -214,24 +240,25 @@ fn parameter_matcher(op: &Operation, parameter: &Parameter, ty: &syn::Type) -> T
                 where
                     T: Into<#ty>,
                 {
-                    if let Some(value) = value.into() {
-                        Self(self.0.#present(#wire, value.to_string()))
-                    } else {
-                        Self(self.0.#missing(#wire))
+                    let mut when = self.0;
+                    match value.into() {
+                        Some(value) => {
+                            #matched
+                        }
+                        None => when = when.#missing(#wire),
                     }
+                    Self(when)
                 }
             }
         }
-        (location, None) => {
-            let present = match location {
-                ParameterLocation::Header => quote! { header },
-                _ => quote! { query_param },
-            };
+        _ => {
             let ty = elide_lifetimes(ty);
             quote! {
                 #[doc = #doc]
                 pub fn #name(self, value: #ty) -> Self {
-                    Self(self.0.#present(#wire, value.to_string()))
+                    let mut when = self.0;
+                    #matched
+                    Self(when)
                 }
             }
         }
@@ -258,6 +285,12 @@ fn body_matcher(op: &Operation, ty: &syn::Type) -> Result<TokenStream, CodegenEr
                     when = when.form_urlencoded_tuple(name, value);
                 }
                 Self(when)
+            }
+        },
+        Some(BodyMedia::Text) => quote! {
+            /// Matches the text body.
+            pub fn body(self, value: #ty) -> Self {
+                Self(self.0.body(value))
             }
         },
         Some(BodyMedia::Json) => quote! {
@@ -294,6 +327,23 @@ fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
                                 .header("content-type", "application/json")
                                 .json_body_obj(value),
                         )
+                    }
+                }
+            }
+            (SuccessBody::Bytes | SuccessBody::Text, ResponseStatus::Code(code)) => {
+                let method = format_ident!("{}", status_method(*code));
+                let media = op
+                    .accept
+                    .as_deref()
+                    .and_then(|accept| accept.split(',').next())
+                    .unwrap_or("application/octet-stream")
+                    .trim()
+                    .to_string();
+                let doc = format!("Answers {code} with `value` as the body, as `{media}`.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, value: impl AsRef<[u8]>) -> Self {
+                        Self(self.0.status(#code).header("content-type", #media).body(value))
                     }
                 }
             }
@@ -534,7 +584,11 @@ mod tests {
         assert!(then.contains("pub fn too_many_requests(self, value: ::serde_json::Value)"));
         let transient = impl_block(&text, "GetTransientTokenWhen");
         assert!(transient.contains("pub fn type_(self, value: types::TransientTokenType) -> Self"));
-        assert!(transient.contains("query_param(\"scope\", value.to_string())"));
+        assert!(
+            transient.contains("crate::runtime::query_pairs("),
+            "{transient}"
+        );
+        assert!(transient.contains("when = when.query_param(name, value);"));
         let resources = impl_block(&text, "GetServerResourcesWhen");
         assert!(
             resources.contains("pub fn include_ipv6<T>(self, value: T) -> Self"),
@@ -553,7 +607,7 @@ mod tests {
             switch.contains(r#"Regex::new("^/home/users/[^/]*/switch$")"#),
             "{switch}"
         );
-        assert!(switch.contains("::progenitor_client::encode_path(&value.to_string())"));
+        assert!(switch.contains("crate::runtime::path_segment("), "{switch}");
         assert!(
             switch.contains(r#"format!("^/home/users/{}/switch$",::regex::escape(&segment))"#),
             "{switch}"

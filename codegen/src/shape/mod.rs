@@ -19,8 +19,8 @@ mod types;
 use proc_macro2::TokenStream;
 
 use crate::error::CodegenError;
-use crate::ir::{Operation, Parameter, ParameterLocation, Plan};
-use crate::progenitor_pass::ProgenitorOutput;
+use crate::ir::Plan;
+use crate::progenitor_pass::{ProgenitorOutput, RawMethod};
 use crate::syntax::{elide_lifetimes, is_str_reference, option_inner, strip_types_prefix};
 
 /// A generated file before formatting.
@@ -71,34 +71,10 @@ fn emit_error(file: &str, message: impl Into<String>) -> CodegenError {
     }
 }
 
-/// What fills one argument of progenitor's request builder.
-enum Slot<'a> {
-    Parameter(&'a Parameter),
-    Body,
-}
-
-/// The arguments of progenitor's request builder, in its order: path parameters, query
-/// parameters, the body, header parameters.
-fn raw_slots(op: &Operation) -> Vec<Slot<'_>> {
-    let by_location = |location| {
-        op.parameters
-            .iter()
-            .filter(move |p| p.location == location)
-            .map(Slot::Parameter)
-    };
-    let mut slots: Vec<Slot<'_>> = by_location(ParameterLocation::Path)
-        .chain(by_location(ParameterLocation::Query))
-        .collect();
-    if op.body.is_some() {
-        slots.push(Slot::Body);
-    }
-    slots.extend(by_location(ParameterLocation::Header));
-    slots
-}
-
-/// The position of `parameter`'s argument in progenitor's request builder.
-fn facade_position(op: &Operation, parameter: &Parameter) -> Option<usize> {
-    raw_slots(op)
+/// progenitor's type for the argument `name` of an operation's request builder.
+fn argument_type<'a>(raw: &'a RawMethod, name: &str) -> Option<&'a syn::Type> {
+    raw.arguments
         .iter()
-        .position(|slot| matches!(slot, Slot::Parameter(p) if std::ptr::eq(*p, parameter)))
+        .find(|(argument, _)| argument == name)
+        .map(|(_, ty)| ty)
 }

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{emit_error, is_str_reference, option_inner, strip_types_prefix};
+use super::{argument_type, emit_error, is_str_reference, option_inner, strip_types_prefix};
 use crate::error::CodegenError;
 use crate::ir::{Client, Operation};
 use crate::progenitor_pass::RawMethod;
@@ -31,13 +31,7 @@ pub(super) fn options_struct(
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     for parameter in parameters {
-        let position = super::facade_position(op, parameter).ok_or_else(|| {
-            emit_error(
-                "types.rs",
-                format!("{}: no argument for {}", op.id, parameter.wire_name),
-            )
-        })?;
-        let raw_type = raw.arguments.get(position).ok_or_else(|| {
+        let raw_type = argument_type(raw, &parameter.rust_name).ok_or_else(|| {
             emit_error(
                 "types.rs",
                 format!("{}: no argument for {}", op.id, parameter.wire_name),

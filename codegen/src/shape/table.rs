@@ -19,6 +19,10 @@ pub(super) fn operation_static(op: &Operation) -> TokenStream {
         Some(header) => quote! { Some(reqwest::header::HeaderName::from_static(#header)) },
         None => quote! { None },
     };
+    let accept = match &op.accept {
+        Some(media) => quote! { Some(reqwest::header::HeaderValue::from_static(#media)) },
+        None => quote! { None },
+    };
     // Patterns compile once, lazily: they live in statics of their own, since a `OnceLock`
     // cannot sit in the constant rules table.
     let patterns = op.rules.iter().filter_map(|rule| {
@@ -38,6 +42,7 @@ pub(super) fn operation_static(op: &Operation) -> TokenStream {
             method: #method,
             path: #path,
             token_header: #token_header,
+            accept: #accept,
             rules: &[#(#rules)*],
         };
     }

@@ -50,7 +50,7 @@ declares 200: any 2xx is a success and its body is ignored.
 
 Sends `POST /api/v2/auth/jwk` (operation `registerDeviceJWK`) with the client's token.
 
-A success answers `201` without a body: the response holds `()`.
+A success (201) is answered without a body read: the response holds `()`.
 
 # Errors
 
@@ -323,6 +323,7 @@ static REGISTER_DEVICE_JWK: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::POST,
     path: "/api/v2/auth/jwk",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `getAuthKeys` is called and checked.
@@ -331,6 +332,7 @@ static GET_AUTH_KEYS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/api/v2/auth/keys",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `getAuthNonce` is called and checked.
@@ -339,6 +341,7 @@ static GET_AUTH_NONCE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/api/v2/auth/nonce",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `exchangeJwtToken` is called and checked.
@@ -347,6 +350,7 @@ static EXCHANGE_JWT_TOKEN: crate::runtime::Operation = crate::runtime::Operation
     method: reqwest::Method::POST,
     path: "/api/v2/auth/token",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `getJwtPin` is called and checked.
@@ -355,6 +359,7 @@ static GET_JWT_PIN: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/api/v2/pins",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `getJwtByPinId` is called and checked.
@@ -363,6 +368,7 @@ static GET_JWT_BY_PIN_ID: crate::runtime::Operation = crate::runtime::Operation 
     method: reqwest::Method::GET,
     path: "/api/v2/pins/{pinID}",
     token_header: None,
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Query,
@@ -435,21 +441,7 @@ Version: 1.0.0*/
     }
     impl ClientHooks<crate::runtime::Context> for &Client {}
     impl Client {
-        /**Register the device's public key
-
-Registers this installation's Ed25519 public key (a JWK) for JWT authentication, with
-an existing token (a legacy token). Done once per key: afterwards the key signs device
-JWTs (`exchangeJwtToken`). Another device's key with the same thumbprint answers 422.
-Keep the key with the client identifier: one report (clambin/mediaclients) says a client
-identifier cannot register another key once a JWT was issued for it. Sources: Plex's
-developer documentation, python-plexapi `MyPlexJWTLogin.registerDevice`; clambin/
-mediaclients `plex/plextv/auth_jwt.go` expects 201 without a body, the Plex SDK family
-declares 200: any 2xx is a success and its body is ignored.
-
-
-Sends a `POST` request to `/api/v2/auth/jwk`
-
-*/
+        ///Builds the request of `registerDeviceJWK`.
         pub fn register_device_jwk<'a>(
             &'a self,
             body: &'a types::DeviceJwkRegistration,
@@ -459,15 +451,7 @@ Sends a `POST` request to `/api/v2/auth/jwk`
             let mut request = self.client.post(url).json(&body).build()?;
             Ok(request)
         }
-        /**Get plex.tv's public keys
-
-The public keys (JWKs) plex.tv signs its JWTs with. A JWT is trusted only when its
-signature verifies against the key its header names (`kid`).
-
-
-Sends a `GET` request to `/api/v2/auth/keys`
-
-*/
+        ///Builds the request of `getAuthKeys`.
         pub fn get_auth_keys<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -476,16 +460,7 @@ Sends a `GET` request to `/api/v2/auth/keys`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Get a nonce for a device JWT
-
-A single-use nonce, valid 5 minutes, that the next device JWT must carry: it binds the
-JWT to this moment, so a captured device JWT cannot be exchanged again. Rate-limited
-(429). Needs only the client identity.
-
-
-Sends a `GET` request to `/api/v2/auth/nonce`
-
-*/
+        ///Builds the request of `getAuthNonce`.
         pub fn get_auth_nonce<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -494,20 +469,7 @@ Sends a `GET` request to `/api/v2/auth/nonce`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Exchange a device JWT for a plex.tv JWT
-
-The Plex SDK family's `exchangeJWTToken` (named so that its Rust method reads
-`exchange_jwt_token`). Trades a device JWT (signed with the registered key, carrying a
-fresh nonce, `aud`
-`plex.tv`, `iss` the client identifier) for a plex.tv JWT that lasts 7 days and is
-sent as `X-Plex-Token`. Plex's documentation and python-plexapi read the answer's
-`auth_token`; the Plex SDK family's schema says `authToken`: both are accepted. A
-signature plex.tv does not accept answers 422.
-
-
-Sends a `POST` request to `/api/v2/auth/token`
-
-*/
+        ///Builds the request of `exchangeJwtToken`.
         pub fn exchange_jwt_token<'a>(
             &'a self,
             body: &'a types::JwtExchangeRequest,
@@ -517,18 +479,7 @@ Sends a `POST` request to `/api/v2/auth/token`
             let mut request = self.client.post(url).json(&body).build()?;
             Ok(request)
         }
-        /**Create a PIN that signs in straight to a JWT
-
-Creates a PIN, as `getPin` does, carrying the device's public key: once the user
-approves it, polling it with a device JWT (`getJwtByPinId`) answers a plex.tv JWT, and
-no registration step is needed. What python-plexapi's `MyPlexJWTLogin` sends
-(`POST https://clients.plex.tv/api/v2/pins`, JSON `{"jwk": …, "strong": true}` for the
-browser flow).
-
-
-Sends a `POST` request to `/api/v2/pins`
-
-*/
+        ///Builds the request of `getJwtPin`.
         pub fn get_jwt_pin<'a>(
             &'a self,
             body: &'a types::JwtPinRequest,
@@ -538,36 +489,28 @@ Sends a `POST` request to `/api/v2/pins`
             let mut request = self.client.post(url).json(&body).build()?;
             Ok(request)
         }
-        /**Check a PIN created with a key
-
-Returns the PIN `getJwtPin` created; once the user approved it, its `authToken` is a
-plex.tv JWT. Each poll carries a device JWT (`deviceJWT`, signed with the key the PIN
-was created with, carrying a fresh nonce), which plex.tv checks. An expired or unknown
-PIN answers 404 with code 1020.
-
-
-Sends a `GET` request to `/api/v2/pins/{pinID}`
-
-Arguments:
-- `pin_id`: The `id` of the PIN `getJwtPin` created.
-- `device_jwt`: A device JWT signed with the PIN's key. A credential: the runtime redacts it from
-anything a server sends back.
-
-*/
+        ///Builds the request of `getJwtByPinId`.
         pub fn get_jwt_by_pin_id<'a>(
             &'a self,
             pin_id: i64,
             device_jwt: &'a str,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!(
-                "{}/api/v2/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
+                "{}/api/v2/pins/{}", self.baseurl, crate ::runtime::path_segment("pinID",
+                & pin_id, crate ::runtime::Style::Simple, false,) ?
             );
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("deviceJWT", &device_jwt))
-                .build()?;
+            let mut request = self.client.get(url).build()?;
+            {
+                let value = &device_jwt;
+                crate::runtime::add_query(
+                    &mut request,
+                    "deviceJWT",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
     }

@@ -84,9 +84,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `source` (query).
+        ///Matches `source` (query) as the client sends it.
         pub fn source(self, value: &str) -> Self {
-            Self(self.0.query_param("source", value.to_string()))
+            let mut when = self.0;
+            let pairs = crate::runtime::query_pairs(
+                    "source",
+                    &value,
+                    crate::runtime::Style::Form,
+                    true,
+                )
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+            Self(when)
         }
     }
     ///Answers a request of `getSourceConnectionInformation`.
@@ -146,13 +157,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `scope` (query).
+        ///Matches `scope` (query) as the client sends it.
         pub fn scope(self, value: types::TransientTokenScope) -> Self {
-            Self(self.0.query_param("scope", value.to_string()))
+            let mut when = self.0;
+            let pairs = crate::runtime::query_pairs(
+                    "scope",
+                    &value,
+                    crate::runtime::Style::Form,
+                    true,
+                )
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+            Self(when)
         }
-        ///Matches `type` (query).
+        ///Matches `type` (query) as the client sends it.
         pub fn type_(self, value: types::TransientTokenType) -> Self {
-            Self(self.0.query_param("type", value.to_string()))
+            let mut when = self.0;
+            let pairs = crate::runtime::query_pairs(
+                    "type",
+                    &value,
+                    crate::runtime::Style::Form,
+                    true,
+                )
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+            Self(when)
         }
     }
     ///Answers a request of `getTransientToken`.
@@ -558,18 +591,37 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `pinID` (path).
+        ///Matches `pinID` (path) as the client sends it.
         pub fn pin_id(self, value: i64) -> Self {
-            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let mut when = self.0;
+            let segment = crate::runtime::path_segment(
+                    "pinID",
+                    &value,
+                    crate::runtime::Style::Simple,
+                    false,
+                )
+                .unwrap_or_default();
             let re = ::regex::Regex::new(
                     &format!("^/api/v2/pins/{}$", ::regex::escape(& segment)),
                 )
                 .unwrap();
-            Self(self.0.path_matches(re))
+            when = when.path_matches(re);
+            Self(when)
         }
-        ///Matches `deviceJWT` (query).
+        ///Matches `deviceJWT` (query) as the client sends it.
         pub fn device_jwt(self, value: &str) -> Self {
-            Self(self.0.query_param("deviceJWT", value.to_string()))
+            let mut when = self.0;
+            let pairs = crate::runtime::query_pairs(
+                    "deviceJWT",
+                    &value,
+                    crate::runtime::Style::Form,
+                    true,
+                )
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+            Self(when)
         }
     }
     ///Answers a request of `getJwtByPinId`.
@@ -885,25 +937,45 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `uuid` (path).
+        ///Matches `uuid` (path) as the client sends it.
         pub fn uuid(self, value: &str) -> Self {
-            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let mut when = self.0;
+            let segment = crate::runtime::path_segment(
+                    "uuid",
+                    &value,
+                    crate::runtime::Style::Simple,
+                    false,
+                )
+                .unwrap_or_default();
             let re = ::regex::Regex::new(
                     &format!("^/home/users/{}/switch$", ::regex::escape(& segment)),
                 )
                 .unwrap();
-            Self(self.0.path_matches(re))
+            when = when.path_matches(re);
+            Self(when)
         }
-        ///Matches `pin` (query).
+        ///Matches `pin` (query) as the client sends it.
         pub fn pin<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
         {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("pin", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("pin"))
+            let mut when = self.0;
+            match value.into() {
+                Some(value) => {
+                    let pairs = crate::runtime::query_pairs(
+                            "pin",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        )
+                        .unwrap_or_default();
+                    for (name, value) in pairs {
+                        when = when.query_param(name, value);
+                    }
+                }
+                None => when = when.query_param_missing("pin"),
             }
+            Self(when)
         }
     }
     ///Answers a request of `switchHomeUser`.
@@ -1081,16 +1153,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `strong` (query).
+        ///Matches `strong` (query) as the client sends it.
         pub fn strong<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
         {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("strong", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("strong"))
+            let mut when = self.0;
+            match value.into() {
+                Some(value) => {
+                    let pairs = crate::runtime::query_pairs(
+                            "strong",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        )
+                        .unwrap_or_default();
+                    for (name, value) in pairs {
+                        when = when.query_param(name, value);
+                    }
+                }
+                None => when = when.query_param_missing("strong"),
             }
+            Self(when)
         }
     }
     ///Answers a request of `getPin`.
@@ -1249,14 +1333,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `pinID` (path).
+        ///Matches `pinID` (path) as the client sends it.
         pub fn pin_id(self, value: i64) -> Self {
-            let segment = ::progenitor_client::encode_path(&value.to_string());
+            let mut when = self.0;
+            let segment = crate::runtime::path_segment(
+                    "pinID",
+                    &value,
+                    crate::runtime::Style::Simple,
+                    false,
+                )
+                .unwrap_or_default();
             let re = ::regex::Regex::new(
                     &format!("^/pins/{}$", ::regex::escape(& segment)),
                 )
                 .unwrap();
-            Self(self.0.path_matches(re))
+            when = when.path_matches(re);
+            Self(when)
         }
     }
     ///Answers a request of `getTokenByPinId`.
@@ -1326,38 +1418,74 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches `includeHttps` (query).
+        ///Matches `includeHttps` (query) as the client sends it.
         pub fn include_https<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
         {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("includeHttps", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("includeHttps"))
+            let mut when = self.0;
+            match value.into() {
+                Some(value) => {
+                    let pairs = crate::runtime::query_pairs(
+                            "includeHttps",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        )
+                        .unwrap_or_default();
+                    for (name, value) in pairs {
+                        when = when.query_param(name, value);
+                    }
+                }
+                None => when = when.query_param_missing("includeHttps"),
             }
+            Self(when)
         }
-        ///Matches `includeIPv6` (query).
+        ///Matches `includeIPv6` (query) as the client sends it.
         pub fn include_ipv6<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
         {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("includeIPv6", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("includeIPv6"))
+            let mut when = self.0;
+            match value.into() {
+                Some(value) => {
+                    let pairs = crate::runtime::query_pairs(
+                            "includeIPv6",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        )
+                        .unwrap_or_default();
+                    for (name, value) in pairs {
+                        when = when.query_param(name, value);
+                    }
+                }
+                None => when = when.query_param_missing("includeIPv6"),
             }
+            Self(when)
         }
-        ///Matches `includeRelay` (query).
+        ///Matches `includeRelay` (query) as the client sends it.
         pub fn include_relay<T>(self, value: T) -> Self
         where
             T: Into<Option<types::QueryFlag>>,
         {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("includeRelay", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("includeRelay"))
+            let mut when = self.0;
+            match value.into() {
+                Some(value) => {
+                    let pairs = crate::runtime::query_pairs(
+                            "includeRelay",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        )
+                        .unwrap_or_default();
+                    for (name, value) in pairs {
+                        when = when.query_param(name, value);
+                    }
+                }
+                None => when = when.query_param_missing("includeRelay"),
             }
+            Self(when)
         }
     }
     ///Answers a request of `get-server-resources`.

@@ -133,7 +133,7 @@ Sends `POST /home/users/{uuid}/switch` (operation `switchHomeUser`) with the cli
 
 Parameters: `uuid` (path, `string`, required), `pin` (query, `string`, optional).
 
-A path parameter (`uuid`) that is empty, `.` or `..`, or holds a `\`, is refused before sending ([`InvalidInput`](crate::ErrorKind::InvalidInput)): it would change the path the request goes to.
+A path parameter (`uuid`) whose segment would be empty, `.` or `..` is refused before sending ([`InvalidInput`](crate::ErrorKind::InvalidInput)): it would change the path the request goes to.
 
 # Errors
 
@@ -161,7 +161,6 @@ println!("switched to {}", profile.title);
         uuid: &str,
         pin: Option<&str>,
     ) -> Result<crate::Response<types::UserPlexAccount>, crate::Error> {
-        crate::runtime::check_path_segments(&SWITCH_HOME_USER, &[("uuid", uuid)])?;
         let request = self.raw.switch_home_user(uuid, pin);
         crate::runtime::json(
                 &self.raw.client,
@@ -254,7 +253,7 @@ token of the account that approves it. An unknown or expired code answers 404 wi
 
 Sends `PUT /pins/link` (operation `linkPin`) with the client's token.
 
-A success answers `204` without a body: the response holds `()`.
+A success (204) is answered without a body read: the response holds `()`.
 
 # Errors
 
@@ -492,7 +491,7 @@ fields are not published there, so the names used here (`currentPassword`,
 
 Sends `POST /users/password` (operation `changePassword`) with the client's token.
 
-A success answers `204` without a body: the response holds `()`.
+A success (204) is answered without a body read: the response holds `()`.
 
 # Errors
 
@@ -588,7 +587,7 @@ is a success and its body is ignored.)
 
 Sends `DELETE /users/signout` (operation `signOut`) with the client's token.
 
-A success answers `204` without a body: the response holds `()`.
+A success (204) is answered without a body read: the response holds `()`.
 
 # Errors
 
@@ -633,6 +632,7 @@ static GET_FEATURES: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/features",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `getHomeUsers` is called and checked.
@@ -641,6 +641,7 @@ static GET_HOME_USERS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/home/users",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
@@ -652,6 +653,7 @@ static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/home/users/{uuid}/switch",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Query,
@@ -668,6 +670,7 @@ static PING_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/ping",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `getPin` is called and checked.
@@ -676,6 +679,7 @@ static GET_PIN: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/pins",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `linkPin` is called and checked.
@@ -684,6 +688,7 @@ static LINK_PIN: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/pins/link",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,
@@ -700,6 +705,7 @@ static GET_TOKEN_BY_PIN_ID: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::GET,
     path: "/pins/{pinID}",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 ///How `get-server-resources` is called and checked.
@@ -708,6 +714,7 @@ static GET_SERVER_RESOURCES: crate::runtime::Operation = crate::runtime::Operati
     method: reqwest::Method::GET,
     path: "/resources",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `getServerAccessTokens` is called and checked.
@@ -716,6 +723,7 @@ static GET_SERVER_ACCESS_TOKENS: crate::runtime::Operation = crate::runtime::Ope
     method: reqwest::Method::GET,
     path: "/server/access_tokens",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `getTokenDetails` is called and checked.
@@ -724,6 +732,7 @@ static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation 
     method: reqwest::Method::GET,
     path: "/user",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 ///How `changePassword` is called and checked.
@@ -732,6 +741,7 @@ static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/users/password",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,
@@ -758,6 +768,7 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::POST,
     path: "/users/signin",
     token_header: None,
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,
@@ -781,6 +792,7 @@ static SIGN_OUT: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/users/signout",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
@@ -845,16 +857,7 @@ Version: 1.0.0*/
     }
     impl ClientHooks<crate::runtime::Context> for &Client {}
     impl Client {
-        /**Get the account's features
-
-The feature flags plex.tv grants the account (Plex Pass features among them); Plex
-Media Servers read it at start. Its shape is not published (the Plex SDK family's
-schema is a placeholder), so the answer is kept as JSON, whatever it holds.
-
-
-Sends a `GET` request to `/features`
-
-*/
+        ///Builds the request of `getFeatures`.
         pub fn get_features<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -863,20 +866,7 @@ Sends a `GET` request to `/features`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**List the Plex Home's profiles
-
-Lists the profiles of the token's Plex Home, each with the `uuid` that
-`switchHomeUser` takes and whether it is protected by a PIN. plex.tv's v2 answers JSON
-(the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
-Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
-2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
-2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
-byte, so the fixture is derived.
-
-
-Sends a `GET` request to `/home/users`
-
-*/
+        ///Builds the request of `getHomeUsers`.
         pub fn get_home_users<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -885,48 +875,31 @@ Sends a `GET` request to `/home/users`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Switch to a Plex Home profile
-
-Switches to another profile of the token's Plex Home and returns that profile's account
-document; its `authToken` is the profile's token. A profile protected by a PIN answers
-403 with error code 1041 until the request carries the right `pin`. A wrong PIN is never
-retried automatically.
-
-
-Sends a `POST` request to `/home/users/{uuid}/switch`
-
-Arguments:
-- `uuid`: The profile's `uuid`, as the Home's user list gives it.
-- `pin`: The profile's 4-digit PIN, for a protected profile. A wrong or missing PIN answers
-403 with code 1041.
-
-*/
+        ///Builds the request of `switchHomeUser`.
         pub fn switch_home_user<'a>(
             &'a self,
             uuid: &'a str,
             pin: Option<&'a str>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!(
-                "{}/home/users/{}/switch", self.baseurl, encode_path(& uuid.to_string()),
+                "{}/home/users/{}/switch", self.baseurl, crate
+                ::runtime::path_segment("uuid", & uuid, crate ::runtime::Style::Simple,
+                false,) ?
             );
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("pin", &pin))
-                .build()?;
+            let mut request = self.client.post(url).build()?;
+            if let Some(value) = &pin {
+                crate::runtime::add_query(
+                    &mut request,
+                    "pin",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
-        /**Keep a token alive
-
-Tells plex.tv the token is still in use. Tokens left unused expire: apps that keep a
-token call this about once a day. Answers `{"pong": true}`. A 401 (or a 422 "Invalid
-token") means the token is no longer valid; any other failure says nothing about it.
-
-
-Sends a `GET` request to `/ping`
-
-*/
+        ///Builds the request of `pingToken`.
         pub fn ping_token<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -935,45 +908,26 @@ Sends a `GET` request to `/ping`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Create a PIN for the link flow
-
-Creates a PIN, the way Plex asks apps to sign users in: the user approves it (a short
-code typed at `https://plex.tv/link`, or a strong one through `app.plex.tv` in a
-browser) and the app never sees a password. Poll `getTokenByPinId` until the PIN
-carries an `authToken`. Needs only the client identity, no token.
-
-
-Sends a `POST` request to `/pins`
-
-Arguments:
-- `strong`: `true` for a long code for the browser flow (lives 30 minutes); absent for a
-4-character code for `https://plex.tv/link` (lives 15 minutes), which does not take
-strong codes.
-
-*/
+        ///Builds the request of `getPin`.
         pub fn get_pin<'a>(
             &'a self,
             strong: Option<bool>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/pins", self.baseurl,);
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("strong", &strong))
-                .build()?;
+            let mut request = self.client.post(url).build()?;
+            if let Some(value) = &strong {
+                crate::runtime::add_query(
+                    &mut request,
+                    "strong",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
-        /**Link a PIN to this account
-
-Approves a code shown on another device (what `https://plex.tv/link` does), with the
-token of the account that approves it. An unknown or expired code answers 404 with code
-1020.
-
-
-Sends a `PUT` request to `/pins/link`
-
-*/
+        ///Builds the request of `linkPin`.
         pub fn link_pin<'a>(
             &'a self,
             body: &'a types::LinkPinRequest,
@@ -983,79 +937,59 @@ Sends a `PUT` request to `/pins/link`
             let mut request = self.client.put(url).form_urlencoded(&body)?.build()?;
             Ok(request)
         }
-        /**Check a PIN
-
-Returns the PIN; once the user approved it, its `authToken` is the account's token. Send
-the same client identifier that created it. A PIN that expired, or an unknown one,
-answers 404 with code 1020.
-
-
-Sends a `GET` request to `/pins/{pinID}`
-
-Arguments:
-- `pin_id`: The `id` of the PIN `getPin` created.
-*/
+        ///Builds the request of `getTokenByPinId`.
         pub fn get_token_by_pin_id<'a>(
             &'a self,
             pin_id: i64,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!(
-                "{}/pins/{}", self.baseurl, encode_path(& pin_id.to_string()),
+                "{}/pins/{}", self.baseurl, crate ::runtime::path_segment("pinID", &
+                pin_id, crate ::runtime::Style::Simple, false,) ?
             );
             #[allow(unused_mut)]
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**List the account's servers, players and clients
-
-Returns every device the account can reach: its own servers, servers shared with it, and
-players and clients. Each server carries its own `accessToken` (for a shared server it is
-not the account token) and the connections it can be reached on: local, remote and
-relay. Send a device's token only to that device's connections.
-
-
-Sends a `GET` request to `/resources`
-
-Arguments:
-- `include_https`: `1`: list the `https` connections (the `*.plex.direct` names) too.
-- `include_i_pv6`: `1`: list the IPv6 connections too.
-- `include_relay`: `1`: list the relay connections too.
-*/
+        ///Builds the request of `get-server-resources`.
         pub fn get_server_resources<'a>(
             &'a self,
             include_https: Option<types::QueryFlag>,
-            include_i_pv6: Option<types::QueryFlag>,
+            include_ipv6: Option<types::QueryFlag>,
             include_relay: Option<types::QueryFlag>,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/resources", self.baseurl,);
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new("includeHttps", &include_https),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("includeIPv6", &include_i_pv6),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("includeRelay", &include_relay),
-                )
-                .build()?;
+            let mut request = self.client.get(url).build()?;
+            if let Some(value) = &include_https {
+                crate::runtime::add_query(
+                    &mut request,
+                    "includeHttps",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
+            if let Some(value) = &include_ipv6 {
+                crate::runtime::add_query(
+                    &mut request,
+                    "includeIPv6",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
+            if let Some(value) = &include_relay {
+                crate::runtime::add_query(
+                    &mut request,
+                    "includeRelay",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
-        /**List the access tokens of a server's users
-
-Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per user it
-is shared with (`type` `server`), each with the user it was issued to (`invited`).
-Called with a server's token (its `accessToken` from `/resources`). Every token in the
-answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
-`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
-
-
-Sends a `GET` request to `/server/access_tokens`
-
-*/
+        ///Builds the request of `getServerAccessTokens`.
         pub fn get_server_access_tokens<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -1064,16 +998,7 @@ Sends a `GET` request to `/server/access_tokens`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Get token details
-
-Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
-this is the standard token check. A revoked token can answer 422
-`<errors><error>Invalid token</error></errors>`.
-
-
-Sends a `GET` request to `/user`
-
-*/
+        ///Builds the request of `getTokenDetails`.
         pub fn get_token_details<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -1082,18 +1007,7 @@ Sends a `GET` request to `/user`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Change the account's password
-
-Changes the password of the account behind the token. Both passwords are `Secret`s,
-sent in a form body like sign-in's, and never retried once plex.tv answered (a POST).
-The operation is the Plex SDK family's `changePassword` (plexpy 0.35); its request
-fields are not published there, so the names used here (`currentPassword`,
-`password`) follow the sign-in form and are not confirmed by a capture.
-
-
-Sends a `POST` request to `/users/password`
-
-*/
+        ///Builds the request of `changePassword`.
         pub fn change_password<'a>(
             &'a self,
             body: &'a types::ChangePasswordRequest,
@@ -1103,46 +1017,17 @@ Sends a `POST` request to `/users/password`
             let mut request = self.client.post(url).form_urlencoded(&body)?.build()?;
             Ok(request)
         }
-        /**Sign in with a login and password
-
-Signs a user in with a login (email or username) and password and returns the account
-with its `authToken`, the token to keep. Accounts with two-factor authentication answer
-401 with error code 1029 until the request carries `verificationCode`. Never retry a
-failed sign-in automatically: repeated failures lock the caller's IP out (code 1031).
-
-
-Sends a `POST` request to `/users/signin`
-
-*/
+        ///Builds the request of `post-users-sign-in-data`.
         pub fn post_users_sign_in_data<'a>(
             &'a self,
             body: &'a types::SignInRequest,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/users/signin", self.baseurl,);
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .form_urlencoded(&body)?
-                .build()?;
+            let mut request = self.client.post(url).form_urlencoded(&body)?.build()?;
             Ok(request)
         }
-        /**Sign out (revoke the token)
-
-Invalidates the token sent, legacy token or plex.tv JWT: after it, plex.tv refuses that
-token. A "log out" button calls this, then forgets the token; forgetting alone leaves a
-working token behind. (python-plexapi `MyPlexAccount.signout`, `DELETE
-https://plex.tv/api/v2/users/signout`; the answer's body is not published, so any 2xx
-is a success and its body is ignored.)
-
-
-Sends a `DELETE` request to `/users/signout`
-
-*/
+        ///Builds the request of `signOut`.
         pub fn sign_out<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {

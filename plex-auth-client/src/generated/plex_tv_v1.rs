@@ -92,6 +92,7 @@ static GET_CLAIM_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/claim/token.json",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
@@ -156,17 +157,7 @@ Version: 1.0.0*/
     }
     impl ClientHooks<crate::runtime::Context> for &Client {}
     impl Client {
-        /**Get a claim token for a new server
-
-A claim token links a new Plex Media Server to the account: the official Docker
-image's `PLEX_CLAIM`, or `POST /myplex/claim?token=…` on the server. It lasts a few
-minutes. Served on plex.tv's v1 base (`https://plex.tv/api`, python-plexapi
-`MyPlexAccount.claimToken`), so it has a client of its own, built like the others.
-
-
-Sends a `GET` request to `/claim/token.json`
-
-*/
+        ///Builds the request of `getClaimToken`.
         pub fn get_claim_token<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {

@@ -198,6 +198,7 @@ static GET_SERVER_IDENTITY: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::GET,
     path: "/identity",
     token_header: None,
+    accept: None,
     rules: &[],
 };
 static GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
@@ -209,6 +210,7 @@ static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::run
     method: reqwest::Method::GET,
     path: "/security/resources",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Query,
@@ -225,6 +227,7 @@ static GET_TRANSIENT_TOKEN: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::GET,
     path: "/security/token",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
     rules: &[
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Query,
@@ -304,19 +307,7 @@ Version: 1.0.0*/
     }
     impl ClientHooks<crate::runtime::Context> for &Client {}
     impl Client {
-        /**Get the server's identity
-
-Returns the server's `machineIdentifier`, the same value plex.tv lists as the device's
-`clientIdentifier` in `/resources`. Comparing the two is how a client knows that the
-address it reached is the server it meant, and not another machine answering there.
-Servers answer it without a token, and none is sent: the address may belong to another
-machine (a LAN address reused on another network), which must not receive the server's
-`accessToken` before it proved to be the server.
-
-
-Sends a `GET` request to `/identity`
-
-*/
+        ///Builds the request of `getServerIdentity`.
         pub fn get_server_identity<'a>(
             &'a self,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
@@ -325,43 +316,27 @@ Sends a `GET` request to `/identity`
             let mut request = self.client.get(url).build()?;
             Ok(request)
         }
-        /**Get source connection information
-
-Returns connection details and a transient access token for a source known to the
-server, such as a cloud media provider or a shared Plex Media Server. Needs an admin
-token, or a transient token made from one. Requires Plex Media Server 1.15.4 or newer.
-
-
-Sends a `GET` request to `/security/resources`
-
-Arguments:
-- `source`: The source identifier with its prefix, `server://` or `provider://`.
-*/
+        ///Builds the request of `getSourceConnectionInformation`.
         pub fn get_source_connection_information<'a>(
             &'a self,
             source: &'a str,
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/security/resources", self.baseurl,);
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("source", &source))
-                .build()?;
+            let mut request = self.client.get(url).build()?;
+            {
+                let value = &source;
+                crate::runtime::add_query(
+                    &mut request,
+                    "source",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
-        /**Get a transient token
-
-Returns a temporary token with the same access level as the caller's token. Transient
-tokens are valid for up to 48 hours and are destroyed when the server restarts.
-
-
-Sends a `GET` request to `/security/token`
-
-Arguments:
-- `scope`: `all`: the only supported scope.
-- `type_`: `delegation`: the only supported type.
-*/
+        ///Builds the request of `getTransientToken`.
         pub fn get_transient_token<'a>(
             &'a self,
             scope: types::TransientTokenScope,
@@ -369,12 +344,27 @@ Arguments:
         ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
             let url = format!("{}/security/token", self.baseurl,);
             #[allow(unused_mut)]
-            let mut request = self
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("scope", &scope))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .build()?;
+            let mut request = self.client.get(url).build()?;
+            {
+                let value = &scope;
+                crate::runtime::add_query(
+                    &mut request,
+                    "scope",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
+            {
+                let value = &type_;
+                crate::runtime::add_query(
+                    &mut request,
+                    "type",
+                    value,
+                    crate::runtime::Style::Form,
+                    true,
+                )?;
+            }
             Ok(request)
         }
     }

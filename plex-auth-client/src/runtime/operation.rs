@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use reqwest::Method;
-use reqwest::header::HeaderName;
+use reqwest::header::{HeaderName, HeaderValue};
 
 /// How an operation is called, from the spec.
 #[derive(Debug)]
@@ -19,6 +19,9 @@ pub struct Operation {
     pub path: &'static str,
     /// The header carrying the token, for operations secured by one (built at compile time).
     pub token_header: Option<HeaderName>,
+    /// The `Accept` of an operation whose success is not JSON (an image, text), sent instead
+    /// of the client's `application/json`.
+    pub accept: Option<HeaderValue>,
     /// Checks on request fields, made before sending.
     pub rules: &'static [FieldRule],
 }

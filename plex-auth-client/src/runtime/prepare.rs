@@ -2,35 +2,10 @@
 
 use super::sent::Sent;
 use super::{Context, FieldLocation, Operation};
-use crate::Error;
 
-/// Checks the path segments an operation's method puts in its path: a value that is empty,
-/// `.` or `..` would make the URL point at another endpoint (`/home/users/../switch` is
-/// `/home/switch`), and so would one holding `\`, which http(s) URLs read as `/`. Each is
-/// refused by name, before anything is built or sent; the value itself is never quoted.
-pub fn check_path_segments(
-    operation: &'static Operation,
-    segments: &[(&'static str, &str)],
-) -> Result<(), Error> {
-    for (name, value) in segments {
-        let problem = match *value {
-            "" => "must not be empty",
-            "." | ".." => "must not be `.` or `..`",
-            value if value.contains('\\') => "must not hold a `\\`",
-            _ => continue,
-        };
-        return Err(Error::InvalidInput {
-            operation: operation.id,
-            message: format!(
-                "path parameter `{name}` {problem}: it would change the path the request goes to"
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// Checks the request against the operation's rules, adds the token and the timeout (the
-/// identity headers are the HTTP client's default headers), and says what credentials the
+/// Checks the request against the operation's rules, adds the token, the `Accept` of a
+/// success that is not JSON, and the timeout (the identity headers and `Accept:
+/// application/json` are the HTTP client's default headers), and says what credentials the
 /// request carries. Runs once per call, before any attempt; an error means nothing was sent.
 pub(super) fn prepare(
     context: &Context,
@@ -56,6 +31,11 @@ pub(super) fn prepare(
             }
         },
     };
+    if let Some(accept) = &operation.accept {
+        request
+            .headers_mut()
+            .insert(reqwest::header::ACCEPT, accept.clone());
+    }
     if let Some(timeout) = context.timeout() {
         *request.timeout_mut() = Some(timeout);
     }
@@ -178,34 +158,6 @@ fn decoded(raw: &[u8]) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
 
-    static OPERATION: Operation = Operation {
-        id: "op",
-        method: reqwest::Method::POST,
-        path: "/users/{uuid}/switch",
-        token_header: None,
-        rules: &[],
-    };
-
-    #[test]
-    fn dot_segments_empty_segments_and_backslashes_are_refused_by_name() {
-        for value in ["", ".", "..", "..\\", "a\\b"] {
-            let error =
-                check_path_segments(&OPERATION, &[("id", "ok"), ("uuid", value)]).expect_err(value);
-            assert_eq!(error.kind(), crate::ErrorKind::InvalidInput, "{value:?}");
-            let shown = error.to_string();
-            assert!(
-                shown.starts_with("op: invalid input: path parameter `uuid` must"),
-                "{shown}"
-            );
-        }
-        for value in ["...", ".a", "a.", "%2e%2e", "0f1e2d3c4b5a6978", "a/b"] {
-            assert!(
-                check_path_segments(&OPERATION, &[("uuid", value)]).is_ok(),
-                "{value:?}"
-            );
-        }
-    }
-
     /// Fields are read as `form_urlencoded` reads them, for any bytes.
     #[test]
     fn fields_read_in_place_decode_as_form_urlencoded_does() {
@@ -245,13 +197,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// Why `\` is refused: the URL parser reads it as `/` in http(s) URLs, and the dot segment
-    /// it then makes is resolved away: the request would leave the user's path.
-    #[test]
-    fn a_backslash_would_change_the_path() {
-        let url = reqwest::Url::parse("http://h/home/users/..\\/switch").unwrap();
-        assert_eq!(url.path(), "/home//switch");
     }
 }

@@ -365,7 +365,7 @@ fn switch_user_with_a_malformed_pin_is_bad_input_and_sends_nothing() {
 
 #[test]
 fn switch_user_to_a_dot_segment_is_bad_input_and_sends_nothing() {
-    for profile in ["..", ".", "", "..\\"] {
+    for profile in ["..", ".", ""] {
         let server = home();
         let mut args = plex_tv_args(&server, "switch-user");
         args.extend([profile.into(), "--pin".into(), PIN.into(), "--json".into()]);
