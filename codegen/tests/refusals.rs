@@ -25,7 +25,15 @@ fn the_spec_generates_one_types_module_and_one_file_per_server() {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,
-        ["mod.rs", "types.rs", "pms.rs", "plex_tv.rs", "mock.rs"]
+        [
+            "mod.rs",
+            "types.rs",
+            "pms.rs",
+            "clients_plex_tv.rs",
+            "plex_tv_v1.rs",
+            "plex_tv.rs",
+            "mock.rs"
+        ]
     );
     for file in &files {
         assert!(

@@ -1,5 +1,8 @@
 //! Instructions per call, counted rather than timed: the generated client against raw reqwest
-//! (`support::RawClient`) on the loopback server, for `get_token_details` and for a sign-in.
+//! (`support::RawClient`) on the loopback server, for `get_token_details` and for a sign-in;
+//! and `get_token_details` through a client built from a `TokenSource`, legacy and JWT (its
+//! token asked of the source; for a JWT, a copy of the request kept for a 498), against the same
+//! client built with the token.
 //! Instruction counts do not move with the load of a shared machine, so small differences
 //! (a few percent) show up where wall-clock ratios cannot resolve them.
 //! Target: the generated `get_token_details` and sign-in at most 1.03× raw reqwest's
@@ -34,14 +37,18 @@ enum Side {
     RawGet,
     GeneratedSignIn,
     RawSignIn,
+    SourceGet,
+    JwtSourceGet,
 }
 
 impl Side {
-    const ALL: [Side; 4] = [
+    const ALL: [Side; 6] = [
         Side::GeneratedGet,
         Side::RawGet,
         Side::GeneratedSignIn,
         Side::RawSignIn,
+        Side::SourceGet,
+        Side::JwtSourceGet,
     ];
 
     fn name(self) -> &'static str {
@@ -50,6 +57,8 @@ impl Side {
             Side::RawGet => "raw_get_token_details",
             Side::GeneratedSignIn => "generated_sign_in",
             Side::RawSignIn => "raw_sign_in",
+            Side::SourceGet => "token_source_get_token_details",
+            Side::JwtSourceGet => "jwt_source_get_token_details",
         }
     }
 
@@ -61,6 +70,10 @@ impl Side {
 struct Clients {
     generated: PlexTvClient,
     raw: RawClient,
+    /// Built from a legacy token source holding the same token.
+    sourced: PlexTvClient,
+    /// Built from a JWT token source (no refresh due).
+    jwt_sourced: PlexTvClient,
 }
 
 /// `calls` calls of one side, each checked (a refused request must not be counted as a call).
@@ -78,6 +91,8 @@ async fn run(clients: &Clients, side: Side, calls: usize) {
                     .unwrap(),
             ),
             Side::RawSignIn => drop(clients.raw.sign_in(&request).await.unwrap()),
+            Side::SourceGet => drop(clients.sourced.get_token_details().await.unwrap()),
+            Side::JwtSourceGet => drop(clients.jwt_sourced.get_token_details().await.unwrap()),
         }
     }
 }
@@ -101,6 +116,8 @@ fn measure(side: Side) {
         Clients {
             generated: support::generated_client(&base_url),
             raw: RawClient::new(&base_url),
+            sourced: support::token_source_client(&base_url),
+            jwt_sourced: support::jwt_source_client(&base_url),
         }
     });
     runtime.block_on(run(&clients, side, WARM_UP));
@@ -156,5 +173,12 @@ fn main() {
         let ratio = generated / raw;
         let verdict = if ratio <= TARGET { "met" } else { "MISSED" };
         println!("{name}: generated / raw = {ratio:.3} (target <= {TARGET:.2}: {verdict})");
+    }
+    for (name, count) in [("legacy", counts[4]), ("JWT", counts[5])] {
+        println!(
+            "get_token_details: {name} token source / token = {:.3} ({:+.0} instructions per call)",
+            count / counts[0],
+            count - counts[0]
+        );
     }
 }

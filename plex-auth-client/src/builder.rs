@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::retry::RetryConfig;
 use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, shown_url};
-use crate::{ClientIdentity, Error, Secret, tls};
+use crate::{ClientIdentity, Error, Secret, TokenSource, tls};
 
 /// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
 /// [`PmsClient`](crate::PmsClient). Sealed: only the generated clients implement it, so a
@@ -71,7 +71,8 @@ impl CallOptions {
         self
     }
 
-    /// Token for these calls (a transient token, another account's token).
+    /// Token for these calls (a transient token, another account's token); it replaces the
+    /// client's token source too.
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
         self
@@ -84,6 +85,7 @@ pub struct ClientBuilder<C> {
     base_url: String,
     identity: ClientIdentity,
     token: Option<Secret>,
+    token_source: Option<TokenSource>,
     retry: Option<RetryConfig>,
     timeouts: Timeouts,
     max_response_size: usize,
@@ -101,6 +103,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("base_url", &shown_url(&self.base_url))
             .field("identity", &self.identity)
             .field("token", &self.token)
+            .field("token_source", &self.token_source)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_response_size", &self.max_response_size)
@@ -115,6 +118,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             base_url,
             identity,
             token: None,
+            token_source: None,
             retry: None,
             timeouts: Timeouts::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -130,9 +134,21 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// The `X-Plex-Token` sent with every operation that needs one.
+    /// The `X-Plex-Token` sent with every operation that needs one. Replaces a
+    /// [`token_source`](Self::token_source).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
+        self.token_source = None;
+        self
+    }
+
+    /// Where every operation that needs a token gets it, as it is sent: a JWT kept valid by
+    /// the source (refreshed before its end), or a legacy token. A call answered 498 (token
+    /// expired) gets a renewed token from the source and is sent once more with it. Replaces a
+    /// [`token`](Self::token); a [`CallOptions::token`] replaces the source for its calls.
+    pub fn token_source(mut self, source: TokenSource) -> Self {
+        self.token_source = Some(source);
+        self.token = None;
         self
     }
 
@@ -219,7 +235,12 @@ impl<C: ClientKind> ClientBuilder<C> {
     /// of a builder with the same identity, timeouts and TLS settings.
     pub(crate) fn build_with(self, http: reqwest::Client) -> Result<C, Error> {
         let base_url = check_base_url(&self.base_url)?;
-        let context = Context::new(self.token, self.retry, self.max_response_size)?;
+        let context = Context::new(
+            self.token,
+            self.token_source,
+            self.retry,
+            self.max_response_size,
+        )?;
         Ok(C::from_parts(&base_url, http, context))
     }
 }

@@ -41,6 +41,24 @@ pub enum ErrorKind {
     /// [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) reached its expiry
     /// before the user linked it: create a new PIN.
     PinExpired,
+    /// plex.tv says the token expired (status 498): a plex.tv JWT past its `exp`. A client built
+    /// from a [`TokenSource`](crate::TokenSource) refreshes it and retries once by itself.
+    TokenExpired,
+    /// plex.tv refused a device JWT's signature (422): the device key signing it is not the
+    /// one registered for this client identifier.
+    InvalidSignature,
+    /// plex.tv refused to register a device key (422): another device already registered a key
+    /// with the same thumbprint. Make a new key for this installation.
+    ThumbprintTaken,
+    /// A JWT that answered as plex.tv's failed verification: not signed by a key of
+    /// `getAuthKeys`, another audience or issuer, expired, or not bound to this device's key.
+    /// It is never used.
+    InvalidJwt,
+    /// A [`TokenSource`](crate::TokenSource) holds no token: sign in first (a PIN, or the
+    /// upgrade of a legacy token), or it was signed out.
+    NoToken,
+    /// A [`TokenStore`](crate::TokenStore) or key file could not be read or written.
+    Storage,
     /// Another error status.
     Http,
     /// A success status whose body does not decode.
@@ -147,6 +165,40 @@ pub enum Error {
         status: StatusCode,
         /// The limit, in bytes.
         limit: usize,
+    },
+    /// A JWT that answered as plex.tv's failed verification; it is not used.
+    #[error("{operation}: the JWT plex.tv sent failed verification: {reason}")]
+    InvalidJwt {
+        /// The operation that received it.
+        operation: &'static str,
+        /// What failed (never the JWT itself).
+        reason: String,
+    },
+    /// A token source's token expired and a refresh failed moments before; the refresh is not
+    /// tried again at once (every caller waiting on it would try it in turn). The kind is the
+    /// refresh failure's: a transport error, a rate limit…
+    #[error("the token expired and its refresh failed moments ago: {message}")]
+    TokenRefresh {
+        /// The kind of the refresh failure.
+        kind: ErrorKind,
+        /// The refresh failure, as one line.
+        message: String,
+    },
+    /// A token source holds no token.
+    #[error("{operation}: no token: sign in first (a PIN, or the upgrade of a legacy token)")]
+    NoToken {
+        /// What asked for the token.
+        operation: &'static str,
+    },
+    /// A token store or key file could not be read or written.
+    #[error("{operation}: {message}")]
+    Storage {
+        /// What was being done.
+        operation: &'static str,
+        /// What failed, as one line (never a secret).
+        message: String,
+        /// The I/O error.
+        source: std::io::Error,
     },
     /// No connection of the server answered as that server: each was refused, timed out,
     /// failed, answered as another machine, or was not tried. The text names the first three
@@ -277,6 +329,10 @@ impl Error {
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::PinExpired { .. } => ErrorKind::PinExpired,
             Error::NoConnection { .. } => ErrorKind::NoConnection,
+            Error::InvalidJwt { .. } => ErrorKind::InvalidJwt,
+            Error::NoToken { .. } => ErrorKind::NoToken,
+            Error::TokenRefresh { kind, .. } => *kind,
+            Error::Storage { .. } => ErrorKind::Storage,
             Error::NoServerToken { .. } => ErrorKind::NoServerToken,
             Error::ServerNotFound { .. } => ErrorKind::ServerNotFound,
             Error::AmbiguousServer { .. } => ErrorKind::AmbiguousServer,
@@ -490,9 +546,21 @@ impl fmt::Display for ApiError {
             ErrorKind::InvalidToken => "invalid or revoked token",
             ErrorKind::Unauthorized => "not authorized on this server",
             ErrorKind::PinExpired => "PIN expired or unknown",
+            ErrorKind::TokenExpired => "token expired",
+            ErrorKind::InvalidSignature => "device JWT signature refused",
+            ErrorKind::ThumbprintTaken => "device key already registered by another device",
             _ => "error",
         };
-        write!(f, "{}: HTTP {}: {case}", self.operation, self.status)?;
+        // A status without a reason phrase (Plex's 498) is shown as its number alone.
+        match self.status.canonical_reason() {
+            Some(_) => write!(f, "{}: HTTP {}: {case}", self.operation, self.status)?,
+            None => write!(
+                f,
+                "{}: HTTP {}: {case}",
+                self.operation,
+                self.status.as_u16()
+            )?,
+        }
         if !self.summary.is_empty() {
             write!(f, ": {}", self.summary)?;
         }

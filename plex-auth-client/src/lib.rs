@@ -6,7 +6,9 @@
 mod builder;
 mod connect;
 mod error;
+mod exchanged_token;
 mod flex;
+mod flows;
 mod identity;
 mod pin;
 mod response;
@@ -28,8 +30,13 @@ pub use error::{
     ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError,
     ServerSummary,
 };
+pub use exchanged_token::ExchangedToken;
 pub use flex::{FlexBool, OneOrMany};
-pub use generated::{PlexTvClient, PmsClient, types};
+pub use flows::{
+    Clock, DeviceKey, FileTokenStore, MemoryTokenStore, SystemClock, TokenKind, TokenSource,
+    TokenSourceBuilder, TokenStore,
+};
+pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};
 pub use identity::ClientIdentity;
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;

@@ -47,6 +47,28 @@ pub struct PendingPin {
 }
 
 impl PendingPin {
+    /// The PIN `operation` answered at `created`: its code checked (it is shown to the user),
+    /// its lifetime as the answer says, or plex.tv's usual one for its kind.
+    pub(crate) fn from_answer(
+        answer: crate::Response<Pin>,
+        kind: PinKind,
+        created: Instant,
+        operation: &'static str,
+    ) -> Result<Self, Error> {
+        let status = answer.status();
+        let pin = answer.into_inner();
+        check_code(pin.code.expose(), status, operation)?;
+        let lifetime = lifetime(pin.expires_in, kind);
+        Ok(Self {
+            pin,
+            kind,
+            // The lifetime is at most a day: the sum cannot overflow, and falls back anyway.
+            expires: created
+                .checked_add(lifetime)
+                .unwrap_or_else(|| created + default_lifetime(kind)),
+        })
+    }
+
     /// The PIN as plex.tv answered it.
     pub fn pin(&self) -> &Pin {
         &self.pin
@@ -115,18 +137,7 @@ impl PlexTvClient {
         let answer = self
             .get_pin((kind == PinKind::Strong).then_some(true))
             .await?;
-        let status = answer.status();
-        let pin = answer.into_inner();
-        check_code(pin.code.expose(), status)?;
-        let lifetime = lifetime(pin.expires_in, kind);
-        Ok(PendingPin {
-            pin,
-            kind,
-            // The lifetime is at most a day: the sum cannot overflow, and falls back anyway.
-            expires: created
-                .checked_add(lifetime)
-                .unwrap_or_else(|| created + default_lifetime(kind)),
-        })
+        PendingPin::from_answer(answer, kind, created, "getPin")
     }
 
     /// Polls the PIN (`getTokenByPinId`) until the user links it, and returns the account's
@@ -192,7 +203,11 @@ fn default_lifetime(kind: PinKind) -> Duration {
 /// A code fit to show a user: 1 to [`MAX_CODE_LENGTH`] printable ASCII characters. Anything
 /// else is a hostile or broken answer (a 3 MB code, a code carrying escape sequences), refused
 /// as one that does not decode; the code itself is not quoted.
-fn check_code(code: &str, status: reqwest::StatusCode) -> Result<(), Error> {
+fn check_code(
+    code: &str,
+    status: reqwest::StatusCode,
+    operation: &'static str,
+) -> Result<(), Error> {
     let problem = if code.is_empty() {
         "the code is empty".to_string()
     } else if code.len() > MAX_CODE_LENGTH {
@@ -206,7 +221,7 @@ fn check_code(code: &str, status: reqwest::StatusCode) -> Result<(), Error> {
         return Ok(());
     };
     Err(Error::Decode(Box::new(DecodeError {
-        operation: "getPin",
+        operation,
         status,
         path: "code".into(),
         message: problem,
@@ -215,7 +230,7 @@ fn check_code(code: &str, status: reqwest::StatusCode) -> Result<(), Error> {
 }
 
 /// Whether a failed poll can be waited out: the network, a timeout, or the server busy.
-fn is_transient(error: &Error) -> bool {
+pub(crate) fn is_transient(error: &Error) -> bool {
     match error.kind() {
         ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => true,
         ErrorKind::Http => error
@@ -257,15 +272,15 @@ mod tests {
     #[test]
     fn a_code_that_is_not_one_is_refused_without_being_quoted() {
         let status = reqwest::StatusCode::CREATED;
-        assert!(check_code("AB12", status).is_ok());
-        assert!(check_code(&"x".repeat(MAX_CODE_LENGTH), status).is_ok());
+        assert!(check_code("AB12", status, "getPin").is_ok());
+        assert!(check_code(&"x".repeat(MAX_CODE_LENGTH), status, "getPin").is_ok());
         for (code, says) in [
             ("", "the code is empty"),
             (&*"x".repeat(MAX_CODE_LENGTH + 1), "129 bytes long"),
             ("AB\u{1b}[2J", "not printable ASCII"),
             ("AB 12", "not printable ASCII"),
         ] {
-            let error = check_code(code, status).unwrap_err();
+            let error = check_code(code, status, "getPin").unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Decode);
             let shown = error.to_string();
             assert!(shown.contains(says), "{shown}");

@@ -4,9 +4,10 @@
 //! application that makes a new one per run fills the account's device list, and loses what
 //! plex.tv ties to the device (its sign-ins and the tokens issued to it).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::Path;
+
+use crate::flows::private_file;
 
 /// The longest identifier accepted from the file.
 const MAX_LEN: usize = 256;
@@ -20,7 +21,9 @@ const MAX_FILE_SIZE: u64 = 4096;
 /// The file is written to a temporary name beside it, then linked into place, so that a
 /// reader never sees half a file and two processes starting together agree on one identifier.
 /// On Unix the file is readable by the user only (mode 0600) and a folder created for it has
-/// mode 0700.
+/// mode 0700. The device key of JWT authentication
+/// ([`DeviceKey::load_or_create`](crate::DeviceKey::load_or_create)) is kept the same way,
+/// beside it.
 ///
 /// ```no_run
 /// use plex_auth_client::{ClientIdentity, load_or_create_client_identifier};
@@ -40,95 +43,31 @@ const MAX_FILE_SIZE: u64 = 4096;
 /// installation a new device.
 pub fn load_or_create_client_identifier(path: impl AsRef<Path>) -> io::Result<String> {
     let path = path.as_ref();
-    match read_stored(path) {
-        Ok(bytes) => return parse(path, &bytes),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-        Err(err) => return Err(err),
-    }
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(folder)?;
+    if let Some(bytes) = read_stored(path)? {
+        return parse(path, &bytes);
     }
     let identifier = new_uuid_v4();
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{:016x}.tmp", fastrand::u64(..)));
-    let temporary = Path::new(&temporary);
-    let written = write_private(temporary, &identifier).and_then(|()| {
-        // A hard link fails when the file exists, unlike a rename: a process that lost the race
-        // reads the winner's identifier instead of replacing it.
-        match fs::hard_link(temporary, path) {
-            Ok(()) => Ok(None),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-                Ok(Some(parse(path, &read_stored(path)?)?))
-            }
-            // File systems without hard links: a rename is still atomic.
-            Err(_) => fs::rename(temporary, path).map(|()| None),
-        }
-    });
-    let _ = fs::remove_file(temporary);
-    Ok(written?.unwrap_or(identifier))
+    if private_file::create_new(path, format!("{identifier}\n").as_bytes())? {
+        return Ok(identifier);
+    }
+    // A process that lost the race reads the winner's identifier instead of replacing it.
+    match read_stored(path)? {
+        Some(bytes) => parse(path, &bytes),
+        None => Err(io::Error::other(format!(
+            "{} vanished while it was created",
+            path.display()
+        ))),
+    }
 }
 
-/// The bytes of the file at `path`: opened without blocking, a regular file, at most
-/// [`MAX_FILE_SIZE`] bytes.
-fn read_stored(path: &Path) -> io::Result<Vec<u8>> {
-    let file = open_without_blocking(path)?;
-    let unusable = |what: String| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "{} {what}, not a client identifier file; remove it to make a new one",
-                path.display()
-            ),
-        )
-    };
-    let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Err(unusable(format!("is a {}", file_type_name(&metadata))));
-    }
-    if metadata.len() > MAX_FILE_SIZE {
-        return Err(unusable(format!("is larger than {MAX_FILE_SIZE} bytes")));
-    }
-    let mut bytes = Vec::new();
-    // Bounded again: the file can grow between the check and the read.
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(unusable(format!("is larger than {MAX_FILE_SIZE} bytes")));
-    }
-    Ok(bytes)
-}
-
-/// Opens `path` for reading without waiting for a writer (a FIFO) or taking a terminal as the
-/// controlling one. On other systems, a plain open: they have no FIFO at a file path.
-fn open_without_blocking(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NONBLOCK | libc::O_NOCTTY,
-    );
-    options.open(path)
-}
-
-fn file_type_name(metadata: &fs::Metadata) -> &'static str {
-    let kind = metadata.file_type();
-    if kind.is_dir() {
-        return "folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "FIFO";
-        }
-        if kind.is_socket() {
-            return "socket";
-        }
-        if kind.is_block_device() || kind.is_char_device() {
-            return "device";
-        }
-    }
-    "special file"
+/// The bytes of the file at `path` (see [`private_file::read_bounded`]), a file that is not
+/// usable said so with what to do.
+fn read_stored(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    private_file::read_bounded(
+        path,
+        MAX_FILE_SIZE,
+        "not a client identifier file; remove it to make a new one",
+    )
 }
 
 fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
@@ -147,24 +86,6 @@ fn parse(path: &Path, bytes: &[u8]) -> io::Result<String> {
             ),
         ))
     }
-}
-
-fn write_private(path: &Path, identifier: &str) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(format!("{identifier}\n").as_bytes())?;
-    file.sync_all()
-}
-
-fn create_private_dir(folder: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(folder)
 }
 
 /// A random (version 4) UUID. fastrand's generator is seeded from the OS's randomness through
@@ -188,16 +109,8 @@ fn new_uuid_v4() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "plex-auth-id-{name}-{}-{:x}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
+    use crate::flows::private_file::tests::scratch;
+    use std::fs::{self, File};
 
     #[test]
     fn creates_once_then_loads_the_same() {

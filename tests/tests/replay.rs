@@ -7,8 +7,13 @@ use std::fmt::Display;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use plex_auth_client::types::{GetServerResourcesOptions, LinkPinRequest, SignInRequest};
-use plex_auth_client::{Error, PlexTvClient, PmsClient, Secret};
+use plex_auth_client::types::{
+    ChangePasswordRequest, DeviceJwkRegistration, GetServerResourcesOptions, Jwk,
+    JwtExchangeRequest, JwtPinRequest, LinkPinRequest, SignInRequest,
+};
+use plex_auth_client::{
+    ClientsPlexTvClient, Error, PlexTvClient, PlexTvV1Client, PmsClient, Secret,
+};
 use plex_auth_tests::harness::{self, Exchange, Expectation, Server, TOKEN, identity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -42,8 +47,64 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
         .token(TOKEN)
         .build()
         .expect("client builds");
+    let clients = ClientsPlexTvClient::builder(identity())
+        .base_url(server.url())
+        .token(TOKEN)
+        .build()
+        .expect("client builds");
+    let v1 = PlexTvV1Client::builder(identity())
+        .base_url(server.url())
+        .token(TOKEN)
+        .build()
+        .expect("client builds");
     let arg = |name| argument(exchange, name);
+    // The device's public key, from the call's `x` and `kid`.
+    let jwk = || Jwk {
+        kty: "OKP".into(),
+        crv: Some("Ed25519".into()),
+        x: Some(arg("x").to_string()),
+        kid: Some(arg("kid").to_string()),
+        use_: Some("sig".into()),
+        alg: Some("EdDSA".into()),
+    };
     match exchange.operation.as_str() {
+        "registerDeviceJWK" => clients
+            .register_device_jwk(&DeviceJwkRegistration::new(jwk()))
+            .await
+            .map(json),
+        "getAuthNonce" => clients.get_auth_nonce().await.map(json),
+        "exchangeJwtToken" => {
+            let request = JwtExchangeRequest::new(Secret::new(arg("jwt")));
+            clients.exchange_jwt_token(&request).await.map(json)
+        }
+        "getAuthKeys" => clients.get_auth_keys().await.map(json),
+        "getJwtPin" => {
+            let strong = exchange
+                .call
+                .get("strong")
+                .map(|_| parsed::<bool>(exchange, "strong"));
+            let request = match strong {
+                Some(strong) => JwtPinRequest::new(jwk()).strong(strong),
+                None => JwtPinRequest::new(jwk()),
+            };
+            clients.get_jwt_pin(&request).await.map(json)
+        }
+        "getJwtByPinId" => clients
+            .get_jwt_by_pin_id(parsed(exchange, "pinID"), arg("deviceJWT"))
+            .await
+            .map(json),
+        "signOut" => plex.sign_out().await.map(json),
+        "changePassword" => {
+            let request = ChangePasswordRequest::new(
+                Secret::new(arg("currentPassword")),
+                Secret::new(arg("password")),
+            );
+            plex.change_password(&request).await.map(json)
+        }
+        "getHomeUsers" => plex.get_home_users().await.map(json),
+        "getServerAccessTokens" => plex.get_server_access_tokens().await.map(json),
+        "getFeatures" => plex.get_features().await.map(json),
+        "getClaimToken" => v1.get_claim_token().await.map(json),
         "getTokenDetails" => plex.get_token_details().await.map(json),
         "post-users-sign-in-data" => {
             let request = SignInRequest {
@@ -103,7 +164,7 @@ async fn call(exchange: &Exchange, server: &Server) -> Result<serde_json::Value,
 #[tokio::test]
 async fn every_exchange_sends_its_request_and_reaches_its_outcome() {
     let exchanges = Exchange::all();
-    assert!(exchanges.len() >= 26, "{} exchanges", exchanges.len());
+    assert!(exchanges.len() >= 61, "{} exchanges", exchanges.len());
     for exchange in &exchanges {
         let server = exchange.serve();
         let outcome = call(exchange, &server).await;

@@ -37,6 +37,7 @@ pub fn start_server() -> Server {
     let sign_in = Step::Answer(Answer::json(201, fixture(SIGN_IN)));
     let refused = Step::Answer(Answer::json(401, &br#"{"errors":[{"code":1001}]}"#[..]));
     let bad = Step::Answer(Answer::json(400, &br#"{"errors":[{"code":1000}]}"#[..]));
+    let jwt = bench_jwt();
     let options = Options {
         keep_alive: true,
         record: false,
@@ -45,7 +46,9 @@ pub fn start_server() -> Server {
         let identity = seen
             .header("x-plex-client-identifier")
             .is_some_and(|id| !id.is_empty());
-        let token = seen.header("x-plex-token") == Some(TOKEN);
+        let token = seen
+            .header("x-plex-token")
+            .is_some_and(|token| token == TOKEN || token == jwt);
         let answer = match (seen.method.as_str(), seen.path()) {
             _ if !identity => &bad,
             ("GET", "/user") if token => &user,
@@ -99,6 +102,41 @@ pub fn generated_client(base_url: &str) -> PlexTvClient {
     PlexTvClient::builder(identity())
         .base_url(base_url)
         .token(TOKEN)
+        .build()
+        .expect("generated client")
+}
+
+/// The generated client, asking a token source (a legacy one: no refresh) for the token.
+pub fn token_source_client(base_url: &str) -> PlexTvClient {
+    PlexTvClient::builder(identity())
+        .base_url(base_url)
+        .token_source(plex_auth_client::TokenSource::legacy(TOKEN))
+        .build()
+        .expect("generated client")
+}
+
+/// A JWT-shaped token ending in 2100: the bench server takes it as it takes [`TOKEN`].
+pub fn bench_jwt() -> String {
+    use base64::Engine as _;
+    let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        encode(r#"{"alg":"EdDSA","kid":"k","typ":"JWT"}"#),
+        encode(r#"{"aud":"plex.tv","iss":"plex.tv","iat":1750000000,"exp":4102444800}"#)
+    )
+}
+
+/// The generated client, asking a JWT token source for the token: it holds [`bench_jwt`] (kept
+/// in its store), so no call refreshes.
+pub fn jwt_source_client(base_url: &str) -> PlexTvClient {
+    let key = plex_auth_client::DeviceKey::generate().expect("a key");
+    let source = plex_auth_client::TokenSource::jwt(identity(), key)
+        .store(plex_auth_client::MemoryTokenStore::with_token(bench_jwt()))
+        .build()
+        .expect("a source");
+    PlexTvClient::builder(identity())
+        .base_url(base_url)
+        .token_source(source)
         .build()
         .expect("generated client")
 }

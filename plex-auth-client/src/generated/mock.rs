@@ -230,6 +230,696 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `registerDeviceJWK`: `POST /api/v2/auth/jwk`.
+    pub struct RegisterDeviceJwkWhen(::httpmock::When);
+    impl RegisterDeviceJwkWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/jwk$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        /// Matches the JSON body.
+        pub fn body(self, value: &types::DeviceJwkRegistration) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///Answers a request of `registerDeviceJWK`.
+    pub struct RegisterDeviceJwkThen(::httpmock::Then);
+    impl RegisterDeviceJwkThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 201 without a body.
+        pub fn created(self) -> Self {
+            Self(self.0.status(201u16))
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getAuthKeys`: `GET /api/v2/auth/keys`.
+    pub struct GetAuthKeysWhen(::httpmock::When);
+    impl GetAuthKeysWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/keys$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getAuthKeys`.
+    pub struct GetAuthKeysThen(::httpmock::Then);
+    impl GetAuthKeysThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::AuthKeys) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getAuthNonce`: `GET /api/v2/auth/nonce`.
+    pub struct GetAuthNonceWhen(::httpmock::When);
+    impl GetAuthNonceWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/nonce$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getAuthNonce`.
+    pub struct GetAuthNonceThen(::httpmock::Then);
+    impl GetAuthNonceThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::AuthNonce) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `exchangeJwtToken`: `POST /api/v2/auth/token`.
+    pub struct ExchangeJwtTokenWhen(::httpmock::When);
+    impl ExchangeJwtTokenWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(::regex::Regex::new("^/api/v2/auth/token$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        /// Matches the JSON body.
+        pub fn body(self, value: &types::JwtExchangeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///Answers a request of `exchangeJwtToken`.
+    pub struct ExchangeJwtTokenThen(::httpmock::Then);
+    impl ExchangeJwtTokenThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &crate::ExchangedToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getJwtPin`: `POST /api/v2/pins`.
+    pub struct GetJwtPinWhen(::httpmock::When);
+    impl GetJwtPinWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(::regex::Regex::new("^/api/v2/pins$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        /// Matches the JSON body.
+        pub fn body(self, value: &types::JwtPinRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///Answers a request of `getJwtPin`.
+    pub struct GetJwtPinThen(::httpmock::Then);
+    impl GetJwtPinThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 201 with `value` as JSON.
+        pub fn created(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getJwtByPinId`: `GET /api/v2/pins/{pinID}`.
+    pub struct GetJwtByPinIdWhen(::httpmock::When);
+    impl GetJwtByPinIdWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/api/v2/pins/[^/]*$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches `pinID` (path) as the client sends it.
+        pub fn pin_id(self, value: i64) -> Self {
+            let mut when = self.0;
+            let segment = crate::runtime::path_segment(
+                    "pinID",
+                    &value,
+                    crate::runtime::Style::Simple,
+                    false,
+                )
+                .unwrap_or_default();
+            let re = ::regex::Regex::new(
+                    &format!("^/api/v2/pins/{}$", ::regex::escape(& segment)),
+                )
+                .unwrap();
+            when = when.path_matches(re);
+            Self(when)
+        }
+        ///Matches `deviceJWT` (query) as the client sends it.
+        pub fn device_jwt(self, value: &str) -> Self {
+            let mut when = self.0;
+            let pairs = crate::runtime::query_pairs(
+                    "deviceJWT",
+                    &value,
+                    crate::runtime::Style::Form,
+                    true,
+                )
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                when = when.query_param(name, value);
+            }
+            Self(when)
+        }
+    }
+    ///Answers a request of `getJwtByPinId`.
+    pub struct GetJwtByPinIdThen(::httpmock::Then);
+    impl GetJwtByPinIdThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::Pin) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 404 with `value` as JSON.
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getClaimToken`: `GET /claim/token.json`.
+    pub struct GetClaimTokenWhen(::httpmock::When);
+    impl GetClaimTokenWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/claim/token\\.json$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getClaimToken`.
+    pub struct GetClaimTokenThen(::httpmock::Then);
+    impl GetClaimTokenThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::ClaimToken) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getFeatures`: `GET /features`.
+    pub struct GetFeaturesWhen(::httpmock::When);
+    impl GetFeaturesWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/features$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getFeatures`.
+    pub struct GetFeaturesThen(::httpmock::Then);
+    impl GetFeaturesThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getHomeUsers`: `GET /home/users`.
+    pub struct GetHomeUsersWhen(::httpmock::When);
+    impl GetHomeUsersWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(::regex::Regex::new("^/home/users$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getHomeUsers`.
+    pub struct GetHomeUsersThen(::httpmock::Then);
+    impl GetHomeUsersThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &types::HomeUsers) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     ///Matches a request of `switchHomeUser`: `POST /home/users/{uuid}/switch`.
     pub struct SwitchHomeUserWhen(::httpmock::When);
     impl SwitchHomeUserWhen {
@@ -359,6 +1049,16 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
     ///Matches a request of `pingToken`: `GET /ping`.
     pub struct PingTokenWhen(::httpmock::When);
@@ -423,6 +1123,16 @@ pub mod operations {
                 self
                     .0
                     .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -593,6 +1303,16 @@ pub mod operations {
                 self
                     .0
                     .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -819,6 +1539,96 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `getServerAccessTokens`: `GET /server/access_tokens`.
+    pub struct GetServerAccessTokensWhen(::httpmock::When);
+    impl GetServerAccessTokensWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        ::regex::Regex::new("^/server/access_tokens$").unwrap(),
+                    ),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `getServerAccessTokens`.
+    pub struct GetServerAccessTokensThen(::httpmock::Then);
+    impl GetServerAccessTokensThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 200 with `value` as JSON.
+        pub fn ok(self, value: &::std::vec::Vec<types::ServerAccessToken>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
     }
     ///Matches a request of `getTokenDetails`: `GET /user`.
     pub struct GetTokenDetailsWhen(::httpmock::When);
@@ -893,6 +1703,115 @@ pub mod operations {
                 self
                     .0
                     .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    ///Matches a request of `changePassword`: `POST /users/password`.
+    pub struct ChangePasswordWhen(::httpmock::When);
+    impl ChangePasswordWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(::regex::Regex::new("^/users/password$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        /// Matches the form body field by field, in any order: every field of `value`
+        /// sent with its value, and no other field.
+        pub fn body(self, value: &types::ChangePasswordRequest) -> Self {
+            let encoded = ::serde_urlencoded::to_string(value)
+                .expect("the expected body cannot be encoded as a form");
+            let fields: ::std::vec::Vec<
+                (::std::string::String, ::std::string::String),
+            > = ::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+            let mut when = self
+                .0
+                .header("content-type", "application/x-www-form-urlencoded")
+                .form_urlencoded_tuple_count(".*", ".*", fields.len());
+            for (name, value) in fields {
+                when = when.form_urlencoded_tuple(name, value);
+            }
+            Self(when)
+        }
+    }
+    ///Answers a request of `changePassword`.
+    pub struct ChangePasswordThen(::httpmock::Then);
+    impl ChangePasswordThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 204 without a body.
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        ///Answers 400 with `value` as JSON.
+        pub fn bad_request(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -983,6 +1902,78 @@ pub mod operations {
             )
         }
     }
+    ///Matches a request of `signOut`: `DELETE /users/signout`.
+    pub struct SignOutWhen(::httpmock::When);
+    impl SignOutWhen {
+        /// Matches the method and the path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(::regex::Regex::new("^/users/signout$").unwrap()),
+            )
+        }
+        /// The plain httpmock matcher.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///Answers a request of `signOut`.
+    pub struct SignOutThen(::httpmock::Then);
+    impl SignOutThen {
+        /// Answers nothing yet.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        /// The plain httpmock answer.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Answers 204 without a body.
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        ///Answers 401 with `value` as JSON.
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 422 with `value` as JSON.
+        pub fn unprocessable_entity(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 429 with `value` as JSON.
+        pub fn too_many_requests(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        ///Answers 498 with `value` as JSON.
+        pub fn status_498(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(498u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
 }
 /// One method per operation: `server.get_token_details(|when, then| { … })` registers
 /// a mock for it with [`MockServer::mock`](::httpmock::MockServer::mock).
@@ -1002,6 +1993,42 @@ pub trait MockServerExt {
     fn get_transient_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `registerDeviceJWK`.
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    ///Registers a mock of `getAuthKeys`.
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    ///Registers a mock of `getAuthNonce`.
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    ///Registers a mock of `exchangeJwtToken`.
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    ///Registers a mock of `getJwtPin`.
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    ///Registers a mock of `getJwtByPinId`.
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    ///Registers a mock of `getClaimToken`.
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    ///Registers a mock of `getFeatures`.
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    ///Registers a mock of `getHomeUsers`.
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
     ///Registers a mock of `switchHomeUser`.
     fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1029,10 +2056,21 @@ pub trait MockServerExt {
             operations::GetServerResourcesWhen,
             operations::GetServerResourcesThen,
         );
+    ///Registers a mock of `getServerAccessTokens`.
+    fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        );
     ///Registers a mock of `getTokenDetails`.
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `changePassword`.
+    fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
     ///Registers a mock of `post-users-sign-in-data`.
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1040,6 +2078,10 @@ pub trait MockServerExt {
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    ///Registers a mock of `signOut`.
+    fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_server_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1070,6 +2112,87 @@ impl MockServerExt for ::httpmock::MockServer {
         self.mock(|when, then| config_fn(
             operations::GetTransientTokenWhen::new(when),
             operations::GetTransientTokenThen::new(then),
+        ))
+    }
+    fn register_device_jwk<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::RegisterDeviceJwkWhen::new(when),
+            operations::RegisterDeviceJwkThen::new(then),
+        ))
+    }
+    fn get_auth_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetAuthKeysWhen::new(when),
+            operations::GetAuthKeysThen::new(then),
+        ))
+    }
+    fn get_auth_nonce<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetAuthNonceWhen::new(when),
+            operations::GetAuthNonceThen::new(then),
+        ))
+    }
+    fn exchange_jwt_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::ExchangeJwtTokenWhen::new(when),
+            operations::ExchangeJwtTokenThen::new(then),
+        ))
+    }
+    fn get_jwt_pin<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetJwtPinWhen::new(when),
+            operations::GetJwtPinThen::new(then),
+        ))
+    }
+    fn get_jwt_by_pin_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetJwtByPinIdWhen::new(when),
+            operations::GetJwtByPinIdThen::new(then),
+        ))
+    }
+    fn get_claim_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetClaimTokenWhen::new(when),
+            operations::GetClaimTokenThen::new(then),
+        ))
+    }
+    fn get_features<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetFeaturesWhen::new(when),
+            operations::GetFeaturesThen::new(then),
+        ))
+    }
+    fn get_home_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetHomeUsersWhen::new(when),
+            operations::GetHomeUsersThen::new(then),
         ))
     }
     fn switch_home_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1129,6 +2252,18 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetServerResourcesThen::new(then),
         ))
     }
+    fn get_server_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        ),
+    {
+        self.mock(|when, then| config_fn(
+            operations::GetServerAccessTokensWhen::new(when),
+            operations::GetServerAccessTokensThen::new(then),
+        ))
+    }
     fn get_token_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
@@ -1136,6 +2271,15 @@ impl MockServerExt for ::httpmock::MockServer {
         self.mock(|when, then| config_fn(
             operations::GetTokenDetailsWhen::new(when),
             operations::GetTokenDetailsThen::new(then),
+        ))
+    }
+    fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::ChangePasswordWhen::new(when),
+            operations::ChangePasswordThen::new(then),
         ))
     }
     fn post_users_sign_in_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1148,6 +2292,15 @@ impl MockServerExt for ::httpmock::MockServer {
         self.mock(|when, then| config_fn(
             operations::PostUsersSignInDataWhen::new(when),
             operations::PostUsersSignInDataThen::new(then),
+        ))
+    }
+    fn sign_out<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
+    {
+        self.mock(|when, then| config_fn(
+            operations::SignOutWhen::new(when),
+            operations::SignOutThen::new(then),
         ))
     }
 }
@@ -1172,6 +2325,42 @@ pub trait MockServerAsyncExt {
     async fn get_transient_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTransientTokenWhen, operations::GetTransientTokenThen);
+    ///Registers a mock of `registerDeviceJWK`.
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen);
+    ///Registers a mock of `getAuthKeys`.
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen);
+    ///Registers a mock of `getAuthNonce`.
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen);
+    ///Registers a mock of `exchangeJwtToken`.
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen);
+    ///Registers a mock of `getJwtPin`.
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen);
+    ///Registers a mock of `getJwtByPinId`.
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen);
+    ///Registers a mock of `getClaimToken`.
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen);
+    ///Registers a mock of `getFeatures`.
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen);
+    ///Registers a mock of `getHomeUsers`.
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen);
     ///Registers a mock of `switchHomeUser`.
     async fn switch_home_user_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1199,10 +2388,24 @@ pub trait MockServerAsyncExt {
             operations::GetServerResourcesWhen,
             operations::GetServerResourcesThen,
         );
+    ///Registers a mock of `getServerAccessTokens`.
+    async fn get_server_access_tokens_async<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        );
     ///Registers a mock of `getTokenDetails`.
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen);
+    ///Registers a mock of `changePassword`.
+    async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen);
     ///Registers a mock of `post-users-sign-in-data`.
     async fn post_users_sign_in_data_async<F>(
         &self,
@@ -1213,6 +2416,10 @@ pub trait MockServerAsyncExt {
             operations::PostUsersSignInDataWhen,
             operations::PostUsersSignInDataThen,
         );
+    ///Registers a mock of `signOut`.
+    async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen);
 }
 impl MockServerAsyncExt for ::httpmock::MockServer {
     async fn get_server_identity_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1248,6 +2455,96 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
         self.mock_async(|when, then| config_fn(
                 operations::GetTransientTokenWhen::new(when),
                 operations::GetTransientTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn register_device_jwk_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RegisterDeviceJwkWhen, operations::RegisterDeviceJwkThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::RegisterDeviceJwkWhen::new(when),
+                operations::RegisterDeviceJwkThen::new(then),
+            ))
+            .await
+    }
+    async fn get_auth_keys_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthKeysWhen, operations::GetAuthKeysThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetAuthKeysWhen::new(when),
+                operations::GetAuthKeysThen::new(then),
+            ))
+            .await
+    }
+    async fn get_auth_nonce_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAuthNonceWhen, operations::GetAuthNonceThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetAuthNonceWhen::new(when),
+                operations::GetAuthNonceThen::new(then),
+            ))
+            .await
+    }
+    async fn exchange_jwt_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExchangeJwtTokenWhen, operations::ExchangeJwtTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::ExchangeJwtTokenWhen::new(when),
+                operations::ExchangeJwtTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_jwt_pin_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtPinWhen, operations::GetJwtPinThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetJwtPinWhen::new(when),
+                operations::GetJwtPinThen::new(then),
+            ))
+            .await
+    }
+    async fn get_jwt_by_pin_id_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJwtByPinIdWhen, operations::GetJwtByPinIdThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetJwtByPinIdWhen::new(when),
+                operations::GetJwtByPinIdThen::new(then),
+            ))
+            .await
+    }
+    async fn get_claim_token_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClaimTokenWhen, operations::GetClaimTokenThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetClaimTokenWhen::new(when),
+                operations::GetClaimTokenThen::new(then),
+            ))
+            .await
+    }
+    async fn get_features_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetFeaturesWhen, operations::GetFeaturesThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetFeaturesWhen::new(when),
+                operations::GetFeaturesThen::new(then),
+            ))
+            .await
+    }
+    async fn get_home_users_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetHomeUsersWhen, operations::GetHomeUsersThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetHomeUsersWhen::new(when),
+                operations::GetHomeUsersThen::new(then),
             ))
             .await
     }
@@ -1314,6 +2611,22 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
             ))
             .await
     }
+    async fn get_server_access_tokens_async<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetServerAccessTokensWhen,
+            operations::GetServerAccessTokensThen,
+        ),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::GetServerAccessTokensWhen::new(when),
+                operations::GetServerAccessTokensThen::new(then),
+            ))
+            .await
+    }
     async fn get_token_details_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTokenDetailsWhen, operations::GetTokenDetailsThen),
@@ -1321,6 +2634,16 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
         self.mock_async(|when, then| config_fn(
                 operations::GetTokenDetailsWhen::new(when),
                 operations::GetTokenDetailsThen::new(then),
+            ))
+            .await
+    }
+    async fn change_password_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::ChangePasswordWhen::new(when),
+                operations::ChangePasswordThen::new(then),
             ))
             .await
     }
@@ -1337,6 +2660,16 @@ impl MockServerAsyncExt for ::httpmock::MockServer {
         self.mock_async(|when, then| config_fn(
                 operations::PostUsersSignInDataWhen::new(when),
                 operations::PostUsersSignInDataThen::new(then),
+            ))
+            .await
+    }
+    async fn sign_out_async<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SignOutWhen, operations::SignOutThen),
+    {
+        self.mock_async(|when, then| config_fn(
+                operations::SignOutWhen::new(when),
+                operations::SignOutThen::new(then),
             ))
             .await
     }

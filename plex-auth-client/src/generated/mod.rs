@@ -5,6 +5,12 @@ pub mod types;
 ///The operations served by `{protocol}://{host}:{port}`.
 pub mod pms;
 pub use pms::PmsClient;
+///The operations served by `https://clients.plex.tv`.
+pub mod clients_plex_tv;
+pub use clients_plex_tv::ClientsPlexTvClient;
+///The operations served by `https://plex.tv/api`.
+pub mod plex_tv_v1;
+pub use plex_tv_v1::PlexTvV1Client;
 ///The operations served by `https://plex.tv/api/v2`.
 pub mod plex_tv;
 pub use plex_tv::PlexTvClient;

@@ -5,14 +5,19 @@ use super::types;
 /**Client for the operations served by `https://plex.tv/api/v2`: plex.tv
 
 Operations:
+- [`get_features`](PlexTvClient::get_features): Get the account's features
+- [`get_home_users`](PlexTvClient::get_home_users): List the Plex Home's profiles
 - [`switch_home_user`](PlexTvClient::switch_home_user): Switch to a Plex Home profile
 - [`ping_token`](PlexTvClient::ping_token): Keep a token alive
 - [`get_pin`](PlexTvClient::get_pin): Create a PIN for the link flow
 - [`link_pin`](PlexTvClient::link_pin): Link a PIN to this account
 - [`get_token_by_pin_id`](PlexTvClient::get_token_by_pin_id): Check a PIN
 - [`get_server_resources`](PlexTvClient::get_server_resources): List the account's servers, players and clients
+- [`get_server_access_tokens`](PlexTvClient::get_server_access_tokens): List the access tokens of a server's users
 - [`get_token_details`](PlexTvClient::get_token_details): Get token details
+- [`change_password`](PlexTvClient::change_password): Change the account's password
 - [`post_users_sign_in_data`](PlexTvClient::post_users_sign_in_data): Sign in with a login and password
+- [`sign_out`](PlexTvClient::sign_out): Sign out (revoke the token)
 
 Cloning is cheap: clones share the connection pool. Every request carries the client identity headers and `Accept: application/json`.*/
 #[derive(Clone, Debug)]
@@ -39,6 +44,84 @@ impl PlexTvClient {
             ),
         }
     }
+    /**Get the account's features.
+
+The feature flags plex.tv grants the account (Plex Pass features among them); Plex
+Media Servers read it at start. Its shape is not published (the Plex SDK family's
+schema is a placeholder), so the answer is kept as JSON, whatever it holds.
+
+Sends `GET /features` (operation `getFeatures`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let features = client.get_features().await?;
+println!("{}", features.into_inner());
+# Ok(())
+# }
+```
+*/
+    pub async fn get_features(
+        &self,
+    ) -> Result<crate::Response<serde_json::Value>, crate::Error> {
+        let request = self.raw.get_features();
+        crate::runtime::json(&self.raw.client, &self.raw.inner, &GET_FEATURES, request)
+            .await
+    }
+    /**List the Plex Home's profiles.
+
+Lists the profiles of the token's Plex Home, each with the `uuid` that
+`switchHomeUser` takes and whether it is protected by a PIN. plex.tv's v2 answers JSON
+(the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
+Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
+2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
+2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
+byte, so the fixture is derived.
+
+Sends `GET /home/users` (operation `getHomeUsers`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let home = client.get_home_users().await?;
+for user in &home.users {
+    println!("{} ({}){}", user.title, user.uuid, if user.protected == Some(true) { ", PIN" } else { "" });
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_home_users(
+        &self,
+    ) -> Result<crate::Response<types::HomeUsers>, crate::Error> {
+        let request = self.raw.get_home_users();
+        crate::runtime::json(&self.raw.client, &self.raw.inner, &GET_HOME_USERS, request)
+            .await
+    }
     /**Switch to a Plex Home profile.
 
 Switches to another profile of the token's Plex Home and returns that profile's account
@@ -55,7 +138,7 @@ A path parameter (`uuid`) whose segment would be empty, `.` or `..` is refused b
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `403` ([`HomePinRequired`](crate::ErrorKind::HomePinRequired)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `403` ([`HomePinRequired`](crate::ErrorKind::HomePinRequired)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -98,7 +181,7 @@ Sends `GET /ping` (operation `pingToken`) with the client's token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -175,7 +258,7 @@ A success (204) is answered without a body read: the response holds `()`.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `404` ([`PinExpired`](crate::ErrorKind::PinExpired)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -264,7 +347,7 @@ The optional parameters (`includeHttps`, `includeIPv6`, `includeRelay`) are give
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -309,6 +392,54 @@ for device in devices.iter() {
             )
             .await
     }
+    /**List the access tokens of a server's users.
+
+Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per user it
+is shared with (`type` `server`), each with the user it was issued to (`invited`).
+Called with a server's token (its `accessToken` from `/resources`). Every token in the
+answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
+`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
+
+Sends `GET /server/access_tokens` (operation `getServerAccessTokens`) with the client's token.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+let tokens = client.get_server_access_tokens().await?;
+for token in tokens.iter() {
+    println!("{:?} for {:?}", token.type_, token.invited.as_ref().map(|user| &user.title));
+}
+# Ok(())
+# }
+```
+*/
+    pub async fn get_server_access_tokens(
+        &self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<types::ServerAccessToken>>,
+        crate::Error,
+    > {
+        let request = self.raw.get_server_access_tokens();
+        crate::runtime::json(
+                &self.raw.client,
+                &self.raw.inner,
+                &GET_SERVER_ACCESS_TOKENS,
+                request,
+            )
+            .await
+    }
     /**Get token details.
 
 Returns the plex.tv account behind the `X-Plex-Token`. A 200 means the token is valid:
@@ -320,7 +451,7 @@ Sends `GET /user` (operation `getTokenDetails`) with the client's token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
@@ -346,6 +477,55 @@ println!("signed in as {} ({})", account.username, account.uuid);
                 &self.raw.client,
                 &self.raw.inner,
                 &GET_TOKEN_DETAILS,
+                request,
+            )
+            .await
+    }
+    /**Change the account's password.
+
+Changes the password of the account behind the token. Both passwords are `Secret`s,
+sent in a form body like sign-in's, and never retried once plex.tv answered (a POST).
+The operation is the Plex SDK family's `changePassword` (plexpy 0.35); its request
+fields are not published there, so the names used here (`currentPassword`,
+`password`) follow the sign-in form and are not confirmed by a capture.
+
+Sends `POST /users/password` (operation `changePassword`) with the client's token.
+
+A success (204) is answered without a body read: the response holds `()`.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+use plex_auth_client::{types::ChangePasswordRequest, Secret};
+
+let request =
+    ChangePasswordRequest::new(Secret::new("old password"), Secret::new("new password"));
+client.change_password(&request).await?;
+# Ok(())
+# }
+```
+*/
+    pub async fn change_password(
+        &self,
+        body: &types::ChangePasswordRequest,
+    ) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.raw.change_password(body);
+        crate::runtime::empty(
+                &self.raw.client,
+                &self.raw.inner,
+                &CHANGE_PASSWORD,
                 request,
             )
             .await
@@ -397,6 +577,43 @@ println!("token for {} received", account.username);
             )
             .await
     }
+    /**Sign out (revoke the token).
+
+Invalidates the token sent, legacy token or plex.tv JWT: after it, plex.tv refuses that
+token. A "log out" button calls this, then forgets the token; forgetting alone leaves a
+working token behind. (python-plexapi `MyPlexAccount.signout`, `DELETE
+https://plex.tv/api/v2/users/signout`; the answer's body is not published, so any 2xx
+is a success and its body is ignored.)
+
+Sends `DELETE /users/signout` (operation `signOut`) with the client's token.
+
+A success (204) is answered without a body read: the response holds `()`.
+
+# Errors
+
+Fails with [`crate::Error`]. Declared error responses:
+- `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)), `498` ([`TokenExpired`](crate::ErrorKind::TokenExpired)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+
+Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), plex_auth_client::Error> {
+let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
+    .platform("Roku")
+    .device("Roku 3");
+let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
+client.sign_out().await?;
+# Ok(())
+# }
+```
+*/
+    pub async fn sign_out(&self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.raw.sign_out();
+        crate::runtime::empty(&self.raw.client, &self.raw.inner, &SIGN_OUT, request)
+            .await
+    }
 }
 impl crate::runtime::FromParts for PlexTvClient {
     fn from_parts(
@@ -409,6 +626,24 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
+///How `getFeatures` is called and checked.
+static GET_FEATURES: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getFeatures",
+    method: reqwest::Method::GET,
+    path: "/features",
+    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
+    rules: &[],
+};
+///How `getHomeUsers` is called and checked.
+static GET_HOME_USERS: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getHomeUsers",
+    method: reqwest::Method::GET,
+    path: "/home/users",
+    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
+    rules: &[],
+};
 static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "^[0-9]{4}$",
 );
@@ -482,6 +717,15 @@ static GET_SERVER_RESOURCES: crate::runtime::Operation = crate::runtime::Operati
     accept: None,
     rules: &[],
 };
+///How `getServerAccessTokens` is called and checked.
+static GET_SERVER_ACCESS_TOKENS: crate::runtime::Operation = crate::runtime::Operation {
+    id: "getServerAccessTokens",
+    method: reqwest::Method::GET,
+    path: "/server/access_tokens",
+    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
+    rules: &[],
+};
 ///How `getTokenDetails` is called and checked.
 static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
     id: "getTokenDetails",
@@ -490,6 +734,30 @@ static GET_TOKEN_DETAILS: crate::runtime::Operation = crate::runtime::Operation 
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
     accept: None,
     rules: &[],
+};
+///How `changePassword` is called and checked.
+static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
+    id: "changePassword",
+    method: reqwest::Method::POST,
+    path: "/users/password",
+    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
+    rules: &[
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Form,
+            name: "currentPassword",
+            required: true,
+            min_length: Some(1usize),
+            pattern: None,
+        },
+        crate::runtime::FieldRule {
+            location: crate::runtime::FieldLocation::Form,
+            name: "password",
+            required: true,
+            min_length: Some(1usize),
+            pattern: None,
+        },
+    ],
 };
 static POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "\\S",
@@ -517,6 +785,15 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
             pattern: None,
         },
     ],
+};
+///How `signOut` is called and checked.
+static SIGN_OUT: crate::runtime::Operation = crate::runtime::Operation {
+    id: "signOut",
+    method: reqwest::Method::DELETE,
+    path: "/users/signout",
+    token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
+    accept: None,
+    rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
 /// operation, which the public client hands to the runtime.
@@ -580,6 +857,24 @@ Version: 1.0.0*/
     }
     impl ClientHooks<crate::runtime::Context> for &Client {}
     impl Client {
+        ///Builds the request of `getFeatures`.
+        pub fn get_features<'a>(
+            &'a self,
+        ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+            let url = format!("{}/features", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self.client.get(url).build()?;
+            Ok(request)
+        }
+        ///Builds the request of `getHomeUsers`.
+        pub fn get_home_users<'a>(
+            &'a self,
+        ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+            let url = format!("{}/home/users", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self.client.get(url).build()?;
+            Ok(request)
+        }
         ///Builds the request of `switchHomeUser`.
         pub fn switch_home_user<'a>(
             &'a self,
@@ -694,6 +989,15 @@ Version: 1.0.0*/
             }
             Ok(request)
         }
+        ///Builds the request of `getServerAccessTokens`.
+        pub fn get_server_access_tokens<'a>(
+            &'a self,
+        ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+            let url = format!("{}/server/access_tokens", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self.client.get(url).build()?;
+            Ok(request)
+        }
         ///Builds the request of `getTokenDetails`.
         pub fn get_token_details<'a>(
             &'a self,
@@ -701,6 +1005,16 @@ Version: 1.0.0*/
             let url = format!("{}/user", self.baseurl,);
             #[allow(unused_mut)]
             let mut request = self.client.get(url).build()?;
+            Ok(request)
+        }
+        ///Builds the request of `changePassword`.
+        pub fn change_password<'a>(
+            &'a self,
+            body: &'a types::ChangePasswordRequest,
+        ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+            let url = format!("{}/users/password", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self.client.post(url).form_urlencoded(&body)?.build()?;
             Ok(request)
         }
         ///Builds the request of `post-users-sign-in-data`.
@@ -711,6 +1025,15 @@ Version: 1.0.0*/
             let url = format!("{}/users/signin", self.baseurl,);
             #[allow(unused_mut)]
             let mut request = self.client.post(url).form_urlencoded(&body)?.build()?;
+            Ok(request)
+        }
+        ///Builds the request of `signOut`.
+        pub fn sign_out<'a>(
+            &'a self,
+        ) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+            let url = format!("{}/users/signout", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self.client.delete(url).build()?;
             Ok(request)
         }
     }

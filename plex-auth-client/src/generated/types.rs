@@ -63,6 +63,168 @@ pub struct AccountSubscription {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+///The answer of `getAuthKeys`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthKeys {
+    pub keys: ::std::vec::Vec<Jwk>,
+}
+///The answer of `getAuthNonce`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthNonce {
+    ///Single use, valid 5 minutes. A `Secret`.
+    pub nonce: crate::Secret,
+}
+///The form body of `changePassword`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ChangePasswordRequest {
+    ///The password in use.
+    #[serde(rename = "currentPassword")]
+    pub current_password: crate::Secret,
+    ///The new password.
+    pub password: crate::Secret,
+}
+///The answer of `getClaimToken`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ClaimToken {
+    ///The claim token (`claim-…`). A `Secret`.
+    pub token: crate::Secret,
+}
+///The JSON body of `registerDeviceJWK`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeviceJwkRegistration {
+    pub jwk: Jwk,
+}
+///A profile of the Home.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct HomeUser {
+    ///Whether the profile is the Home's administrator.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub admin: ::std::option::Option<bool>,
+    ///Null for a managed profile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "friendlyName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub guest: ::std::option::Option<bool>,
+    #[serde(
+        rename = "hasPassword",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_password: ::std::option::Option<bool>,
+    pub id: i64,
+    ///Whether switching to it needs its PIN.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub protected: ::std::option::Option<bool>,
+    ///Whether the profile is restricted (a managed, limited profile).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub restricted: ::std::option::Option<bool>,
+    ///`little_kid`, `older_kid`, `teen`, or null.
+    #[serde(
+        rename = "restrictionProfile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restriction_profile: ::std::option::Option<::std::string::String>,
+    ///The avatar's URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub thumb: ::std::option::Option<::std::string::String>,
+    ///The profile's name, as Plex apps show it.
+    pub title: ::std::string::String,
+    ///Null for a managed profile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+    ///What `switchHomeUser` takes.
+    pub uuid: ::std::string::String,
+}
+/**The answer of `getHomeUsers`: the Home, and its profiles in `users`. Only `users` is
+required; fields Plex adds are ignored.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct HomeUsers {
+    #[serde(
+        rename = "guestEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub guest_enabled: ::std::option::Option<bool>,
+    #[serde(
+        rename = "guestUserID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub guest_user_id: ::std::option::Option<i64>,
+    #[serde(
+        rename = "guestUserUUID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub guest_user_uuid: ::std::option::Option<::std::string::String>,
+    ///The Home's id.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///The Home's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///Whether the Home has a Plex Pass.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription: ::std::option::Option<bool>,
+    pub users: ::std::vec::Vec<HomeUser>,
+}
+///The user a server token was issued to.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct InvitedUser {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub thumb: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uuid: ::std::option::Option<::std::string::String>,
+}
+/**A public JSON Web Key (RFC 7517), as a device registers it and as plex.tv serves its own
+keys. A device key is Ed25519: `kty` `OKP`, `crv` `Ed25519`, `x` the public key in
+base64url, `alg` `EdDSA`, `use` `sig`, and `kid` its RFC 7638 thumbprint. Only `kty`
+is required; fields Plex adds are ignored. It holds no secret.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Jwk {
+    ///`EdDSA`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub alg: ::std::option::Option<::std::string::String>,
+    ///The curve; `Ed25519`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub crv: ::std::option::Option<::std::string::String>,
+    ///The key's id; a JWT's header names the key that signed it by this.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kid: ::std::option::Option<::std::string::String>,
+    ///The key type; `OKP` for Ed25519.
+    pub kty: ::std::string::String,
+    ///`sig`: a signing key.
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<::std::string::String>,
+    ///The public key, base64url without padding.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub x: ::std::option::Option<::std::string::String>,
+}
+///The JSON body of `exchangeJwtToken`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct JwtExchangeRequest {
+    ///The signed device JWT. A `Secret`.
+    pub jwt: crate::Secret,
+}
+///The JSON body of `getJwtPin`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct JwtPinRequest {
+    pub jwk: Jwk,
+    /**`true` for a long code for the browser flow (app.plex.tv); absent for a 4-character
+code for `https://plex.tv/link`.
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub strong: ::std::option::Option<bool>,
+}
 ///The form body of `linkPin`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LinkPinRequest {
@@ -398,6 +560,28 @@ impl ::std::convert::TryFrom<::std::string::String> for QueryFlag {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/**A token plex.tv issued for a server: the server's own, or one for a user it is shared
+with. Only `token` is required; fields Plex adds are ignored.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ServerAccessToken {
+    ///RFC 3339 time.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invited: ::std::option::Option<InvitedUser>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owned: ::std::option::Option<bool>,
+    pub token: crate::Secret,
+    ///`server` for a user's token on the server; other values exist.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
 }
 ///The answer of `/identity`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -930,10 +1114,48 @@ impl GetServerResourcesOptions {
         self
     }
 }
+impl DeviceJwkRegistration {
+    ///A `DeviceJwkRegistration` with its required fields (`jwk`); the others are not set.
+    pub fn new(jwk: impl Into<Jwk>) -> Self {
+        Self { jwk: jwk.into() }
+    }
+}
+impl JwtExchangeRequest {
+    ///A `JwtExchangeRequest` with its required fields (`jwt`); the others are not set.
+    pub fn new(jwt: impl Into<crate::Secret>) -> Self {
+        Self { jwt: jwt.into() }
+    }
+}
+impl JwtPinRequest {
+    ///A `JwtPinRequest` with its required fields (`jwk`); the others are not set.
+    pub fn new(jwk: impl Into<Jwk>) -> Self {
+        Self {
+            jwk: jwk.into(),
+            strong: None,
+        }
+    }
+    ///Sets `strong`.
+    pub fn strong(mut self, value: impl Into<bool>) -> Self {
+        self.strong = Some(value.into());
+        self
+    }
+}
 impl LinkPinRequest {
     ///A `LinkPinRequest` with its required fields (`code`); the others are not set.
     pub fn new(code: impl Into<crate::Secret>) -> Self {
         Self { code: code.into() }
+    }
+}
+impl ChangePasswordRequest {
+    ///A `ChangePasswordRequest` with its required fields (`currentPassword`, `password`); the others are not set.
+    pub fn new(
+        current_password: impl Into<crate::Secret>,
+        password: impl Into<crate::Secret>,
+    ) -> Self {
+        Self {
+            current_password: current_password.into(),
+            password: password.into(),
+        }
     }
 }
 impl SignInRequest {

@@ -11,6 +11,7 @@ use super::answer::{Failure, failed};
 use super::prepare::prepare;
 use super::send::execute;
 use super::sent::Sent;
+use super::token_source;
 use super::{Context, Operation};
 use crate::{Error, Response};
 
@@ -112,8 +113,18 @@ async fn send(
         message,
     };
     let mut request = request.map_err(|error| invalid(unbuilt(error)))?;
-    let sent = prepare(context, &mut request, operation).map_err(invalid)?;
-    match execute(http, context, request, operation).await {
+    let mut sent = prepare(context, &mut request, operation).map_err(invalid)?;
+    let answer = match token_source::source_for(context, operation) {
+        // Boxed: only the calls of a client built from a token source carry its future.
+        Some((source, header)) => {
+            let with_source = token_source::execute_with(
+                source, header, http, context, request, operation, &mut sent,
+            );
+            Box::pin(with_source).await?
+        }
+        None => execute(http, context, request, operation).await,
+    };
+    match answer {
         Ok(response) => Ok((sent, response)),
         Err(error) => Err(fail::<()>(operation, &sent, Failure::Transport(error)).await),
     }
@@ -187,7 +198,7 @@ mod tests {
     fn call_parts(url: &str) -> (reqwest::Client, Context, Built) {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
-        let context = Context::new(None, Some(RetryConfig::none()), 1024).expect("context");
+        let context = Context::new(None, None, Some(RetryConfig::none()), 1024).expect("context");
         let request = http.get(format!("{url}/image")).build().map_err(Into::into);
         (http, context, request)
     }

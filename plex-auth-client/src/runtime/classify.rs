@@ -48,6 +48,18 @@ impl Answered<'_> {
         })
     }
 
+    /// Whether plex.tv's own envelope has a message naming `word` (device key registration
+    /// and device JWT refusals: their wording is not published, the word they name is).
+    fn names(&self, word: &str) -> bool {
+        self.is_plex_envelope()
+            && self.errors.iter().any(|error| {
+                error
+                    .message
+                    .as_deref()
+                    .is_some_and(|text| text.to_ascii_lowercase().contains(word))
+            })
+    }
+
     /// plex.tv's own envelope, answered directly: an envelope, no redirect followed, no
     /// challenge for other credentials.
     fn is_plex_envelope(&self) -> bool {
@@ -90,6 +102,14 @@ pub(super) fn classify(answer: &Answered<'_>) -> ErrorKind {
         ErrorKind::HomePinRequired
     } else if refuses_token(answer) {
         ErrorKind::InvalidToken
+    } else if status.as_u16() == 498 && answer.sends_token && !answer.redirected {
+        // plex.tv's "token expired", for a JWT past its end (its body's wording is not
+        // published, so the status alone says it): a token source renews it.
+        ErrorKind::TokenExpired
+    } else if status == StatusCode::UNPROCESSABLE_ENTITY && answer.names("thumbprint") {
+        ErrorKind::ThumbprintTaken
+    } else if status == StatusCode::UNPROCESSABLE_ENTITY && answer.names("signature") {
+        ErrorKind::InvalidSignature
     } else if status == StatusCode::UNAUTHORIZED {
         if !answer.sends_token && answer.is_plex_envelope() {
             ErrorKind::InvalidCredentials
@@ -210,5 +230,41 @@ mod tests {
             ErrorKind::HomePinRequired
         );
         assert_eq!(kind(403, &[], false, false, true), ErrorKind::Http);
+    }
+
+    #[test]
+    fn a_498_is_an_expired_token_and_422s_name_their_cause() {
+        assert_eq!(kind(498, &[], false, false, true), ErrorKind::TokenExpired);
+        assert_eq!(
+            kind(498, &[error(None, "Token expired")], false, false, true),
+            ErrorKind::TokenExpired
+        );
+        // Without a token sent, or through a redirect, a 498 says nothing of a token.
+        assert_eq!(kind(498, &[], false, false, false), ErrorKind::Http);
+        assert_eq!(kind(498, &[], false, true, true), ErrorKind::Http);
+        for (message, expected) in [
+            (
+                "Thumbprint has already been taken",
+                ErrorKind::ThumbprintTaken,
+            ),
+            ("Invalid signature", ErrorKind::InvalidSignature),
+            (
+                "JWT SIGNATURE verification failed",
+                ErrorKind::InvalidSignature,
+            ),
+            ("Invalid token", ErrorKind::InvalidToken),
+            ("Something else", ErrorKind::Http),
+        ] {
+            let errors = [error(None, message)];
+            assert_eq!(
+                kind(422, &errors, false, false, true),
+                expected,
+                "{message}"
+            );
+        }
+        // Only plex.tv's own envelope, answered directly, names the cause.
+        let signature = [error(None, "Invalid signature")];
+        assert_eq!(kind(422, &signature, true, false, true), ErrorKind::Http);
+        assert_eq!(kind(422, &signature, false, true, false), ErrorKind::Http);
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::retry::RetryConfig;
-use crate::{CallOptions, Error, Secret};
+use crate::{CallOptions, Error, Secret, TokenSource};
 
 /// Built by the generated clients from the builder's parts. Public but unreachable from outside
 /// the crate, so [`ClientKind`](crate::ClientKind), which requires it, is sealed.
@@ -23,6 +23,8 @@ pub struct Context(Arc<ContextInner>);
 struct ContextInner {
     /// The token header value, or why the token given cannot be one.
     token: Option<Result<HeaderValue, &'static str>>,
+    /// Where each call gets its token, when no token is set.
+    token_source: Option<TokenSource>,
     retry: Option<RetryConfig>,
     timeout: Option<Duration>,
     /// The largest answer body read, in bytes.
@@ -33,6 +35,7 @@ impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("token", &self.0.token.as_ref().map(|_| "<redacted>"))
+            .field("token_source", &self.0.token_source)
             .field("retry", &self.0.retry)
             .field("timeout", &self.0.timeout)
             .field("max_response_size", &self.0.max_response_size)
@@ -55,6 +58,7 @@ fn token_header(token: &Secret) -> Result<HeaderValue, &'static str> {
 impl Context {
     pub(crate) fn new(
         token: Option<Secret>,
+        token_source: Option<TokenSource>,
         retry: Option<RetryConfig>,
         max_response_size: usize,
     ) -> Result<Self, Error> {
@@ -68,6 +72,7 @@ impl Context {
             .map(Ok);
         Ok(Self(Arc::new(ContextInner {
             token,
+            token_source,
             retry,
             timeout: None,
             max_response_size,
@@ -78,12 +83,14 @@ impl Context {
     /// reason and reported by the first call that needs it (no request is sent without the
     /// token it asked for).
     pub(crate) fn with_options(&self, options: CallOptions) -> Self {
-        let token = match &options.token {
-            Some(token) => Some(token_header(token)),
-            None => self.0.token.clone(),
+        // A token given for these calls replaces the client's source too.
+        let (token, token_source) = match &options.token {
+            Some(token) => (Some(token_header(token)), None),
+            None => (self.0.token.clone(), self.0.token_source.clone()),
         };
         Self(Arc::new(ContextInner {
             token,
+            token_source,
             retry: options.retry.or_else(|| self.0.retry.clone()),
             timeout: options.timeout.or(self.0.timeout),
             max_response_size: self.0.max_response_size,
@@ -95,6 +102,11 @@ impl Context {
     /// The token header value, or why the token given cannot be one; `None` without a token.
     pub(super) fn token(&self) -> Option<&Result<HeaderValue, &'static str>> {
         self.0.token.as_ref()
+    }
+
+    /// The token source, when the client was built from one (and no token replaces it).
+    pub(super) fn token_source(&self) -> Option<&TokenSource> {
+        self.0.token_source.as_ref()
     }
 
     /// The retry policy set for the client or these calls, if any.

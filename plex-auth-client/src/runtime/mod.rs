@@ -23,6 +23,7 @@ mod prepare;
 mod redact;
 mod send;
 mod sent;
+mod token_source;
 
 pub use call::{empty, json};
 pub use context::{Context, FromParts};

@@ -21,9 +21,12 @@ pub(super) fn prepare(
                 Some(token)
             }
             Some(Err(reason)) => return Err(format!("{reason} ({header})")),
+            // The source's token is added as the call is sent (see `token_source`).
+            None if context.token_source().is_some() => None,
             None => {
                 return Err(format!(
-                    "this operation needs a token ({header}); set one with ClientBuilder::token"
+                    "this operation needs a token ({header}); set one with ClientBuilder::token \
+                     or ClientBuilder::token_source"
                 ));
             }
         },

@@ -30,9 +30,14 @@ impl Sent {
         }
     }
 
+    /// The token a token source gave the call, as it was sent.
+    pub(super) fn set_token(&mut self, token: &HeaderValue) {
+        self.token = Some(token.clone());
+    }
+
     /// Every credential sent, as text: the token (when it is text), and the values of the
-    /// query parameters and form fields named like credentials (a password, a verification
-    /// code, a PIN).
+    /// query parameters, form fields and top-level string fields of a JSON body named like
+    /// credentials (a password, a verification code, a PIN, a device JWT).
     pub(super) fn secrets(&self) -> Vec<String> {
         let token = self
             .token
@@ -43,15 +48,33 @@ impl Sent {
             .query
             .as_deref()
             .map(|query| form_urlencoded::parse(query.as_bytes()));
-        let form = self.form.as_deref().map(form_urlencoded::parse);
+        let body = self.form.as_deref();
+        let json = body.filter(|body| body.first() == Some(&b'{'));
+        let form = body.filter(|_| json.is_none()).map(form_urlencoded::parse);
         let fields = query
             .into_iter()
             .flatten()
             .chain(form.into_iter().flatten())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .chain(json.map(json_fields).into_iter().flatten())
             .filter(|(name, _)| is_credential_field(name))
-            .map(|(_, value)| value.into_owned());
+            .map(|(_, value)| value);
         token.into_iter().chain(fields).collect()
     }
+}
+
+/// The top-level string fields of a JSON object body.
+fn json_fields(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(value) => Some((name, value)),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,6 +89,8 @@ mod tests {
         let token = HeaderValue::from_static("tok");
         let secrets = Sent::of(&request, Some(&token)).secrets();
         assert_eq!(secrets, ["tok", "1234", "p@ss", "123456"]);
+        *request.body_mut() = Some(r#"{"jwt":"a.b.c","jwk":{"x":"public"},"strong":true}"#.into());
+        assert_eq!(Sent::of(&request, None).secrets(), ["1234", "a.b.c"]);
         assert!(Sent::default().secrets().is_empty());
     }
 }

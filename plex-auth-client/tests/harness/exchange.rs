@@ -44,6 +44,9 @@ pub struct ExpectedRequest {
     /// Every field of a form body, exactly.
     #[serde(default)]
     pub form: BTreeMap<String, String>,
+    /// A JSON body, exactly (as a value: key order and spacing aside).
+    #[serde(default)]
+    pub json: Option<serde_json::Value>,
 }
 
 /// What the server answers.
@@ -137,7 +140,16 @@ impl Exchange {
         super::check_identity(request);
         let token = expected.token.then_some(TOKEN);
         assert_eq!(request.header("x-plex-token"), token, "{name}: token");
-        if expected.form.is_empty() {
+        if let Some(json) = &expected.json {
+            assert_eq!(
+                request.header("content-type"),
+                Some("application/json"),
+                "{name}"
+            );
+            let sent: serde_json::Value =
+                serde_json::from_slice(&request.body).expect("a JSON body");
+            assert_eq!(&sent, json, "{name}: JSON body");
+        } else if expected.form.is_empty() {
             assert!(request.body.is_empty(), "{name}: unexpected body");
         } else {
             assert_eq!(

@@ -8,6 +8,8 @@
 
 mod encodings;
 mod exchange;
+mod jose;
+mod plex_stand_in;
 mod server;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use plex_auth_client::ClientIdentity;
 
 pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
+pub use plex_stand_in::{Counts, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock};
 pub use server::{
     Answer, Certificate, Options, Seen, Server, Silent, Step, closed_port_url, test_authority_pem,
 };

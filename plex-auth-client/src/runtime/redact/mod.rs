@@ -224,7 +224,7 @@ fn collect_secrets(value: &serde_json::Value, under_secret: bool, secrets: &mut 
 }
 
 /// Whether a field name looks like it holds a credential (`authToken`, `accessToken`,
-/// `X-Plex-Token`, `secret`, `password`, `verificationCode`).
+/// `X-Plex-Token`, `secret`, `password`, `verificationCode`, `jwt`, `deviceJWT`, `nonce`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     names_secret(name.as_bytes())
 }
@@ -242,6 +242,8 @@ fn names_secret(name: &[u8]) -> bool {
         b's' => starts_with(at, b"secret"),
         b'p' => starts_with(at, b"password"),
         b'v' => starts_with(at, b"verificationcode"),
+        b'j' => starts_with(at, b"jwt"),
+        b'n' => starts_with(at, b"nonce"),
         _ => false,
     })
 }
