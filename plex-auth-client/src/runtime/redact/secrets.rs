@@ -779,6 +779,19 @@ mod tests {
     }
 
     #[test]
+    fn thousands_of_secrets_are_found_behind_an_escape_too() {
+        let secrets: Vec<String> = (0..3000)
+            .map(|i: u32| format!("e{i:05}-token-{:08x}", i.wrapping_mul(2_654_435_761)))
+            .collect();
+        let matcher = SecretMatcher::new(secrets.iter().map(String::as_str)).unwrap();
+        assert!(matches!(matcher.automaton, Compiled::Nfa(_)));
+        let echo = secrets[1234].replace('-', r"\u002d");
+        // `%0e` and `&#xe02999` decode, taking each secret's first letter.
+        let text = format!("a %0{echo}, &#x{} b", secrets[2999]);
+        assert_eq!(masked(&matcher, &text), "a %0▮, &#x▮ b");
+    }
+
+    #[test]
     fn a_secret_across_the_limit_is_found_whole_on_every_path() {
         let matcher = SecretMatcher::new(["fixture-token-0123456789"]).unwrap();
         let text = r"ab %0fixture\u002dtoken\u002d0123456789 and fixture-token-0123456789";

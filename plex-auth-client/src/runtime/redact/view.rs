@@ -27,6 +27,7 @@ const MAX_ESCAPE_BYTES: usize = 128;
 /// The readings of this many bytes of the text are remembered: an escape looked at while the
 /// readings of another are found is never further than [`MAX_DEPTH`] escapes ahead.
 const WINDOW: usize = 512;
+const _: () = assert!(WINDOW > MAX_DEPTH as usize * (MAX_ESCAPE_BYTES + 4));
 
 /// The most digits of a numeric character reference.
 const MAX_DIGITS: u8 = 8;
