@@ -27,6 +27,9 @@ const MIN_BASE64_CORE: usize = 4;
 /// whose memory stays proportional to the forms (an answer can list thousands of tokens).
 const DFA_LIMIT: usize = 64 * 1024;
 
+/// How far ahead the next escape is looked for at a time.
+const SCAN_AHEAD: usize = 4096;
+
 /// The most paths walked at once. Paths in one state at one place are merged, so only a text
 /// built to spell thousands of different beginnings of the secrets at one place reaches it;
 /// the rest of such a text is hidden.
@@ -233,7 +236,8 @@ impl<'a, A: Automaton> Walk<'a, A> {
         let bytes = text.as_bytes();
         let mut here = Vec::new();
         let mut readings = Vec::new();
-        // The next byte that can start an escape, at or after the edge walked.
+        // The next byte that can start an escape at or after the edge walked (or the end of
+        // the window looked at).
         let mut next_escape = 0;
         while let Some(&(at, _)) = self.waiting.last() {
             while let Some(&(_, path)) = self.waiting.last().filter(|(edge, _)| *edge == at) {
@@ -252,8 +256,15 @@ impl<'a, A: Automaton> Walk<'a, A> {
                 // Up to the next escape, or the next edge where other paths wait, the text
                 // reads only as it is: each path walks it straight.
                 if next_escape <= at {
-                    next_escape = memchr::memchr3(b'\\', b'&', b'%', &bytes[at..])
-                        .map_or(bytes.len(), |offset| at + offset);
+                    // Looked for a window at a time: a walk cut short past `until` reads no
+                    // further than it walks.
+                    let ahead = &bytes[at..bytes.len().min(at + SCAN_AHEAD)];
+                    next_escape = match memchr::memchr3(b'\\', b'&', b'%', ahead) {
+                        Some(offset) => at + offset,
+                        None => (at + ahead.len()..=bytes.len())
+                            .find(|&edge| text.is_char_boundary(edge))
+                            .unwrap_or(bytes.len()),
+                    };
                 }
                 let end = self
                     .waiting
@@ -542,17 +553,22 @@ mod tests {
 
     use super::*;
 
-    fn hidden(secret: &str, text: &str) -> String {
-        let matcher = SecretMatcher::new([secret]).unwrap();
+    /// `text` with each span a secret of `matcher` is found in replaced by `▮`.
+    fn masked(matcher: &SecretMatcher, text: &str) -> String {
         let mut shown = String::new();
         let mut copied = 0;
         for (start, end) in matcher.spans(text, text.len()) {
             shown.push_str(&text[copied..start]);
-            shown.push('#');
+            shown.push('▮');
             copied = end;
         }
         shown.push_str(&text[copied..]);
         shown
+    }
+
+    /// `text` with each span `secret` is found in replaced by `#`.
+    fn hidden(secret: &str, text: &str) -> String {
+        masked(&SecretMatcher::new([secret]).unwrap(), text).replace('▮', "#")
     }
 
     #[test]
@@ -611,19 +627,6 @@ mod tests {
             " secret-value".repeat(50)
         );
         assert_eq!(matcher.spans(&text, 12), [(10, 22)]);
-    }
-
-    /// `text` with each span `secret` is found in replaced by `▮`.
-    fn masked(matcher: &SecretMatcher, text: &str) -> String {
-        let mut shown = String::new();
-        let mut copied = 0;
-        for (start, end) in matcher.spans(text, text.len()) {
-            shown.push_str(&text[copied..start]);
-            shown.push('▮');
-            copied = end;
-        }
-        shown.push_str(&text[copied..]);
-        shown
     }
 
     /// Issue 17's follow-up: `%0f` decodes, taking the secret's first letter, and the rest is
