@@ -10,6 +10,7 @@
 
 use std::io::Write;
 
+use plex_auth_client::safe_text::{escape_json_controls, inert};
 use plex_auth_client::{ErrorKind, Secret};
 use serde_json::{Value, json};
 
@@ -46,7 +47,7 @@ impl Output {
     }
 
     pub(crate) fn print_json(&self, value: &Value) {
-        self.out(&escape_controls(&format!("{value:#}")));
+        self.out(&escape_json_controls(&format!("{value:#}")));
     }
 
     /// A token a command exists to print (`login`): alone on stdout, or as `{field: token}`.
@@ -241,42 +242,9 @@ fn kind_name(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// Text as the terminal may show it: control characters (a newline forging an extra line, an
-/// ANSI or OSC escape sequence) and the Unicode controls that reorder text are replaced by
-/// U+FFFD. For text already redacted (the library's errors) or the user's own; a server's
+/// Text as the terminal may show it: one inert line (the library's one list of terminal
+/// controls). For text already redacted (the library's errors) or the user's own; a server's
 /// text goes through a `Redactor` instead.
 pub(crate) fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if is_terminal_control(c) {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// JSON text with the controls that serde_json leaves raw (C1, DEL, the Unicode controls that
-/// reorder text) written as `\u` escapes: the same document, inert on a terminal.
-fn escape_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_terminal_control(c) && c != '\n' {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_terminal_control(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
-        )
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    inert(text)
 }

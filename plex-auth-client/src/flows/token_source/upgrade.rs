@@ -2,7 +2,7 @@
 //! for a plex.tv JWT.
 
 use super::TokenSource;
-use super::token_source::storage_error;
+use super::source::storage_error;
 use crate::types::DeviceJwkRegistration;
 use crate::{CallOptions, Error, ErrorKind, Secret};
 

@@ -1,7 +1,7 @@
 //! The way out: revoke the token on plex.tv, then forget it.
 
 use super::TokenSource;
-use super::token_source::storage_error;
+use super::source::storage_error;
 use crate::{CallOptions, Error, ErrorKind, PlexTvClient};
 
 impl TokenSource {

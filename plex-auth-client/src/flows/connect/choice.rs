@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::probe;
 use super::rank::{self, Plan, Rank, State};
-use crate::runtime::{inert, shown_url, truncate_chars};
+use crate::safe_text::{inert, shown_url, truncate_chars};
 use crate::types::{PlexConnection, PlexDevice};
 use crate::{AttemptOutcome, ConnectAttempt};
 

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::runtime::{Redactor, truncate_chars};
+use crate::Redactor;
+use crate::safe_text::truncate_chars;
 use crate::{AttemptOutcome, Error, ErrorKind, PmsClient};
 
 /// At most this many characters of a failure's text are kept in an attempt.

@@ -4,8 +4,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::private_file;
 use crate::Secret;
+use crate::flows::private_file;
 
 /// The longest token file read: a plex.tv JWT is well under 1 KiB.
 const MAX_FILE_LEN: u64 = 16 * 1024;

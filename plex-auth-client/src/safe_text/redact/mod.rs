@@ -4,11 +4,12 @@
 //! successful answer.
 //!
 //! Three steps, in order: the known secrets in every form a server echoes them ([`secrets`],
-//! over the decoded [`view`]), the values of credential-named fields ([`fields`]), and control
-//! characters ([`line`]); what is left is one inert line, bounded.
+//! over the decoded [`view`]), the values of credential-named fields ([`fields`], by the
+//! [`names`] of credentials), and control characters ([`inert`]); what is left is one inert
+//! line, bounded.
 
 mod fields;
-mod line;
+mod names;
 mod secrets;
 mod view;
 
@@ -17,16 +18,17 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-pub(crate) use line::{inert, shown_url, truncate_chars};
+pub(crate) use names::{is_credential_field, is_secret_name};
 
-use line::{char_offset, cut_at_char};
+use super::line::{char_offset, cut_at_char};
+use super::{inert, shown_url, truncate_chars};
 use secrets::SecretMatcher;
 
 /// At most this much of a body is kept in an error, as text.
 pub(crate) const BODY_SNIPPET_LIMIT: usize = 2048;
 
 /// At most this many characters of a message (an envelope's, a decoder's) are kept.
-const MESSAGE_LIMIT: usize = 512;
+pub(crate) const MESSAGE_LIMIT: usize = 512;
 
 /// At most this many characters of a text are shown by [`Redactor::text`] unless
 /// [`Redactor::max_chars`] says otherwise.
@@ -221,63 +223,6 @@ fn collect_secrets(value: &serde_json::Value, under_secret: bool, secrets: &mut 
         Value::Number(number) if under_secret => secrets.push(number.to_string()),
         _ => {}
     }
-}
-
-/// Whether a field name looks like it holds a credential (`authToken`, `accessToken`,
-/// `X-Plex-Token`, `secret`, `password`, `verificationCode`, `jwt`, `deviceJWT`, `nonce`).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    names_secret(name.as_bytes())
-}
-
-/// [`is_secret_name`] of a name's bytes, without allocating (the field scan asks it of every
-/// word of a text).
-fn names_secret(name: &[u8]) -> bool {
-    let starts_with = |at: usize, word: &[u8]| {
-        name.get(at..at + word.len())
-            .is_some_and(|part| part.eq_ignore_ascii_case(word))
-    };
-    // Each word is tried only where its first letter is.
-    (0..name.len()).any(|at| match name[at].to_ascii_lowercase() {
-        b't' => starts_with(at, b"token"),
-        b's' => starts_with(at, b"secret"),
-        b'p' => starts_with(at, b"password"),
-        b'v' => starts_with(at, b"verificationcode"),
-        b'j' => starts_with(at, b"jwt"),
-        b'n' => starts_with(at, b"nonce"),
-        _ => false,
-    })
-}
-
-/// Whether a request field carries a credential: a secret-named one, or a PIN or link code.
-pub(crate) fn is_credential_field(name: &str) -> bool {
-    is_secret_name(name) || matches!(name, "pin" | "code")
-}
-
-/// A transport error as one line: reqwest's message and each cause, but not the URL reqwest
-/// puts in its message (its query can hold a credential).
-pub(crate) fn transport_message(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else if error.is_body() || error.is_decode() {
-        "the answer broke off"
-    } else if error.is_redirect() {
-        "redirect refused"
-    } else {
-        "error sending the request"
-    };
-    let mut message = kind.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(error) = cause {
-        let text = error.to_string();
-        if !message.ends_with(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        cause = error.source();
-    }
-    truncate_chars(&inert(&message), MESSAGE_LIMIT)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! A lexical scan, not a parse: it works on cut or malformed text too. Each step looks ahead a
 //! bounded distance (a name, a tag), so a hostile text of any length is scanned in linear time.
 
-use super::{REDACTED, names_secret};
+use super::REDACTED;
+use super::names::names_secret;
 
 /// A quoted field name is at most this long, escapes included (`"\u0061\u0075…"`).
 const MAX_QUOTED_NAME: usize = 128;

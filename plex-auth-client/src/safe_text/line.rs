@@ -1,10 +1,40 @@
 //! Text made safe for output: one inert line, bounded, and URLs shown without the parts that
-//! carry credentials.
+//! carry credentials; the one list of the characters a terminal must not be sent.
 
-/// One inert line: line breaks and tabs become spaces; other control characters, and the
-/// Unicode controls that reorder or hide text, become U+FFFD. Nothing a terminal interprets
-/// is left.
-pub(crate) fn inert(text: &str) -> String {
+/// Whether a terminal must not be sent `c` as it is: a control character (C0, DEL, C1: a
+/// line break forging a line of output, the start of an ANSI or OSC escape sequence), a line
+/// or paragraph separator, or one of the Unicode controls that reorder text (bidirectional
+/// marks, embeddings, overrides and isolates), which can make shown text read otherwise than
+/// it is.
+///
+/// ```
+/// use plex_auth_client::safe_text::is_terminal_control;
+///
+/// assert!(is_terminal_control('\x1b'));
+/// assert!(is_terminal_control('\u{202E}'));
+/// assert!(!is_terminal_control('é'));
+/// ```
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+        )
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// One inert line: line breaks, separators and tabs become spaces; every other
+/// [terminal control](is_terminal_control) becomes U+FFFD. Nothing a terminal interprets is
+/// left. For text that holds no secret; a server's text goes through a
+/// [`Redactor`](crate::Redactor), which does this and removes credentials first.
+///
+/// ```
+/// use plex_auth_client::safe_text::inert;
+///
+/// assert_eq!(inert("Box\x1b[31m\nforged"), "Box\u{FFFD}[31m forged");
+/// ```
+pub fn inert(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     // Runs of printable ASCII are copied as they are; only the other characters are looked at.
@@ -22,18 +52,44 @@ pub(crate) fn inert(text: &str) -> String {
 fn inert_char(c: char) -> char {
     match c {
         '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
-        '\u{061C}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
-        c if c.is_control() => '\u{FFFD}',
+        c if is_terminal_control(c) => '\u{FFFD}',
         c => c,
     }
 }
 
-/// At most `limit` characters, with `…` when cut.
-pub(crate) fn truncate_chars(text: &str, limit: usize) -> String {
+/// JSON text as a terminal may be sent it: every [terminal control](is_terminal_control)
+/// that a JSON encoder leaves raw inside strings (C1 controls, DEL, the Unicode controls that
+/// reorder text) written as a `\u` escape. The document means the same; the line breaks that
+/// lay it out are kept.
+///
+/// ```
+/// use plex_auth_client::safe_text::escape_json_controls;
+///
+/// let json = "{\"name\": \"Box\u{202E}\u{9b}\"}";
+/// assert_eq!(escape_json_controls(json), r#"{"name": "Box\u202e\u009b"}"#);
+/// ```
+pub fn escape_json_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_terminal_control(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// At most `limit` characters of `text`, then `…` when it was cut; a cut falls between two
+/// characters, never inside one.
+///
+/// ```
+/// use plex_auth_client::safe_text::truncate_chars;
+///
+/// assert_eq!(truncate_chars("ééé", 2), "éé…");
+/// assert_eq!(truncate_chars("ééé", 3), "ééé");
+/// ```
+pub fn truncate_chars(text: &str, limit: usize) -> String {
     // No more characters than bytes: a text of at most `limit` bytes is never cut.
     if text.len() <= limit {
         return text.to_string();
@@ -64,8 +120,17 @@ pub(super) fn cut_at_char(text: &str, limit: usize) -> &str {
 }
 
 /// A URL as output may show it: scheme, host, port and path; never user information, query
-/// or fragment. A relative URL keeps its path only; one that does not parse shows nothing.
-pub(crate) fn shown_url(raw: &str) -> String {
+/// or fragment, where credentials travel. A relative URL keeps its path only; one that does
+/// not parse shows nothing of itself. Not made inert: [`Redactor::url`](crate::Redactor::url)
+/// does both.
+///
+/// ```
+/// use plex_auth_client::safe_text::shown_url;
+///
+/// assert_eq!(shown_url("https://u:p@h:8443/a?X-Plex-Token=t#f"), "https://h:8443/a");
+/// assert_eq!(shown_url("/user?X-Plex-Token=t"), "/user");
+/// ```
+pub fn shown_url(raw: &str) -> String {
     match reqwest::Url::parse(raw.trim()) {
         Ok(url) => match (url.host_str(), url.port()) {
             (Some(host), Some(port)) => {
@@ -116,6 +181,15 @@ mod tests {
         ] {
             assert_eq!(shown_url(raw), shown, "{raw}");
         }
+    }
+
+    #[test]
+    fn json_keeps_its_layout_and_escapes_the_rest() {
+        let json = "{\n  \"a\": \"x\u{7f}\u{2066}y\"\n}";
+        assert_eq!(
+            escape_json_controls(json),
+            "{\n  \"a\": \"x\\u007f\\u2066y\"\n}"
+        );
     }
 
     #[test]

@@ -18,8 +18,9 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::runtime::tls;
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Secret, Timeouts, tls};
+use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Secret, Timeouts};
 
 use choice::Choice;
 pub use lookup::find_server;

@@ -5,8 +5,8 @@ use tokio::time::Instant;
 
 use super::TokenSource;
 use super::plex_jwt::{DEVICE_JWT_LIFETIME, device_jwt};
-use super::token_source::{Held, storage_error};
-use crate::pin::is_transient;
+use super::source::{Held, storage_error};
+use crate::flows::pin::is_transient;
 use crate::types::JwtPinRequest;
 use crate::{CallOptions, Error, ErrorKind, PendingPin, PinKind, PinPolling, RetryConfig, Secret};
 

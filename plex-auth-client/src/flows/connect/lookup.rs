@@ -2,7 +2,7 @@
 //! ambiguity is an error: a shared server's owner chooses its name, and can choose its
 //! identifier, so a value matching two servers must never pick one silently.
 
-use crate::runtime::{inert, truncate_chars};
+use crate::safe_text::{inert, truncate_chars};
 use crate::types::PlexDevice;
 use crate::{Error, ServerSummary};
 

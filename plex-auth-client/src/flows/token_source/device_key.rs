@@ -10,8 +10,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
 use super::jws::{base64url, from_base64url};
-use super::private_file;
 use crate::Secret;
+use crate::flows::private_file;
 use crate::types::Jwk;
 
 /// The largest key file read.
