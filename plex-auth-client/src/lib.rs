@@ -28,8 +28,8 @@ mod generated;
 
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
 pub use error::{
-    ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError,
-    ServerSummary,
+    ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorCategory, ErrorKind,
+    PlexError, ServerSummary,
 };
 pub use exchanged_token::ExchangedToken;
 pub use flex::{FlexBool, OneOrMany};

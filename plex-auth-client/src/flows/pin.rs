@@ -7,7 +7,8 @@ use tokio::time::Instant;
 
 use crate::types::Pin;
 use crate::{
-    CallOptions, ClientIdentity, DecodeError, Error, ErrorKind, PlexTvClient, RetryConfig, Secret,
+    CallOptions, ClientIdentity, DecodeError, Error, ErrorCategory, ErrorKind, PlexTvClient,
+    RetryConfig, Secret,
 };
 
 /// Where a user enters a short code.
@@ -229,14 +230,16 @@ fn check_code(
     })))
 }
 
-/// Whether a failed poll can be waited out: the network, a timeout, or the server busy.
+/// Whether a failed poll can be waited out: the network, a rate limit, or the server busy.
 pub(crate) fn is_transient(error: &Error) -> bool {
-    match error.kind() {
-        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => true,
-        ErrorKind::Http => error
-            .status()
-            .is_some_and(|status| status.is_server_error()),
-        _ => false,
+    match error.kind().category() {
+        ErrorCategory::Network | ErrorCategory::RateLimited => true,
+        _ => {
+            error.kind() == ErrorKind::Http
+                && error
+                    .status()
+                    .is_some_and(|status| status.is_server_error())
+        }
     }
 }
 

@@ -5,8 +5,10 @@
 //! its place. Only plex.tv's own refusal makes a token invalid: see
 //! [`ErrorKind::InvalidToken`].
 
+#[cfg(doc)]
+use crate::ErrorKind;
 use crate::types::UserPlexAccount;
-use crate::{Error, ErrorKind, PlexTvClient};
+use crate::{Error, PlexTvClient};
 
 /// What plex.tv says about a token: see [`PlexTvClient::token_status`].
 ///
@@ -30,12 +32,12 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
-    /// Sorts the result of a token check: only plex.tv's refusal of the token, the error kind
-    /// [`ErrorKind::InvalidToken`], makes it invalid.
+    /// Sorts the result of a token check: only an error whose kind refuses the token
+    /// ([`ErrorKind::refuses_token`]: plex.tv's own refusal) makes it invalid.
     pub(crate) fn from_result(result: Result<UserPlexAccount, Error>) -> Self {
         match result {
             Ok(account) => TokenStatus::Valid(Box::new(account)),
-            Err(error) if error.kind() == ErrorKind::InvalidToken => TokenStatus::Invalid(error),
+            Err(error) if error.kind().refuses_token() => TokenStatus::Invalid(error),
             Err(error) => TokenStatus::Unknown(error),
         }
     }

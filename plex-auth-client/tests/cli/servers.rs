@@ -178,7 +178,12 @@ fn connect_exits_4_and_prints_each_attempt_when_nothing_answers() {
             scene.servers[0].url()
         )
     );
-    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(
+        lines[4],
+        "plex-auth: no connection of the server proved to be it; check that it runs and is \
+         reachable from here"
+    );
+    assert_eq!(lines.len(), 5, "{text}");
     assert_absent(&output, DEVICE_TOKEN);
     assert_absent(&output, TOKEN);
     scene.check_tokens();
@@ -212,7 +217,7 @@ fn a_long_failure_prints_the_first_attempts_and_json_lists_them_all() {
     assert_eq!(output.status.code(), Some(4));
     let text = stderr(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 7, "{text}");
+    assert_eq!(lines.len(), 8, "{text}");
     assert_eq!(
         lines[0],
         "plex-auth: error: no connection to server \"Box\" answered as that server (32 probed, 8 not tried)"
@@ -260,7 +265,8 @@ fn a_name_two_servers_share_is_refused_and_the_client_identifier_picks_one() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
-        "plex-auth: error: \"Box\" matches 2 servers: \"Box\" (owned, client identifier \"own-box-1\"), \"Box\" (shared by \"alice\", client identifier \"alices-box-2\"); choose one by its client identifier\n"
+        "plex-auth: error: \"Box\" matches 2 servers: \"Box\" (owned, client identifier \"own-box-1\"), \"Box\" (shared by \"alice\", client identifier \"alices-box-2\"); choose one by its client identifier\n\
+         plex-auth: a server's owner chooses its name, so names can repeat: name the server by its client identifier\n"
     );
     ambiguous.push("--json".into());
     let error = &json(&run(&strs(&ambiguous), &[], None))["error"];

@@ -10,6 +10,7 @@
 mod account;
 mod answers;
 mod clients;
+mod exit;
 mod failure;
 mod identifier;
 mod output;
@@ -30,22 +31,8 @@ use crate::clients::{plex_tv, pms};
 use crate::failure::Failure;
 use crate::output::Output;
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0    success
-  1    any other failure: an unexpected answer, a body that does not decode, a 401 that is not
-       plex.tv's word on the token (a Plex Media Server's page, a proxy asking for its own
-       login: the token was not judged), an internal error
-  2    bad input: a missing or malformed argument, or a request refused before it was sent;
-       for `connect`, a --server that matches no server, or several
-  3    authentication failed: wrong login or password, verification code refused or missing,
-       locked out, token refused by plex.tv (invalid or revoked), PIN expired; for `connect`,
-       plex.tv lists the server without an access token for this account
-  4    network failure: the connection could not be made or broke, or the call timed out;
-       for `connect`, no connection of the server answered
-  5    rate limited by plex.tv: try again later
-  141  standard output was closed before everything was printed (`plex-auth ... | head`)
-
+/// What `--help` says after the exit codes.
+const ENVIRONMENT: &str = "\
 token-status exits 0 when the token is valid, 3 when plex.tv refused it (drop it), and 4 when
 its status is unknown (no answer, a timeout, a 5xx or 429, a 401 that is not plex.tv's refusal:
 keep the token).
@@ -54,23 +41,12 @@ Environment: PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION, PLEX_PLATFORM, 
 PLEX_DEVICE_NAME, PLEX_TOKEN, PLEX_TV_URL, PLEX_SERVER_URL, PLEX_LOGIN, PLEX_PASSWORD (sign-in:
 read instead of prompting), PLEX_VERIFICATION_CODE, PLEX_HOME_PIN (switch-user).";
 
-/// Exit codes; see `EXIT_CODES`.
-mod exit {
-    pub const FAILURE: u8 = 1;
-    pub const BAD_INPUT: u8 = 2;
-    pub const AUTH: u8 = 3;
-    pub const NETWORK: u8 = 4;
-    pub const RATE_LIMITED: u8 = 5;
-    /// 128 + SIGPIPE, what a shell reports for a program a closed pipe ended.
-    pub const CLOSED_STDOUT: u8 = 141;
-}
-
 #[derive(Parser)]
 #[command(
     name = "plex-auth",
     version,
     about = "Sign in to Plex and work with Plex tokens.",
-    after_help = EXIT_CODES
+    after_help = format!("{}\n{ENVIRONMENT}", exit::help())
 )]
 struct Cli {
     #[command(subcommand)]

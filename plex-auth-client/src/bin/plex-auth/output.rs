@@ -10,8 +10,8 @@
 
 use std::io::Write;
 
+use plex_auth_client::Secret;
 use plex_auth_client::safe_text::{escape_json_controls, inert};
-use plex_auth_client::{ErrorKind, Secret};
 use serde_json::{Value, json};
 
 use crate::{Failure, exit};
@@ -123,8 +123,8 @@ impl Output {
             for line in failure.error.iter().flat_map(crate::servers::failure_lines) {
                 self.note(&format!("plex-auth:   {}", safe(&line)));
             }
-            if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
-                self.note(&format!("plex-auth: {hint}"));
+            if let Some(error) = &failure.error {
+                self.note(&format!("plex-auth: {}", error.kind().hint()));
             }
             return;
         }
@@ -135,7 +135,7 @@ impl Output {
         let mut document = json!({
             "error": {
                 "kind": match error {
-                    Some(error) => kind_name(error.kind()),
+                    Some(error) => error.kind().name(),
                     None if failure.code == exit::BAD_INPUT => "bad-input",
                     None => "failure",
                 },
@@ -184,62 +184,6 @@ pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
         ),
         error: None,
     })
-}
-
-fn hint(kind: ErrorKind) -> Option<&'static str> {
-    match kind {
-        ErrorKind::VerificationCodeRequired => {
-            Some("the verification code was missing or not accepted; sign in again with a new code")
-        }
-        ErrorKind::LockedOut => {
-            Some("plex.tv locked this IP out after repeated failures; wait before trying again")
-        }
-        ErrorKind::InvalidToken => {
-            Some("plex.tv refused the token; sign in again to get a new one")
-        }
-        ErrorKind::Unauthorized => Some(
-            "the server answered 401 without saying the token is invalid (a Plex Media Server \
-             that does not grant this account access, or a proxy or captive portal asking for \
-             its own login): the token was not judged",
-        ),
-        ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
-        ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
-        ErrorKind::NoServerToken => Some(
-            "plex.tv gives this account no token for that server; sign in with an account that \
-             can use it",
-        ),
-        ErrorKind::HomePinRequired => Some(
-            "the profile is protected: a valid PIN is required (--pin or PLEX_HOME_PIN, or run \
-             the command on a terminal to be asked for it)",
-        ),
-        _ => None,
-    }
-}
-
-/// Stable names for `--json` output.
-fn kind_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::VerificationCodeRequired => "verification-code-required",
-        ErrorKind::InvalidCredentials => "invalid-credentials",
-        ErrorKind::LockedOut => "locked-out",
-        ErrorKind::RateLimited => "rate-limited",
-        ErrorKind::ClientIdentifierMissing => "client-identifier-missing",
-        ErrorKind::HomePinRequired => "home-pin-required",
-        ErrorKind::InvalidToken => "invalid-token",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::PinExpired => "pin-expired",
-        ErrorKind::TooLarge => "too-large",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::Transport => "transport",
-        ErrorKind::InvalidInput => "invalid-input",
-        ErrorKind::Config => "config",
-        ErrorKind::NoConnection => "no-connection",
-        ErrorKind::NoServerToken => "no-server-token",
-        ErrorKind::ServerNotFound => "server-not-found",
-        ErrorKind::AmbiguousServer => "ambiguous-server",
-        _ => "http",
-    }
 }
 
 /// Text as the terminal may show it: one inert line (the library's one list of terminal

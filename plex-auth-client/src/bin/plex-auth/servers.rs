@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::clients::{identity, plex_tv};
 use crate::output::{Output, safe};
-use crate::{Common, Failure, TokenArg, exit, parse_seconds};
+use crate::{Common, Failure, TokenArg, parse_seconds};
 
 /// How many attempts a failed `connect` prints in text, one a line, before "and N more".
 const ATTEMPTS_PRINTED: usize = 5;
@@ -192,17 +192,6 @@ pub(crate) fn failure_json(error: &Error) -> Option<(&'static str, Value)> {
                 .collect();
             Some(("servers", Value::Array(servers)))
         }
-        _ => None,
-    }
-}
-
-/// The exit code of a server lookup or connection failure; `None` for other kinds.
-pub(crate) fn exit_code(kind: ErrorKind) -> Option<u8> {
-    match kind {
-        ErrorKind::ServerNotFound | ErrorKind::AmbiguousServer => Some(exit::BAD_INPUT),
-        // plex.tv gives this account no credential for the server.
-        ErrorKind::NoServerToken => Some(exit::AUTH),
-        ErrorKind::NoConnection => Some(exit::NETWORK),
         _ => None,
     }
 }
