@@ -123,6 +123,34 @@ fn connect_prints_the_real_server_alone_within_seconds() {
 }
 
 #[test]
+fn connect_redacts_what_it_shows_of_the_server_in_text_and_json() {
+    let server = pms(MACHINE_ID);
+    // A name that echoes the account token and the server's own access token.
+    let body = format!(
+        r#"[{{"name":"Box {TOKEN} {DEVICE_TOKEN}","clientIdentifier":"{MACHINE_ID}","provides":"server","accessToken":"{DEVICE_TOKEN}","owned":true,"connections":[{}]}}]"#,
+        connection(&server.url(), true, false)
+    );
+    let plex_tv = plex_tv(body);
+    let output = run(&strs(&args(&plex_tv, "connect")), &[], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "Connected to Box <redacted> <redacted>.\n");
+    assert_eq!(stdout(&output), format!("{}\n", server.url()));
+
+    let mut json_args = args(&plex_tv, "connect");
+    json_args.push("--json".into());
+    let output = run(&strs(&json_args), &[], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["name"], "Box <redacted> <redacted>");
+    assert_eq!(
+        stderr(&output),
+        "",
+        "JSON mode prints one document and no note"
+    );
+    assert_absent(&output, TOKEN);
+    assert_absent(&output, DEVICE_TOKEN);
+}
+
+#[test]
 fn connect_prints_the_remote_url_soon_when_a_local_address_is_silent() {
     let silent = Silent::http();
     let remote = pms(MACHINE_ID);
