@@ -12,8 +12,7 @@
 //! PLEX_CLIENT_IDENTIFIER=$(uuidgen) cargo run -p plex-auth-client --example jwt_pin_login
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -10,8 +10,7 @@
 //! PLEX_CLIENT_IDENTIFIER=$(uuidgen) cargo run -p plex-auth-client --example pin_login
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use harness::{Answer, Server, Step};
 use plex_auth_client::{ClientIdentity, LINK_URL, PinKind, PinPolling, PlexTvClient};

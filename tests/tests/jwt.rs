@@ -323,8 +323,9 @@ async fn a_sign_out_that_cannot_reach_plex_tv_keeps_the_token() {
     let store = Arc::new(MemoryTokenStore::new());
     let source = source(&stand_in, &clock, store.clone());
     let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let refused = plex_auth_tests::harness::Refused::new();
     let unreachable = PlexTvClient::builder(identity())
-        .base_url(plex_auth_tests::harness::closed_port_url())
+        .base_url(refused.url())
         .retry(plex_auth_client::RetryConfig::none())
         .build()
         .unwrap();

@@ -3,7 +3,7 @@
 
 use serde_json::json as value;
 
-use super::harness::{Answer, Server, Step, closed_port_url, fixture, recorded};
+use super::harness::{Answer, Refused, Server, Step, fixture, recorded};
 use super::*;
 
 const PROFILE: &str = "0f1e2d3c4b5a6978";
@@ -164,7 +164,8 @@ fn token_status_connection_closed_without_an_answer_is_unknown() {
 
 #[test]
 fn token_status_closed_port_is_unknown_in_text_too() {
-    let url = closed_port_url();
+    let refused = Refused::new();
+    let url = refused.url();
     let output = run(
         &[
             "token-status",

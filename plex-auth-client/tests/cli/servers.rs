@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{Answer, Server, Silent, Step, closed_port_url};
+use crate::harness::{Answer, Refused, Server, Silent, Step};
 use crate::{CLIENT_ID, TOKEN, assert_absent, json, plex_tv_args, run, stderr, stdout, strs};
 
 const MACHINE_ID: &str = "cli-real-server-machine-id";
@@ -27,6 +27,8 @@ fn plex_tv(body: String) -> Server {
 struct Scene {
     plex_tv: Server,
     closed: String,
+    /// Holds the closed port for the scene's life.
+    _refused: Refused,
     servers: Vec<Server>,
     real: String,
 }
@@ -35,7 +37,8 @@ struct Scene {
 /// closed port, an impostor, and the real server, remote. `broken` leaves the real one and
 /// the relay out.
 fn build_scene(broken: bool) -> Scene {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let silent = Server::always(vec![Step::Sleep(Duration::from_secs(30))]);
     let impostor = pms("someone-else");
     let real = pms(MACHINE_ID);
@@ -59,6 +62,7 @@ fn build_scene(broken: bool) -> Scene {
     Scene {
         plex_tv: plex_tv(body),
         closed,
+        _refused: refused,
         servers: vec![silent, impostor, real, relay],
         real: real_url,
     }
@@ -234,7 +238,8 @@ fn connect_exits_4_and_prints_each_attempt_when_nothing_answers() {
 
 #[test]
 fn a_long_failure_prints_the_first_attempts_and_json_lists_them_all() {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let connections: Vec<String> = (0..40).map(|_| connection(&closed, true, false)).collect();
     let body = format!(
         r#"[{{"name":"Box","clientIdentifier":"{MACHINE_ID}","provides":"server","accessToken":"{DEVICE_TOKEN}","connections":[{}]}}]"#,

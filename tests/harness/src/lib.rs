@@ -1,10 +1,10 @@
 //! The replay harness: a loopback server that replays recorded Plex answers, records what it
-//! received and can misbehave on purpose, plus the fixture set it serves from.
+//! received and can misbehave on purpose; addresses that refuse connections or never answer;
+//! a stand-in of plex.tv for JWT authentication; and the fixture set they serve from.
 //!
-//! One module for every test, example and bench of the workspace. The package's own targets
-//! include it as `tests/harness`; the workspace's `tests` crate includes it by path. Each uses
-//! part of it.
-#![allow(dead_code, unused_imports)]
+//! One crate for every test, example and bench of the workspace: plex-auth-client's own tests,
+//! examples and benches, and the workspace's `tests` crates, each take it as a
+//! dev-dependency. Not published: a packaged plex-auth-client leaves it out.
 
 mod encodings;
 mod exchange;
@@ -20,7 +20,7 @@ pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
 pub use plex_stand_in::{Counts, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock};
 pub use server::{
-    Answer, Certificate, Options, Seen, Server, Silent, Step, closed_port_url, test_authority_pem,
+    Answer, Certificate, Options, Refused, Seen, Server, Silent, Step, test_authority_pem,
 };
 
 /// The token test clients send.
@@ -54,16 +54,9 @@ pub fn check_identity(request: &Seen) {
     }
 }
 
-/// plex-auth-client's fixture folder. The harness is compiled into that package's targets,
-/// where it sits beside the manifest, and into the workspace's `tests` crate, a sibling.
+/// plex-auth-client's fixture folder, the one recorded set.
 pub fn fixtures_dir() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let own = manifest.join("fixtures");
-    if own.is_dir() {
-        own
-    } else {
-        manifest.join("../plex-auth-client/fixtures")
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plex-auth-client/fixtures")
 }
 
 /// A file of the fixture set (`recorded/…` or `derived/…`), byte for byte.

@@ -469,12 +469,35 @@ async fn read_request(
     }))
 }
 
-/// A port nothing listens on: bound, then released.
-pub fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let addr = listener.local_addr().expect("local address");
-    drop(listener);
-    format!("http://{addr}")
+/// An address that refuses connections: a socket bound to a loopback port but never
+/// listening, so a connection attempt is refused at once. It holds the port for as long as it
+/// lives: no other test's server can be given that port meanwhile and answer in its place.
+pub struct Refused {
+    /// Bound, never listening; without `SO_REUSEADDR`, so the port cannot be shared.
+    socket: tokio::net::TcpSocket,
+}
+
+impl Refused {
+    /// A refusing address on 127.0.0.1.
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+        socket
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .expect("bind 127.0.0.1");
+        Self { socket }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        let addr = self.socket.local_addr().expect("local address");
+        format!("http://{addr}")
+    }
+}
+
+impl Default for Refused {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// An address whose machine never answers: the port accepts connections (the kernel completes
@@ -496,5 +519,22 @@ impl Silent {
     pub fn url(&self) -> String {
         let addr = self.listener.local_addr().expect("local address");
         format!("http://{addr}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_address_refuses_and_keeps_its_port_while_it_lives() {
+        let refused = Refused::new();
+        let addr = refused.socket.local_addr().unwrap();
+        let error = std::net::TcpStream::connect(addr).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
+        // Another server cannot take the port meanwhile (std binds with SO_REUSEADDR, as
+        // tokio's listeners do).
+        let taken = std::net::TcpListener::bind(addr).unwrap_err();
+        assert_eq!(taken.kind(), std::io::ErrorKind::AddrInUse);
     }
 }
