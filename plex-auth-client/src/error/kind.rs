@@ -198,7 +198,8 @@ error_kinds! {
                changed it: report it with the message",
         answers: &[],
     };
-    /// The call did not finish in time.
+    /// The call did not finish in time, or a wait for a PIN's approval reached its deadline
+    /// ([`PinPolling::deadline`](crate::PinPolling::deadline)).
     Timeout => Facts {
         name: "timeout",
         category: ErrorCategory::Network,

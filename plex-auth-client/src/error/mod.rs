@@ -75,6 +75,20 @@ pub enum Error {
         /// The operation that was polling.
         operation: &'static str,
     },
+    /// The wait for a PIN's approval reached the deadline its caller set
+    /// ([`PinPolling::deadline`](crate::PinPolling::deadline)) before the user approved it; the
+    /// PIN stays valid until it expires.
+    #[error(
+        "{operation}: the PIN was not approved within the wait's deadline ({}); it stays valid \
+         until it expires",
+        seconds(*.deadline)
+    )]
+    WaitDeadline {
+        /// The operation that was polling.
+        operation: &'static str,
+        /// The deadline the wait was given.
+        deadline: Duration,
+    },
     /// The answer's body is larger than the client's limit: it was not read past the limit
     /// (not at all when its `Content-Length` announced more).
     #[error(
@@ -159,6 +173,11 @@ pub enum Error {
     },
 }
 
+/// "1.5 s": a duration as people read it.
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
 /// " after HTTP 200" for a failure that happened once the status was known.
 fn after_status(status: Option<StatusCode>) -> String {
     status.map_or_else(String::new, |status| format!(" after HTTP {status}"))
@@ -176,6 +195,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::PinExpired { .. } => ErrorKind::PinExpired,
+            Error::WaitDeadline { .. } => ErrorKind::Timeout,
             Error::NoConnection { .. } => ErrorKind::NoConnection,
             Error::InvalidJwt { .. } => ErrorKind::InvalidJwt,
             Error::NoToken { .. } => ErrorKind::NoToken,

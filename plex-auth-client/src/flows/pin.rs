@@ -107,17 +107,115 @@ impl PendingPin {
     }
 }
 
-/// How [`PlexTvClient::wait_for_token`] polls.
+/// How [`PlexTvClient::wait_for_token`] (and
+/// [`TokenSource::wait_for_pin`](crate::TokenSource::wait_for_pin)) polls, and for how long.
+///
+/// ```
+/// use std::time::Duration;
+/// use plex_auth_client::PinPolling;
+///
+/// // Every 2 seconds, for at most 5 minutes even when the PIN lives longer.
+/// let polling = PinPolling::new()
+///     .with_interval(Duration::from_secs(2))
+///     .with_deadline(Duration::from_secs(300));
+/// assert_eq!(polling.deadline, Some(Duration::from_secs(300)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PinPolling {
     /// Wait between two polls. Default 1 s, as Plex suggests.
     pub interval: Duration,
+    /// The longest the wait may last, from its start, when that ends before the PIN expires:
+    /// the wait then fails with [`ErrorKind::Timeout`] and the PIN stays valid (wait again, or
+    /// drop it). `None` (the default): until the PIN expires.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for PinPolling {
     fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PinPolling {
+    /// Polls once a second until the PIN expires.
+    pub const fn new() -> Self {
         Self {
             interval: Duration::from_secs(1),
+            deadline: None,
+        }
+    }
+
+    /// Sets the wait between two polls.
+    pub const fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Sets the longest the wait may last, from its start.
+    pub const fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+/// When a wait for a PIN's approval ends: at the PIN's expiry, or at the wait's deadline when
+/// that comes first. Shared by the legacy and the JWT waits.
+pub(crate) struct WaitEnd {
+    at: Instant,
+    /// The deadline, when it is what ends the wait.
+    deadline: Option<Duration>,
+    operation: &'static str,
+}
+
+impl WaitEnd {
+    /// The end of a wait for `pin` starting now, polling with `operation`.
+    pub(crate) fn new(pin: &PendingPin, polling: PinPolling, operation: &'static str) -> Self {
+        let by_deadline = polling
+            .deadline
+            .and_then(|deadline| Some((Instant::now().checked_add(deadline)?, deadline)))
+            .filter(|(at, _)| *at < pin.expires);
+        match by_deadline {
+            Some((at, deadline)) => Self {
+                at,
+                deadline: Some(deadline),
+                operation,
+            },
+            None => Self {
+                at: pin.expires,
+                deadline: None,
+                operation,
+            },
+        }
+    }
+
+    /// Time left.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
+    /// The pause before the next poll: the interval, or what is left when less.
+    pub(crate) fn pause(&self, polling: PinPolling) -> Duration {
+        polling.interval.min(self.remaining())
+    }
+
+    /// `future`, unless the wait ends first.
+    pub(crate) async fn bound<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        tokio::time::timeout_at(self.at, future)
+            .await
+            .map_err(|_| self.ended())
+    }
+
+    /// The error of a wait that reached its end.
+    pub(crate) fn ended(&self) -> Error {
+        match self.deadline {
+            Some(deadline) => Error::WaitDeadline {
+                operation: self.operation,
+                deadline,
+            },
+            None => Error::PinExpired {
+                operation: self.operation,
+            },
         }
     }
 }
@@ -145,41 +243,38 @@ impl PlexTvClient {
     /// token.
     ///
     /// Each poll is one attempt; a transient failure between polls (no connection, a timeout,
-    /// a 5xx, a 429) is waited out, not returned, until the PIN expires. Dropping the future
-    /// stops the polling.
+    /// a 5xx, a 429) is waited out, not returned, until the PIN expires or the wait's deadline
+    /// ([`PinPolling::deadline`]) passes. Dropping the future stops the polling.
     ///
     /// # Errors
     /// [`ErrorKind::PinExpired`] when plex.tv says the PIN expired (404, code 1020) or its
-    /// lifetime runs out; any other error an answer gives (a refused client identifier, say).
+    /// lifetime runs out; [`ErrorKind::Timeout`] when the wait's deadline passes first (the PIN
+    /// stays valid); any other error an answer gives (a refused client identifier, say).
     pub async fn wait_for_token(
         &self,
         pin: &PendingPin,
         polling: PinPolling,
     ) -> Result<Secret, Error> {
         let client = self.with_options(CallOptions::new().retry(RetryConfig::none()));
-        let expired = || Error::PinExpired {
-            operation: "getTokenByPinId",
-        };
+        let end = WaitEnd::new(pin, polling, "getTokenByPinId");
         loop {
-            if pin.remaining().is_zero() {
-                return Err(expired());
+            if end.remaining().is_zero() {
+                return Err(end.ended());
             }
-            let poll = tokio::time::timeout_at(pin.expires, client.get_token_by_pin_id(pin.pin.id));
-            match poll.await {
-                Err(_deadline) => return Err(expired()),
-                Ok(Ok(answer)) => {
+            match end.bound(client.get_token_by_pin_id(pin.pin.id)).await? {
+                Ok(answer) => {
                     if let Some(token) = answer.into_inner().auth_token
                         && !token.is_empty()
                     {
                         return Ok(token);
                     }
                 }
-                Ok(Err(error)) if is_transient(&error) => {
+                Err(error) if is_transient(&error) => {
                     tracing::debug!(error = %error, "PIN poll failed; polling on");
                 }
-                Ok(Err(error)) => return Err(error),
+                Err(error) => return Err(error),
             }
-            tokio::time::sleep(polling.interval.min(pin.remaining())).await;
+            tokio::time::sleep(end.pause(polling)).await;
         }
     }
 }

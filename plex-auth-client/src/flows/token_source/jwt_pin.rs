@@ -6,7 +6,7 @@ use tokio::time::Instant;
 use super::TokenSource;
 use super::plex_jwt::{DEVICE_JWT_LIFETIME, device_jwt};
 use super::source::{Held, storage_error};
-use crate::flows::pin::is_transient;
+use crate::flows::pin::{WaitEnd, is_transient};
 use crate::types::JwtPinRequest;
 use crate::{CallOptions, Error, ErrorKind, PendingPin, PinKind, PinPolling, RetryConfig, Secret};
 
@@ -40,12 +40,14 @@ impl TokenSource {
     ///
     /// As [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) does, each poll
     /// is one attempt, a transient failure (no connection, a timeout, a 5xx, a 429) is waited
-    /// out until the PIN expires, and dropping the future stops the polling. A device JWT
+    /// out until the PIN expires or the wait's deadline passes ([`PinPolling::deadline`]), and
+    /// dropping the future stops the polling. A device JWT
     /// lives 5 minutes: a new one (with a new nonce) is made before it ends, so a PIN can be
     /// approved at any time of its life.
     ///
     /// # Errors
-    /// [`ErrorKind::PinExpired`] when the PIN expired; [`ErrorKind::InvalidJwt`] when the JWT
+    /// [`ErrorKind::PinExpired`] when the PIN expired; [`ErrorKind::Timeout`] when the wait's
+    /// deadline passed first; [`ErrorKind::InvalidJwt`] when the JWT
     /// that came fails verification; [`ErrorKind::Storage`] when the store cannot keep it (the
     /// source holds it anyway); any other error an answer gives.
     pub async fn wait_for_pin(
@@ -57,15 +59,13 @@ impl TokenSource {
         let clients = jwt
             .clients
             .with_options(CallOptions::new().retry(RetryConfig::none()));
-        let expired = || Error::PinExpired {
-            operation: "getJwtByPinId",
-        };
+        let end = WaitEnd::new(pin, polling, "getJwtByPinId");
         // The device JWT the polls carry, and when it ends.
         let mut device: Option<(Secret, i64)> = None;
         let mut refused_in_a_row = 0;
         loop {
-            if pin.remaining().is_zero() {
-                return Err(expired());
+            if end.remaining().is_zero() {
+                return Err(end.ended());
             }
             let now = self.now();
             let fresh = device
@@ -73,10 +73,8 @@ impl TokenSource {
                 .filter(|(_, ends)| ends.saturating_sub(now) > RENEW_DEVICE_JWT_BEFORE);
             let device_token = match fresh {
                 Some((token, _)) => token.clone(),
-                None => match tokio::time::timeout(pin.remaining(), clients.get_auth_nonce()).await
-                {
-                    Err(_deadline) => return Err(expired()),
-                    Ok(Ok(nonce)) => {
+                None => match end.bound(clients.get_auth_nonce()).await? {
+                    Ok(nonce) => {
                         let nonce = nonce.into_inner().nonce;
                         let token =
                             device_jwt(&jwt.key, &jwt.client_identifier, &nonce, &jwt.scopes, now);
@@ -84,18 +82,17 @@ impl TokenSource {
                         device = Some((token.clone(), ends));
                         token
                     }
-                    Ok(Err(error)) if is_transient(&error) => {
+                    Err(error) if is_transient(&error) => {
                         tracing::debug!(error = %error, "nonce for a PIN poll failed; polling on");
-                        tokio::time::sleep(polling.interval.min(pin.remaining())).await;
+                        tokio::time::sleep(end.pause(polling)).await;
                         continue;
                     }
-                    Ok(Err(error)) => return Err(error),
+                    Err(error) => return Err(error),
                 },
             };
             let poll = clients.get_jwt_by_pin_id(pin.pin().id, device_token.expose());
-            match tokio::time::timeout(pin.remaining(), poll).await {
-                Err(_deadline) => return Err(expired()),
-                Ok(Ok(answer)) => {
+            match end.bound(poll).await? {
+                Ok(answer) => {
                     refused_in_a_row = 0;
                     if let Some(token) = answer.into_inner().auth_token.filter(|t| !t.is_empty()) {
                         let lifetime = self.verify(jwt, "getJwtByPinId", &token).await?;
@@ -110,7 +107,7 @@ impl TokenSource {
                 }
                 // A device JWT plex.tv no longer takes (its nonce used or expired): make a new
                 // one, once; refused twice in a row is an answer.
-                Ok(Err(error))
+                Err(error)
                     if error.kind() == ErrorKind::InvalidSignature && refused_in_a_row == 0 =>
                 {
                     tracing::debug!(error = %error, "device JWT refused; making a new one");
@@ -118,12 +115,12 @@ impl TokenSource {
                     device = None;
                     continue;
                 }
-                Ok(Err(error)) if is_transient(&error) => {
+                Err(error) if is_transient(&error) => {
                     tracing::debug!(error = %error, "PIN poll failed; polling on");
                 }
-                Ok(Err(error)) => return Err(error),
+                Err(error) => return Err(error),
             }
-            tokio::time::sleep(polling.interval.min(pin.remaining())).await;
+            tokio::time::sleep(end.pause(polling)).await;
         }
     }
 }

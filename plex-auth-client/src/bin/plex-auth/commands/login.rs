@@ -57,9 +57,7 @@ impl Run for Login {
         output.note(&format!(
             "plex-auth: waiting for the approval (the code expires in {minutes} minutes)"
         ));
-        let polling = PinPolling {
-            interval: self.interval,
-        };
+        let polling = PinPolling::new().with_interval(self.interval);
         let token = plex.wait_for_token(&pin, polling).await?;
         output.token("authToken", &token, json!({}), None)?;
         Ok(exit::SUCCESS)
