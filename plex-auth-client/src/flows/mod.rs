@@ -1,7 +1,7 @@
 //! What is built on top of the generated operations: the sign-in flows, the token's status,
 //! the choice of a server's connection, and the identity and token an application keeps.
-//! Each flow calls operations as any user of the clients would; none reaches into the
-//! runtime.
+//! Each flow calls operations as any user of the clients would; of the runtime, only
+//! `connect` takes something: the process's one TLS configuration, for its probes.
 
 mod connect;
 pub(crate) mod pin;
