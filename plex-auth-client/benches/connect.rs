@@ -27,7 +27,7 @@ use std::time::Duration;
 use criterion::Criterion;
 use plex_auth_client::types::PlexDevice;
 use plex_auth_client::{ClientIdentity, Connector, PmsClient};
-use support::harness::{Answer, Server, Silent, Step, closed_port_url};
+use support::harness::{Answer, Refused, Server, Silent, Step};
 
 const MACHINE_ID: &str = "bench-server-machine-id";
 const DEVICE_TOKEN: &str = "bench-device-token";
@@ -52,6 +52,7 @@ struct Scenario {
     connector: Connector,
     _servers: Vec<Server>,
     _silent: Vec<Silent>,
+    _refused: Refused,
 }
 
 /// A Plex Media Server stand-in answering after `delay`: `/identity` (JSON) for this client,
@@ -102,6 +103,8 @@ fn scenario(name: &str) -> Scenario {
     let mut silent = Vec::new();
     let mut connector = Connector::new(identity());
     let mut expected = None;
+    // Held for the scenario's life: no other server can take its port meanwhile.
+    let refused = Refused::new();
     let connections: Vec<(String, At)> = match name {
         "a" => {
             silent.push(Silent::http());
@@ -120,7 +123,7 @@ fn scenario(name: &str) -> Scenario {
             servers.push(pms(Duration::from_millis(200)));
             servers.push(pms(Duration::ZERO));
             vec![
-                (closed_port_url(), At::Local),
+                (refused.url(), At::Local),
                 (servers[0].url(), At::Remote),
                 (servers[1].url(), At::Relay),
             ]
@@ -133,7 +136,7 @@ fn scenario(name: &str) -> Scenario {
             list
         }
         "refused_3000" => {
-            let closed = closed_port_url();
+            let closed = refused.url();
             (0..3000).map(|_| (closed.clone(), At::Local)).collect()
         }
         "silent_40" => {
@@ -155,6 +158,7 @@ fn scenario(name: &str) -> Scenario {
         connector,
         _servers: servers,
         _silent: silent,
+        _refused: refused,
     }
 }
 

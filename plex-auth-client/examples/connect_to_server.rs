@@ -10,10 +10,9 @@
 //! cargo run -p plex-auth-client --example connect_to_server
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
-use harness::{Answer, Server, Step};
+use harness::{Answer, Refused, Server, Step};
 use plex_auth_client::types::GetServerResourcesOptions;
 use plex_auth_client::{ClientIdentity, Connector, PlexTvClient, load_or_create_client_identifier};
 
@@ -72,10 +71,13 @@ struct Offline {
     // Held so that it keeps answering; only the test reads it.
     #[cfg_attr(not(test), allow(dead_code))]
     server: Server,
+    // Held so that the dead address keeps refusing.
+    _dead: Refused,
 }
 
 impl Offline {
     fn start() -> Self {
+        let dead = Refused::new();
         let server = Server::always(vec![Step::Answer(Answer::json(
             200,
             r#"{"MediaContainer":{"size":0,"machineIdentifier":"client_id2"}}"#,
@@ -84,11 +86,15 @@ impl Offline {
             r#"[{{"name":"Box","clientIdentifier":"client_id2","provides":"server","accessToken":"auth_token","connections":[
                 {{"uri":"{}","local":true,"relay":false}},{{"uri":"{}","local":false,"relay":false}}]}},
                {{"name":"Phone","clientIdentifier":"p","provides":"player","connections":[]}}]"#,
-            harness::closed_port_url(),
+            dead.url(),
             server.url()
         );
         let plex_tv = Server::always(vec![Step::Answer(Answer::json(200, body))]);
-        Self { plex_tv, server }
+        Self {
+            plex_tv,
+            server,
+            _dead: dead,
+        }
     }
 
     fn plex_tv(&self) -> Result<PlexTvClient, plex_auth_client::Error> {

@@ -8,8 +8,7 @@
 //! cargo run -p plex-auth-client --example get_source_connection_information
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use plex_auth_client::{ClientIdentity, FlexBool, PmsClient};
 

@@ -8,8 +8,7 @@
 //! PLEX_TOKEN=... PLEX_CLIENT_IDENTIFIER=... cargo run -p plex-auth-client --example get_token_details
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use plex_auth_client::{ClientIdentity, PlexTvClient};
 

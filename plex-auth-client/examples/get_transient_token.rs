@@ -8,8 +8,7 @@
 //! cargo run -p plex-auth-client --example get_transient_token
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use plex_auth_client::types::{TransientTokenScope, TransientTokenType};
 use plex_auth_client::{ClientIdentity, PmsClient};

@@ -12,8 +12,7 @@
 //! PLEX_CLIENT_IDENTIFIER=$(uuidgen) cargo run -p plex-auth-client --example jwt_pin_login
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -43,9 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(_) => {
             println!("PLEX_CLIENT_IDENTIFIER is not set: using a stand-in of plex.tv");
             let (source, _stand_in) = offline();
-            let polling = PinPolling {
-                interval: Duration::from_millis(200),
-            };
+            let polling = PinPolling::new().with_interval(Duration::from_millis(200));
             println!("{}", sign_in(&source, polling).await?);
         }
     }
@@ -89,9 +86,7 @@ async fn sign_in(
 #[tokio::test]
 async fn runs_offline() {
     let (source, stand_in) = offline();
-    let polling = PinPolling {
-        interval: Duration::from_millis(20),
-    };
+    let polling = PinPolling::new().with_interval(Duration::from_millis(20));
     let text = sign_in(&source, polling).await.unwrap();
     assert_eq!(text, "signed in: Some(\"a plex.tv JWT\")");
     let counts = stand_in.counts();

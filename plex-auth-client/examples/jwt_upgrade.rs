@@ -12,8 +12,7 @@
 //! PLEX_CLIENT_IDENTIFIER=… PLEX_TOKEN=… cargo run -p plex-auth-client --example jwt_upgrade
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use std::path::PathBuf;
 use std::time::Duration;

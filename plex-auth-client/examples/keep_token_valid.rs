@@ -9,8 +9,7 @@
 //! PLEX_TOKEN=... PLEX_CLIENT_IDENTIFIER=... cargo run -p plex-auth-client --example keep_token_valid
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use plex_auth_client::{ClientIdentity, PlexTvClient, TokenStatus};
 

@@ -10,8 +10,7 @@
 //! PLEX_CLIENT_IDENTIFIER=$(uuidgen) cargo run -p plex-auth-client --example pin_login
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use harness::{Answer, Server, Step};
 use plex_auth_client::{ClientIdentity, LINK_URL, PinKind, PinPolling, PlexTvClient};
@@ -77,9 +76,7 @@ async fn sign_in(
 #[tokio::test]
 async fn runs_offline() {
     let replay = replay();
-    let polling = PinPolling {
-        interval: std::time::Duration::from_millis(20),
-    };
+    let polling = PinPolling::new().with_interval(std::time::Duration::from_millis(20));
     let text = sign_in(&offline(&replay).unwrap(), polling).await.unwrap();
     assert_eq!(text, "linked: received a token of 10 characters");
     let seen = replay.seen();

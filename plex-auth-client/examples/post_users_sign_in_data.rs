@@ -10,8 +10,7 @@
 //! cargo run -p plex-auth-client --example post_users_sign_in_data
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use plex_auth_client::types::SignInRequest;
 use plex_auth_client::{ClientIdentity, ErrorKind, PlexTvClient, Secret};

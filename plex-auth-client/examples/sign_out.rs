@@ -10,8 +10,7 @@
 //! cargo run -p plex-auth-client --example sign_out
 //! ```
 
-#[path = "../tests/harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 use std::path::PathBuf;
 

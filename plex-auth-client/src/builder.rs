@@ -5,9 +5,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::retry::RetryConfig;
-use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, shown_url};
-use crate::{ClientIdentity, Error, Secret, TokenSource, tls};
+use crate::runtime::{Context, DEFAULT_MAX_RESPONSE_SIZE, FromParts, tls};
+use crate::safe_text::shown_url;
+use crate::{ClientIdentity, Error, RetryConfig, Secret, TokenSource};
 
 /// The clients a [`ClientBuilder`] builds: [`PlexTvClient`](crate::PlexTvClient) and
 /// [`PmsClient`](crate::PmsClient). Sealed: only the generated clients implement it, so a
@@ -152,8 +152,9 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// Retry policy for every call. Without it, GETs use
-    /// [`RetryConfig::idempotent_default`] and sign-in [`RetryConfig::sign_in_default`].
+    /// Retry policy for every call. Without it, each call takes its method's default:
+    /// [`RetryConfig::idempotent_default`] for an idempotent method (`GET`, `HEAD`, `PUT`,
+    /// `DELETE`…), [`RetryConfig::non_idempotent_default`] for `POST` and `PATCH`.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self

@@ -3,21 +3,23 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+// The crate in three wings. At the root, the public vocabulary: the builder, errors,
+// responses, secrets, identities, the types Plex's answers hold, and text made safe for output.
 mod builder;
-mod connect;
 mod error;
 mod exchanged_token;
 mod flex;
-mod flows;
 mod identity;
-mod pin;
 mod response;
-mod retry;
-mod runtime;
+pub mod safe_text;
 mod secret;
-mod stored_identifier;
-mod tls;
-mod token_status;
+
+// What every call passes through, retries included. Private.
+mod runtime;
+
+// What is built on top of the operations: sign-in flows, the token's status and its
+// source, the choice of a server's connection, the identity an application keeps.
+mod flows;
 
 // Generated from spec/plex-auth.yaml by `cargo xtask codegen`; formatted by prettyplease.
 #[rustfmt::skip]
@@ -25,26 +27,23 @@ mod token_status;
 mod generated;
 
 pub use builder::{CallOptions, ClientBuilder, ClientKind, Timeouts};
-pub use connect::{Connector, find_server};
 pub use error::{
-    ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorKind, PlexError,
-    ServerSummary,
+    ApiError, AttemptOutcome, ConnectAttempt, DecodeError, Error, ErrorCategory, ErrorKind,
+    PlexError, ServerSummary,
 };
 pub use exchanged_token::ExchangedToken;
 pub use flex::{FlexBool, OneOrMany};
 pub use flows::{
-    Clock, DeviceKey, FileTokenStore, MemoryTokenStore, SystemClock, TokenKind, TokenSource,
-    TokenSourceBuilder, TokenStore,
+    Clock, Connector, DeviceKey, FileTokenStore, LINK_URL, MemoryTokenStore, PendingPin, PinKind,
+    PinPolling, SystemClock, TokenKind, TokenSource, TokenSourceBuilder, TokenStatus, TokenStore,
+    find_server, load_or_create_client_identifier,
 };
 pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};
 pub use identity::ClientIdentity;
-pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use response::Response;
-pub use retry::{Backoff, RetryConfig};
-pub use runtime::Redactor;
+pub use runtime::retry::{Backoff, RetryConfig};
+pub use safe_text::redact::Redactor;
 pub use secret::Secret;
-pub use stored_identifier::load_or_create_client_identifier;
-pub use token_status::TokenStatus;
 
 // Feature `mock`: generated with the clients, from the same spec.
 #[cfg(feature = "mock")]

@@ -1,7 +1,6 @@
-//! Shared by the workspace's tests in `tests/`: the replay harness (the same module the
-//! plex-auth-client package's own tests, examples and benches use) and a capture of the client's
-//! trace.
+//! Shared by the workspace's tests in `tests/`: the replay harness (the `plex-auth-harness`
+//! crate, which plex-auth-client's own tests, examples and benches use too) and a capture of
+//! the client's trace.
 
-#[path = "../../plex-auth-client/tests/harness/mod.rs"]
-pub mod harness;
+pub use plex_auth_harness as harness;
 pub mod logs;

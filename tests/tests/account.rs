@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use plex_auth_client::{Backoff, ErrorKind, PlexTvClient, RetryConfig, Timeouts, TokenStatus};
 use plex_auth_tests::harness::{
-    Answer, Server, Step, TOKEN, check_identity, closed_port_url, fixture, identity, recorded,
+    Answer, Refused, Server, Step, TOKEN, check_identity, fixture, identity, recorded,
 };
 
 const PROFILE: &str = "0f1e2d3c4b5a6978";
@@ -286,7 +286,8 @@ async fn other_answers_are_unknown_never_invalid() {
 
 #[tokio::test]
 async fn a_closed_port_is_unknown() {
-    let status = client(&closed_port_url(), RetryConfig::none())
+    let refused = Refused::new();
+    let status = client(&refused.url(), RetryConfig::none())
         .token_status()
         .await;
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use plex_auth_client::types::{PlexDevice, TransientTokenScope, TransientTokenType};
 use plex_auth_client::{AttemptOutcome, Connector, ErrorKind, PmsClient};
 use plex_auth_tests::harness::{
-    self, Answer, Certificate, Seen, Server, Silent, Step, TOKEN, closed_port_url, identity,
+    self, Answer, Certificate, Refused, Seen, Server, Silent, Step, TOKEN, identity,
     test_authority_pem,
 };
 
@@ -125,7 +125,8 @@ async fn carries_the_device_token(pms: &PmsClient, real: &Server) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_reaches_an_address_before_it_proved_to_be_the_server() {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let silent = Silent::http();
     // Reads the request, then never answers: what it read is kept.
     let slow = Server::always(vec![Step::Sleep(Duration::from_secs(30))]);
@@ -236,7 +237,8 @@ async fn scenario_b_local_wins_at_once_when_local_and_remote_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_c_a_remote_answering_within_the_grace_beats_the_relay_that_answered_first() {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let remote = real(Duration::from_millis(200));
     let relay = real(Duration::ZERO);
     let server = device(&[
@@ -284,7 +286,8 @@ async fn scenario_d_twenty_silent_local_addresses_are_probed_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_thousand_refused_connections_end_quickly_with_a_short_message() {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let connections: Vec<(String, At)> = (0..3000).map(|_| (closed.clone(), At::Local)).collect();
     let server = device(&connections);
     let started = Instant::now();

@@ -11,7 +11,7 @@ use plex_auth_client::{
     Backoff, CallOptions, ClientIdentity, Error, ErrorKind, PlexTvClient, PmsClient, RetryConfig,
     Secret, Timeouts,
 };
-use plex_auth_tests::harness::{Answer, Server, Step, TOKEN, closed_port_url, identity, recorded};
+use plex_auth_tests::harness::{Answer, Refused, Server, Step, TOKEN, identity, recorded};
 use plex_auth_tests::logs::capture_logs;
 
 const FREE_ACCOUNT: &str = "plextv-user-200-free-account.json";
@@ -305,7 +305,8 @@ fn attempts_in(log: &str) -> usize {
 #[tokio::test]
 async fn connection_refused_get_default_policy_makes_three_attempts() {
     let (logs, _guard) = capture_logs();
-    let client = plex_at(&closed_port_url(), None);
+    let refused = Refused::new();
+    let client = plex_at(&refused.url(), None);
     let error = client.get_token_details().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert_eq!(error.status(), None);
@@ -318,9 +319,10 @@ async fn connection_refused_get_default_policy_makes_three_attempts() {
 }
 
 #[tokio::test]
-async fn connection_refused_sign_in_default_policy_makes_two_attempts() {
+async fn connection_refused_sign_in_by_default_makes_two_attempts() {
     let (logs, _guard) = capture_logs();
-    let client = plex_at(&closed_port_url(), None);
+    let refused = Refused::new();
+    let client = plex_at(&refused.url(), None);
     let error = client
         .post_users_sign_in_data(&sign_in_request())
         .await
@@ -332,7 +334,8 @@ async fn connection_refused_sign_in_default_policy_makes_two_attempts() {
 #[tokio::test]
 async fn connection_refused_without_retries_makes_one_attempt() {
     let (logs, _guard) = capture_logs();
-    let client = plex_at(&closed_port_url(), Some(RetryConfig::none()));
+    let refused = Refused::new();
+    let client = plex_at(&refused.url(), Some(RetryConfig::none()));
     let error = client.get_token_details().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert_eq!(attempts_in(&logs.text()), 1, "{}", logs.text());

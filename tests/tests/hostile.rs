@@ -477,9 +477,7 @@ async fn no_number_in_a_pin_answer_can_panic() {
         let client = plex(&server);
         let pin = client.create_pin(PinKind::Strong).await.unwrap();
         assert!(pin.remaining() > Duration::from_secs(29 * 60));
-        let polling = PinPolling {
-            interval: Duration::from_millis(10),
-        };
+        let polling = PinPolling::new().with_interval(Duration::from_millis(10));
         let token = client.wait_for_token(&pin, polling).await.unwrap();
         assert_eq!(token.expose(), "auth_token");
         assert_eq!(server.seen()[1].path(), format!("/pins/{id}"));

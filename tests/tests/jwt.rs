@@ -230,9 +230,7 @@ async fn a_pin_signs_in_straight_to_a_jwt_with_a_counted_number_of_polls() {
     let source = source(&stand_in, &clock, store.clone());
     let pin = source.create_pin(PinKind::Short).await.unwrap();
     assert_eq!(pin.kind(), PinKind::Short);
-    let polling = PinPolling {
-        interval: Duration::from_millis(10),
-    };
+    let polling = PinPolling::new().with_interval(Duration::from_millis(10));
     let jwt = source.wait_for_pin(&pin, polling).await.unwrap();
     let counts = stand_in.counts();
     assert_eq!(counts.pins, 1);
@@ -323,8 +321,9 @@ async fn a_sign_out_that_cannot_reach_plex_tv_keeps_the_token() {
     let store = Arc::new(MemoryTokenStore::new());
     let source = source(&stand_in, &clock, store.clone());
     let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    let refused = plex_auth_tests::harness::Refused::new();
     let unreachable = PlexTvClient::builder(identity())
-        .base_url(plex_auth_tests::harness::closed_port_url())
+        .base_url(refused.url())
         .retry(plex_auth_client::RetryConfig::none())
         .build()
         .unwrap();
@@ -608,9 +607,7 @@ async fn no_token_jwt_nonce_or_key_reaches_a_trace_an_error_or_debug_output() {
     stand_in.expire_issued();
     let refused = plex.ping_token().await.unwrap_err();
     let pin = source.create_pin(PinKind::Short).await.unwrap();
-    let polling = PinPolling {
-        interval: Duration::from_millis(10),
-    };
+    let polling = PinPolling::new().with_interval(Duration::from_millis(10));
     let pin_refused = source.wait_for_pin(&pin, polling).await.unwrap_err();
     source.forget().unwrap();
 

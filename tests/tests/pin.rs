@@ -9,9 +9,7 @@ use plex_auth_tests::harness::{
     Answer, CLIENT_IDENTIFIER, Seen, Server, Step, TOKEN, identity, recorded,
 };
 
-const QUICK: PinPolling = PinPolling {
-    interval: Duration::from_millis(50),
-};
+const QUICK: PinPolling = PinPolling::new().with_interval(Duration::from_millis(50));
 
 fn plex(server: &Server) -> PlexTvClient {
     // A token is set, to show the PIN calls do not send it.
@@ -122,7 +120,7 @@ async fn the_wait_stops_at_the_pins_expiry() {
     let pin = client.create_pin(PinKind::Short).await.unwrap();
     let interval = Duration::from_millis(200);
     let error = client
-        .wait_for_token(&pin, PinPolling { interval })
+        .wait_for_token(&pin, PinPolling::new().with_interval(interval))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
@@ -137,6 +135,44 @@ async fn the_wait_stops_at_the_pins_expiry() {
     // One poll at once, then one every 200 ms until the second is over.
     let polls = polls(&server.seen());
     assert!((4..=7).contains(&polls), "{polls} polls");
+}
+
+#[tokio::test]
+async fn the_wait_stops_at_its_deadline_and_the_pin_stays_valid() {
+    // A PIN of 15 minutes, never linked; the wait may last 400 ms.
+    let server = plex_tv(900, |_| unlinked());
+    let client = plex(&server);
+    let pin = client.create_pin(PinKind::Short).await.unwrap();
+    let polling = PinPolling::new()
+        .with_interval(Duration::from_millis(100))
+        .with_deadline(Duration::from_millis(400));
+    let started = Instant::now();
+    let error = client.wait_for_token(&pin, polling).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(matches!(error, Error::WaitDeadline { .. }), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(
+        error.to_string(),
+        "getTokenByPinId: the PIN was not approved within the wait's deadline (0.4 s); it stays \
+         valid until it expires"
+    );
+    // Generous bounds: the deadline, not the PIN's 15 minutes, ended it.
+    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert!(
+        pin.remaining() > Duration::from_secs(800),
+        "the PIN is still valid"
+    );
+    let polled = polls(&server.seen());
+    assert!((2..=5).contains(&polled), "{polled} polls");
+
+    // A deadline past the PIN's expiry leaves the expiry in charge.
+    let server = plex_tv(1, |_| unlinked());
+    let client = plex(&server);
+    let pin = client.create_pin(PinKind::Short).await.unwrap();
+    let polling = QUICK.with_deadline(Duration::from_secs(3600));
+    let error = client.wait_for_token(&pin, polling).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::PinExpired, "{error}");
 }
 
 #[tokio::test]

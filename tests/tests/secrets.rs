@@ -9,7 +9,7 @@ use plex_auth_client::types::{
 use plex_auth_client::{
     CallOptions, Error, ErrorKind, PlexTvClient, PmsClient, RetryConfig, Secret,
 };
-use plex_auth_tests::harness::{Answer, Server, Step, TOKEN, closed_port_url, identity, recorded};
+use plex_auth_tests::harness::{Answer, Refused, Server, Step, TOKEN, identity, recorded};
 use plex_auth_tests::logs::capture_logs;
 
 const PASSWORD: &str = "pw-SECRET-hunter2";
@@ -278,8 +278,9 @@ async fn errors_hide_secrets() {
         .unwrap_err();
     assert_hidden("Config error for a URL", &error_forms(&error), &secrets);
 
+    let refused = Refused::new();
     let error = PlexTvClient::builder(identity())
-        .base_url(closed_port_url())
+        .base_url(refused.url())
         .token(TOKEN)
         .retry(RetryConfig::none())
         .build()

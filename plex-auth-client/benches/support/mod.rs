@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-#[path = "../../tests/harness/mod.rs"]
-pub mod harness;
+pub use plex_auth_harness as harness;
 
 pub use harness::Server;
 use harness::{Answer, Options, Step};

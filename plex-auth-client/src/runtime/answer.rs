@@ -10,11 +10,13 @@ use super::Operation;
 use super::body::too_large;
 use super::classify::{Answered, classify};
 use super::envelope::{html_heading, parse_error_envelope};
-use super::redact::{Redactor, inert, is_secret_name, transport_message, truncate_chars};
-use super::send::Redirected;
+use super::redirect::Redirected;
 use super::sent::Sent;
+use super::transport::transport_message;
 use crate::error::{ApiError, DecodeError};
-use crate::{Error, PlexError};
+use crate::safe_text::redact::is_secret_name;
+use crate::safe_text::{inert, truncate_chars};
+use crate::{Error, PlexError, Redactor};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
@@ -135,7 +137,7 @@ impl Failed<'_> {
             summary: redactor.message(&summary(&errors, &body)),
             errors,
             body,
-            retry_after: crate::retry::retry_after(headers),
+            retry_after: super::retry::retry_after(headers),
             location: headers
                 .get(reqwest::header::LOCATION)
                 .map(|value| redactor.location(&String::from_utf8_lossy(value.as_bytes()))),
@@ -222,7 +224,7 @@ fn summary(errors: &[PlexError], body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::redact::BODY_SNIPPET_LIMIT;
+    use crate::safe_text::redact::BODY_SNIPPET_LIMIT;
 
     fn operation(token_header: Option<&'static str>) -> &'static Operation {
         Box::leak(Box::new(Operation {

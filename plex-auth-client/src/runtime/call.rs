@@ -147,7 +147,7 @@ fn unbuilt(error: progenitor_client::Error<()>) -> String {
         progenitor_client::Error::InvalidRequest(message) => message,
         progenitor_client::Error::CommunicationError(error) => format!(
             "the request cannot be built: {}",
-            super::redact::transport_message(&error)
+            super::transport::transport_message(&error)
         ),
         _ => "the request cannot be built".to_string(),
     }
@@ -162,7 +162,7 @@ mod tests {
 
     use super::*;
     use crate::ErrorKind;
-    use crate::retry::RetryConfig;
+    use crate::RetryConfig;
 
     static IMAGE: Operation = Operation {
         id: "getImage",

@@ -1,26 +1,12 @@
-//! The [`ErrorKind`] of an error status, from what the answer says, and the one rule for "the
-//! token was refused".
-//!
-//! A token is refused only when plex.tv itself says so: a 401 carrying plex.tv's error
-//! envelope (JSON or XML) with code 1001 ("User could not be authenticated") or the message
-//! "Invalid token", or a 422 whose envelope says "Invalid token", answered to a call that sent a
-//! token, directly (no redirect followed) and without a `WWW-Authenticate` challenge. A 401
-//! page in HTML or any other body, a challenge (a proxy, a captive portal, a TLS-inspecting
-//! gateway asking for its own credentials), a 401 reached through a redirect, and any other
-//! code (1003 rate limited, 1029 and 1031 of sign-in) say nothing about the token.
-//! [`ErrorKind::InvalidToken`] comes from this rule only, and
-//! [`TokenStatus::Invalid`](crate::TokenStatus::Invalid) from that kind only.
+//! The [`ErrorKind`] of an error status: the first kind, in the order of declaration, one of
+//! whose answers ([`ErrorKind`]'s facts) the answer is. Every rule lives with its kind; this
+//! only reads an answer the way the rules speak of it.
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
 
+use crate::error::{Answer, Says, Via};
 use crate::{ErrorKind, PlexError};
-
-/// plex.tv's codes that mean "this token is not accepted".
-const TOKEN_REFUSED_CODES: &[i64] = &[1001];
-
-/// plex.tv's message for a revoked token (its XML envelope carries no code).
-const INVALID_TOKEN_MESSAGE: &str = "Invalid token";
 
 /// What a failed call was answered, as classification needs it.
 pub(super) struct Answered<'a> {
@@ -34,90 +20,49 @@ pub(super) struct Answered<'a> {
     pub(super) sends_token: bool,
 }
 
+/// The kind of an error status: the first kind with an answer that matches, and
+/// [`ErrorKind::Http`], whose answer is any, when no other does.
+pub(super) fn classify(answer: &Answered<'_>) -> ErrorKind {
+    ErrorKind::ALL
+        .iter()
+        .copied()
+        .find(|kind| kind.answers().iter().any(|rule| answer.is(rule)))
+        .unwrap_or(ErrorKind::Http)
+}
+
 impl Answered<'_> {
-    fn has(&self, code: i64) -> bool {
-        self.errors.iter().any(|error| error.code == Some(code))
+    /// Whether this is an answer `rule` describes.
+    fn is(&self, rule: &Answer) -> bool {
+        rule.status
+            .is_none_or(|status| status == self.status.as_u16())
+            && rule.token_sent.is_none_or(|sent| sent == self.sends_token)
+            && match rule.via {
+                Via::Anywhere => true,
+                Via::Directly => !self.redirected,
+                Via::PlexTv => self.is_plex_envelope(),
+            }
+            && match rule.says {
+                Says::Anything => true,
+                Says::Code(code) => self.errors.iter().any(|error| error.code == Some(code)),
+                Says::Message(text) => self
+                    .messages()
+                    .any(|message| message.trim().eq_ignore_ascii_case(text)),
+                Says::Naming(word) => self
+                    .messages()
+                    .any(|message| message.to_ascii_lowercase().contains(word)),
+            }
     }
 
-    fn says(&self, message: &str) -> bool {
-        self.errors.iter().any(|error| {
-            error
-                .message
-                .as_deref()
-                .is_some_and(|text| text.trim().eq_ignore_ascii_case(message))
-        })
-    }
-
-    /// Whether plex.tv's own envelope has a message naming `word` (device key registration
-    /// and device JWT refusals: their wording is not published, the word they name is).
-    fn names(&self, word: &str) -> bool {
-        self.is_plex_envelope()
-            && self.errors.iter().any(|error| {
-                error
-                    .message
-                    .as_deref()
-                    .is_some_and(|text| text.to_ascii_lowercase().contains(word))
-            })
+    fn messages(&self) -> impl Iterator<Item = &str> {
+        self.errors
+            .iter()
+            .filter_map(|error| error.message.as_deref())
     }
 
     /// plex.tv's own envelope, answered directly: an envelope, no redirect followed, no
     /// challenge for other credentials.
     fn is_plex_envelope(&self) -> bool {
         !self.errors.is_empty() && !self.redirected && !self.headers.contains_key(WWW_AUTHENTICATE)
-    }
-}
-
-/// Whether plex.tv refused the token the call sent: see the module documentation.
-pub(super) fn refuses_token(answer: &Answered<'_>) -> bool {
-    if !answer.sends_token || !answer.is_plex_envelope() {
-        return false;
-    }
-    match answer.status {
-        StatusCode::UNAUTHORIZED => {
-            TOKEN_REFUSED_CODES.iter().any(|&code| answer.has(code))
-                || answer.says(INVALID_TOKEN_MESSAGE)
-        }
-        StatusCode::UNPROCESSABLE_ENTITY => answer.says(INVALID_TOKEN_MESSAGE),
-        _ => false,
-    }
-}
-
-/// The case an error status is. Plex's codes first (they name the case whatever the status);
-/// then the token's refusal; then a sign-in's refusal (plex.tv's envelope on a 401 to a call
-/// without a token); any other 401 is [`ErrorKind::Unauthorized`]: refused by someone, the token
-/// not judged.
-pub(super) fn classify(answer: &Answered<'_>) -> ErrorKind {
-    let status = answer.status;
-    if answer.has(1029) {
-        ErrorKind::VerificationCodeRequired
-    } else if answer.has(1031) {
-        ErrorKind::LockedOut
-    } else if status == StatusCode::TOO_MANY_REQUESTS || answer.has(1003) {
-        ErrorKind::RateLimited
-    } else if answer.has(1000) {
-        ErrorKind::ClientIdentifierMissing
-    } else if answer.has(1020) {
-        ErrorKind::PinExpired
-    } else if answer.has(1041) {
-        ErrorKind::HomePinRequired
-    } else if refuses_token(answer) {
-        ErrorKind::InvalidToken
-    } else if status.as_u16() == 498 && answer.sends_token && !answer.redirected {
-        // plex.tv's "token expired", for a JWT past its end (its body's wording is not
-        // published, so the status alone says it): a token source renews it.
-        ErrorKind::TokenExpired
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && answer.names("thumbprint") {
-        ErrorKind::ThumbprintTaken
-    } else if status == StatusCode::UNPROCESSABLE_ENTITY && answer.names("signature") {
-        ErrorKind::InvalidSignature
-    } else if status == StatusCode::UNAUTHORIZED {
-        if !answer.sends_token && answer.is_plex_envelope() {
-            ErrorKind::InvalidCredentials
-        } else {
-            ErrorKind::Unauthorized
-        }
-    } else {
-        ErrorKind::Http
     }
 }
 

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::retry::RetryConfig;
-use crate::{CallOptions, Error, Secret, TokenSource};
+use crate::{CallOptions, Error, RetryConfig, Secret, TokenSource};
 
 /// Built by the generated clients from the builder's parts. Public but unreachable from outside
 /// the crate, so [`ClientKind`](crate::ClientKind), which requires it, is sealed.

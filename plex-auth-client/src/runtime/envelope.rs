@@ -159,7 +159,7 @@ pub(crate) fn html_heading(body: &str) -> Option<String> {
             if let Some(length) = lower[from..].find(&close) {
                 let text = body[from..from + length].trim();
                 if !text.is_empty() {
-                    return Some(super::redact::truncate_chars(text, 200));
+                    return Some(crate::safe_text::truncate_chars(text, 200));
                 }
             }
         }

@@ -1,10 +1,12 @@
-//! What the generated clients call: a request builder writes its parameters with `params`; a
-//! generated method passes the request and its operation's static description to [`json`],
-//! [`empty`], [`bytes`] or [`text`], which check it (`prepare`), send it with
-//! retries and tracing (`send`), read the answer, and turn a failure into an [`Error`]
-//! (`answer`), with Plex's error envelopes read and every server-supplied text redacted
-//! against what the call sent (`sent`). Private: the public API is the clients, the builder
-//! and the error types.
+//! What every call passes through. A generated method builds its request and hands it, with
+//! its operation's static description, to [`json`], [`empty`], [`bytes`] or [`text`]
+//! (`call`), which check it (`prepare`), send it (`send`: its tracing span and size cap; the
+//! attempts as the `retry` strategy runs them; each attempt's `redirect`s), read the answer,
+//! and turn a failure into an [`Error`] (`answer`: the kind from `classify`, plex.tv's error
+//! envelope read by `envelope`, every server text redacted against what the call sent,
+//! `sent`). A client built from a token source asks it for each call's token
+//! (`token_source`). Private: the public API is the clients, the builder and the error types;
+//! what the generated code names is public but out of reach.
 //!
 //! [`Error`]: crate::Error
 
@@ -20,10 +22,13 @@ mod operation;
 #[allow(dead_code)]
 mod params;
 mod prepare;
-mod redact;
+mod redirect;
+pub(crate) mod retry;
 mod send;
 mod sent;
+pub(crate) mod tls;
 mod token_source;
+mod transport;
 
 pub use call::{empty, json};
 pub use context::{Context, FromParts};
@@ -40,5 +45,3 @@ pub use params::{add_header, header_text};
 pub use params::query_pairs;
 
 pub(crate) use body::DEFAULT_MAX_RESPONSE_SIZE;
-pub use redact::Redactor;
-pub(crate) use redact::{inert, shown_url, truncate_chars};

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
 
-use super::redact::is_credential_field;
+use crate::safe_text::redact::is_credential_field;
 
 /// The credentials one call sent. Kept as what went out (the token's header value is
 /// reference-counted; the query and a form body are copied only when there is one): they are

@@ -3,7 +3,7 @@
 
 use serde_json::json as value;
 
-use super::harness::{Answer, Server, Step, closed_port_url, fixture, recorded};
+use super::harness::{Answer, Refused, Server, Step, fixture, recorded};
 use super::*;
 
 const PROFILE: &str = "0f1e2d3c4b5a6978";
@@ -164,7 +164,8 @@ fn token_status_connection_closed_without_an_answer_is_unknown() {
 
 #[test]
 fn token_status_closed_port_is_unknown_in_text_too() {
-    let url = closed_port_url();
+    let refused = Refused::new();
+    let url = refused.url();
     let output = run(
         &[
             "token-status",
@@ -342,7 +343,37 @@ fn switch_user_with_a_wrong_pin_is_refused_once_and_the_pin_never_shows() {
         "{errors}"
     );
     assert_absent(&output, "1357");
+    assert!(
+        !errors.contains("--pin"),
+        "a PIN was given: no advice to give one: {errors}"
+    );
     assert_eq!(server.count(), 1, "a wrong PIN is not tried again");
+}
+
+#[test]
+fn switch_user_without_a_pin_and_no_terminal_says_how_to_give_one() {
+    let server = home();
+    let output = run(&strs(&switch_args(&server)), &[("PLEX_TOKEN", TOKEN)], None);
+
+    assert_eq!(output.status.code(), Some(3));
+    let errors = stderr(&output);
+    let lines: Vec<&str> = errors.lines().collect();
+    assert_eq!(lines.len(), 3, "{errors}");
+    assert!(
+        lines[0].starts_with("plex-auth: error: switchHomeUser: HTTP 403 Forbidden"),
+        "{errors}"
+    );
+    assert_eq!(
+        lines[1],
+        "plex-auth: the profile is protected: a valid PIN is required (plex.tv answers a wrong \
+         PIN as a missing one)"
+    );
+    assert_eq!(
+        lines[2],
+        "plex-auth: give it with --pin or PLEX_HOME_PIN, or run the command on a terminal to be \
+         asked for it"
+    );
+    assert_eq!(server.count(), 1);
 }
 
 #[test]

@@ -2,8 +2,7 @@
 //! harness, runs the built binary against it with a clean environment, and checks its output,
 //! its exit code, and what the server received.
 
-#[path = "../harness/mod.rs"]
-mod harness;
+use plex_auth_harness as harness;
 
 mod account;
 mod closed_stdout;

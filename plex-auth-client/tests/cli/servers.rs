@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{Answer, Server, Silent, Step, closed_port_url};
+use crate::harness::{Answer, Refused, Server, Silent, Step};
 use crate::{CLIENT_ID, TOKEN, assert_absent, json, plex_tv_args, run, stderr, stdout, strs};
 
 const MACHINE_ID: &str = "cli-real-server-machine-id";
@@ -27,6 +27,8 @@ fn plex_tv(body: String) -> Server {
 struct Scene {
     plex_tv: Server,
     closed: String,
+    /// Holds the closed port for the scene's life.
+    _refused: Refused,
     servers: Vec<Server>,
     real: String,
 }
@@ -35,7 +37,8 @@ struct Scene {
 /// closed port, an impostor, and the real server, remote. `broken` leaves the real one and
 /// the relay out.
 fn build_scene(broken: bool) -> Scene {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let silent = Server::always(vec![Step::Sleep(Duration::from_secs(30))]);
     let impostor = pms("someone-else");
     let real = pms(MACHINE_ID);
@@ -59,6 +62,7 @@ fn build_scene(broken: bool) -> Scene {
     Scene {
         plex_tv: plex_tv(body),
         closed,
+        _refused: refused,
         servers: vec![silent, impostor, real, relay],
         real: real_url,
     }
@@ -101,10 +105,7 @@ fn connect_prints_the_real_server_alone_within_seconds() {
     assert_eq!(stdout(&output), format!("{}\n", scene.real));
     // The silent connection would hold it 3 s; the binary starts in well under a second.
     assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
-    assert_eq!(
-        stderr(&output),
-        "Connected to Box\u{FFFD}[31m\u{FFFD}forged.\n"
-    );
+    assert_eq!(stderr(&output), "Connected to Box\u{FFFD}[31m forged.\n");
     assert_eq!(
         scene.servers[2].count(),
         1,
@@ -123,6 +124,34 @@ fn connect_prints_the_real_server_alone_within_seconds() {
     let answer = json(&output);
     assert_eq!(answer["url"], again.real.as_str());
     assert_eq!(answer["clientIdentifier"], MACHINE_ID);
+}
+
+#[test]
+fn connect_redacts_what_it_shows_of_the_server_in_text_and_json() {
+    let server = pms(MACHINE_ID);
+    // A name that echoes the account token and the server's own access token.
+    let body = format!(
+        r#"[{{"name":"Box {TOKEN} {DEVICE_TOKEN}","clientIdentifier":"{MACHINE_ID}","provides":"server","accessToken":"{DEVICE_TOKEN}","owned":true,"connections":[{}]}}]"#,
+        connection(&server.url(), true, false)
+    );
+    let plex_tv = plex_tv(body);
+    let output = run(&strs(&args(&plex_tv, "connect")), &[], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "Connected to Box <redacted> <redacted>.\n");
+    assert_eq!(stdout(&output), format!("{}\n", server.url()));
+
+    let mut json_args = args(&plex_tv, "connect");
+    json_args.push("--json".into());
+    let output = run(&strs(&json_args), &[], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["name"], "Box <redacted> <redacted>");
+    assert_eq!(
+        stderr(&output),
+        "",
+        "JSON mode prints one document and no note"
+    );
+    assert_absent(&output, TOKEN);
+    assert_absent(&output, DEVICE_TOKEN);
 }
 
 #[test]
@@ -181,7 +210,12 @@ fn connect_exits_4_and_prints_each_attempt_when_nothing_answers() {
             scene.servers[0].url()
         )
     );
-    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(
+        lines[4],
+        "plex-auth: no connection of the server proved to be it; check that it runs and is \
+         reachable from here"
+    );
+    assert_eq!(lines.len(), 5, "{text}");
     assert_absent(&output, DEVICE_TOKEN);
     assert_absent(&output, TOKEN);
     scene.check_tokens();
@@ -204,7 +238,8 @@ fn connect_exits_4_and_prints_each_attempt_when_nothing_answers() {
 
 #[test]
 fn a_long_failure_prints_the_first_attempts_and_json_lists_them_all() {
-    let closed = closed_port_url();
+    let refused = Refused::new();
+    let closed = refused.url();
     let connections: Vec<String> = (0..40).map(|_| connection(&closed, true, false)).collect();
     let body = format!(
         r#"[{{"name":"Box","clientIdentifier":"{MACHINE_ID}","provides":"server","accessToken":"{DEVICE_TOKEN}","connections":[{}]}}]"#,
@@ -215,7 +250,7 @@ fn a_long_failure_prints_the_first_attempts_and_json_lists_them_all() {
     assert_eq!(output.status.code(), Some(4));
     let text = stderr(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 7, "{text}");
+    assert_eq!(lines.len(), 8, "{text}");
     assert_eq!(
         lines[0],
         "plex-auth: error: no connection to server \"Box\" answered as that server (32 probed, 8 not tried)"
@@ -263,7 +298,8 @@ fn a_name_two_servers_share_is_refused_and_the_client_identifier_picks_one() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
-        "plex-auth: error: \"Box\" matches 2 servers: \"Box\" (owned, client identifier \"own-box-1\"), \"Box\" (shared by \"alice\", client identifier \"alices-box-2\"); choose one by its client identifier\n"
+        "plex-auth: error: \"Box\" matches 2 servers: \"Box\" (owned, client identifier \"own-box-1\"), \"Box\" (shared by \"alice\", client identifier \"alices-box-2\"); choose one by its client identifier\n\
+         plex-auth: a server's owner chooses its name, so names can repeat: name the server by its client identifier\n"
     );
     ambiguous.push("--json".into());
     let error = &json(&run(&strs(&ambiguous), &[], None))["error"];

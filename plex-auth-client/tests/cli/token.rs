@@ -2,7 +2,7 @@
 
 use serde_json::json as value;
 
-use super::harness::{Answer, Server, Step, closed_port_url, recorded};
+use super::harness::{Answer, Refused, Server, Step, recorded};
 use super::*;
 
 /// The tokens in the recorded /user answer (the account's and its services').
@@ -110,11 +110,12 @@ fn token_details_without_a_token_is_bad_input() {
 
 #[test]
 fn network_failure_has_its_own_exit_code() {
+    let refused = Refused::new();
     let output = run(
         &[
             "token-details",
             "--plex-tv-url",
-            &closed_port_url(),
+            &refused.url(),
             "--client-identifier",
             CLIENT_ID,
             "--no-retry",

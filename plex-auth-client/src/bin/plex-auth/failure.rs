@@ -1,54 +1,147 @@
-//! A command's failure and the exit code it maps to.
+//! A command's failure: its exit code, its message, the library's error when there is one,
+//! and what is shown of it beyond the message (the attempts of a failed connection, the
+//! servers of a failed lookup, the error kind's hint, a command's own advice).
 
-use plex_auth_client::{Error, ErrorKind};
+use plex_auth_client::Error;
+use serde_json::{Value, json};
 
 use crate::exit;
+
+/// How many attempts a failed `connect` prints in text, one a line, before "and N more".
+const ATTEMPTS_PRINTED: usize = 5;
 
 /// A failure, with the exit code it maps to.
 pub(crate) struct Failure {
     pub(crate) code: u8,
     pub(crate) message: String,
     pub(crate) error: Option<Error>,
+    /// What the command that failed advises, after the error kind's hint.
+    advice: Option<String>,
 }
 
 impl Failure {
+    /// Bad input: exit code 2.
     pub(crate) fn bad_input(message: impl Into<String>) -> Self {
+        Self::with_code(exit::BAD_INPUT, message)
+    }
+
+    /// Any other failure: exit code 1.
+    pub(crate) fn other(message: impl Into<String>) -> Self {
+        Self::with_code(exit::FAILURE, message)
+    }
+
+    fn with_code(code: u8, message: impl Into<String>) -> Self {
         Self {
-            code: exit::BAD_INPUT,
+            code,
             message: message.into(),
             error: None,
+            advice: None,
         }
+    }
+
+    /// This failure, with what the command that failed advises.
+    pub(crate) fn advise(mut self, advice: impl Into<String>) -> Self {
+        self.advice = Some(advice.into());
+        self
+    }
+
+    /// The lines shown under the message, in text: the attempts of a failed choice of a
+    /// connection, the first [`ATTEMPTS_PRINTED`] then how many more.
+    pub(crate) fn detail_lines(&self) -> Vec<String> {
+        let attempts = self.error.as_ref().map_or(&[][..], Error::connect_attempts);
+        let mut lines: Vec<String> = attempts
+            .iter()
+            .take(ATTEMPTS_PRINTED)
+            .map(ToString::to_string)
+            .collect();
+        if attempts.len() > ATTEMPTS_PRINTED {
+            lines.push(format!(
+                "and {} more (--json lists every one)",
+                attempts.len() - ATTEMPTS_PRINTED
+            ));
+        }
+        lines
+    }
+
+    /// What to do about it: the error kind's hint, then the command's advice.
+    pub(crate) fn advice(&self) -> impl Iterator<Item = &str> {
+        let hint = self.error.as_ref().map(|error| error.kind().hint());
+        hint.into_iter().chain(self.advice.as_deref())
+    }
+
+    /// The `error` of `--json`: its kind, exit code, message, status and Plex's codes, and
+    /// every attempt of a failed choice or the servers of a failed lookup.
+    pub(crate) fn to_json(&self) -> Value {
+        let error = self.error.as_ref();
+        let kind = match error {
+            Some(error) => error.kind().name(),
+            None if self.code == exit::BAD_INPUT => "bad-input",
+            None => "failure",
+        };
+        let codes: Vec<i64> = error
+            .map(|e| e.plex_errors().iter().filter_map(|p| p.code).collect())
+            .unwrap_or_default();
+        let mut document = json!({
+            "kind": kind,
+            "exitCode": self.code,
+            "message": self.message,
+            "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
+            "plexCodes": codes,
+        });
+        if let Some(error) = error {
+            add_details(&mut document, error);
+        }
+        document
+    }
+}
+
+/// Every attempt of a failed choice (`attempts`), or the servers a lookup matched or could
+/// choose from (`servers`); every text in them is the library's, made inert and bounded.
+fn add_details(document: &mut Value, error: &Error) {
+    if matches!(error, Error::NoConnection { .. }) {
+        let attempts: Vec<Value> = error
+            .connect_attempts()
+            .iter()
+            .map(|a| {
+                json!({
+                    "url": a.url,
+                    "place": a.place(),
+                    "outcome": a.outcome.name(),
+                    "probed": a.outcome.probed(),
+                    "reason": a.reason,
+                })
+            })
+            .collect();
+        document["attempts"] = Value::Array(attempts);
+    }
+    if matches!(
+        error,
+        Error::ServerNotFound { .. } | Error::AmbiguousServer { .. }
+    ) {
+        let servers: Vec<Value> = error
+            .servers()
+            .iter()
+            .map(|s| {
+                json!({
+                    "name": s.name,
+                    "clientIdentifier": s.client_identifier,
+                    "owned": s.owned,
+                    "owner": s.owner,
+                })
+            })
+            .collect();
+        document["servers"] = Value::Array(servers);
     }
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Self {
-            code: exit_code(error.kind()),
+            code: exit::of(error.kind()),
             // The library's messages never carry secrets.
             message: error.to_string(),
             error: Some(error),
+            advice: None,
         }
-    }
-}
-
-/// The exit code of an error of `kind`; see `EXIT_CODES`. A token's refusal is exit code 3 only
-/// as [`ErrorKind::InvalidToken`], the library's one rule that `token-status` follows too: a
-/// 401 that is not plex.tv's refusal ([`ErrorKind::Unauthorized`]) is another failure.
-pub(crate) fn exit_code(kind: ErrorKind) -> u8 {
-    if let Some(code) = crate::servers::exit_code(kind) {
-        return code;
-    }
-    match kind {
-        ErrorKind::VerificationCodeRequired
-        | ErrorKind::HomePinRequired
-        | ErrorKind::InvalidCredentials
-        | ErrorKind::LockedOut
-        | ErrorKind::InvalidToken
-        | ErrorKind::PinExpired => exit::AUTH,
-        ErrorKind::Transport | ErrorKind::Timeout => exit::NETWORK,
-        ErrorKind::RateLimited => exit::RATE_LIMITED,
-        ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
-        _ => exit::FAILURE,
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use plex_auth_client::load_or_create_client_identifier;
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// `--client-identifier`/`PLEX_CLIENT_IDENTIFIER` when given, else the stored one (created on
 /// first use).

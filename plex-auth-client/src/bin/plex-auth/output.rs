@@ -1,25 +1,30 @@
-//! Where the commands print: text for people, or one JSON document for scripts, and the rules
-//! every line follows.
+//! Where the commands print, and the rules every line follows; what each command prints is in
+//! its own file.
 //!
 //! Text mode puts the one value a command exists for (a token, a URL) alone on stdout and the
 //! notes for people on stderr, so `TOKEN=$(plex-auth sign-in)` works. JSON mode prints exactly
 //! one document on stdout, the result or `{"error": ...}`. Standard output is written through
 //! one handle: when it is closed (`plex-auth … | head`), the program ends quietly with
-//! [`exit::CLOSED_STDOUT`]. Standard error is best effort: a note
-//! that cannot be written is dropped.
+//! [`exit::CLOSED_STDOUT`]. Standard error is best effort: a note that cannot be written is
+//! dropped. Every line is inert ([`plex_auth_client::safe_text`]): a server's text reaches
+//! here through a `Redactor`, the library's errors are redacted already, and a JSON document is
+//! written with its controls escaped.
 
 use std::io::Write;
 
-use plex_auth_client::{ErrorKind, Secret};
+use plex_auth_client::Secret;
+use plex_auth_client::safe_text::{escape_json_controls, inert};
 use serde_json::{Value, json};
 
-use crate::{Failure, exit};
+use crate::exit;
+use crate::failure::Failure;
 
 /// The longest token printed: far above Plex's tokens (20 characters) and JWTs (about 1 KiB).
 const MAX_TOKEN_LENGTH: usize = 8192;
 
+/// The output of one run: text or JSON.
 pub(crate) struct Output {
-    pub(crate) json: bool,
+    json: bool,
 }
 
 impl Output {
@@ -27,11 +32,16 @@ impl Output {
         Self { json }
     }
 
-    /// One line on stdout; a closed stdout ends the program quietly.
+    /// Whether the run prints one JSON document.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+
+    /// One line on stdout, made inert; a closed stdout ends the program quietly.
     pub(crate) fn out(&self, line: &str) {
         let mut stdout = std::io::stdout().lock();
         let written = stdout
-            .write_all(line.as_bytes())
+            .write_all(inert(line).as_bytes())
             .and_then(|()| stdout.write_all(b"\n"))
             .and_then(|()| stdout.flush());
         if let Err(err) = written {
@@ -39,115 +49,58 @@ impl Output {
         }
     }
 
-    /// One line on stderr, for people; dropped when stderr cannot be written.
+    /// One line on stderr for people, made inert; dropped when stderr cannot be written.
     pub(crate) fn note(&self, line: &str) {
         let mut stderr = std::io::stderr().lock();
-        let _ = writeln!(stderr, "{line}");
+        let _ = writeln!(stderr, "{}", inert(line));
     }
 
-    pub(crate) fn print_json(&self, value: &Value) {
-        self.out(&escape_controls(&format!("{value:#}")));
+    /// The one JSON document of a run, its controls escaped.
+    pub(crate) fn document(&self, value: &Value) {
+        let text = escape_json_controls(&format!("{value:#}"));
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+        if let Err(err) = written {
+            stdout_failed(&err);
+        }
     }
 
-    /// A token a command exists to print (`login`): alone on stdout, or as `{field: token}`.
-    pub(crate) fn token(&self, field: &str, token: &Secret) -> Result<(), Failure> {
+    /// A token a command exists to print: in JSON, `document` with the token added as `field`;
+    /// in text, `note` on stderr (when there is one) and the token alone on stdout.
+    pub(crate) fn token(
+        &self,
+        field: &str,
+        token: &Secret,
+        mut document: Value,
+        note: Option<&str>,
+    ) -> Result<(), Failure> {
         let token = printable(token)?;
         if self.json {
-            self.print_json(&json!({ field: token }));
-        } else {
-            self.out(token);
+            document[field] = token.into();
+            self.document(&document);
+            return Ok(());
         }
+        if let Some(note) = note {
+            self.note(note);
+        }
+        self.out(token);
         Ok(())
     }
 
-    /// `link`: the code was approved.
-    pub(crate) fn linked(&self) {
-        if self.json {
-            self.print_json(&json!({ "linked": true }));
-        } else {
-            self.note("plex-auth: linked: the other device is signed in");
-        }
-    }
-
-    /// `transient-token`: the transient token, the one secret this command prints.
-    pub(crate) fn transient_token(&self, token: &Secret) -> Result<(), Failure> {
-        let token = printable(token)?;
-        if self.json {
-            self.print_json(&json!({ "token": token }));
-        } else {
-            self.note("Transient token (valid up to 48 hours, until the server restarts):");
-            self.out(token);
-        }
-        Ok(())
-    }
-
-    /// `token-status`: the verdict alone on stdout, why on stderr; never the token.
-    pub(crate) fn token_status(&self, status: &str, reason: Option<&str>) {
-        if self.json {
-            self.print_json(&json!({ "status": status, "reason": reason }));
-            return;
-        }
-        self.out(status);
-        match (status, reason) {
-            ("invalid", Some(reason)) => {
-                self.note(&format!(
-                    "plex-auth: plex.tv refused the token: {}",
-                    safe(reason)
-                ));
-                self.note("plex-auth: drop it and sign in again");
-            }
-            (_, Some(reason)) => {
-                self.note(&format!(
-                    "plex-auth: no verdict on the token: {}",
-                    safe(reason)
-                ));
-                self.note("plex-auth: keep it and check again later");
-            }
-            _ => {}
-        }
-    }
-
-    /// `ping`: plex.tv answered pong.
-    pub(crate) fn pong(&self) {
-        if self.json {
-            self.print_json(&json!({ "pong": true }));
-        } else {
-            self.out("pong");
-        }
-    }
-
+    /// A run that failed: the message, the error's details and its hint on stderr, or
+    /// `{"error": ...}` on stdout.
     pub(crate) fn failure(&self, failure: &Failure) {
-        if !self.json {
-            self.note(&format!("plex-auth: error: {}", safe(&failure.message)));
-            for line in failure.error.iter().flat_map(crate::servers::failure_lines) {
-                self.note(&format!("plex-auth:   {}", safe(&line)));
-            }
-            if let Some(hint) = failure.error.as_ref().and_then(|e| hint(e.kind())) {
-                self.note(&format!("plex-auth: {hint}"));
-            }
+        if self.json {
+            self.document(&json!({ "error": failure.to_json() }));
             return;
         }
-        let error = failure.error.as_ref();
-        let codes: Vec<i64> = error
-            .map(|e| e.plex_errors().iter().filter_map(|p| p.code).collect())
-            .unwrap_or_default();
-        let mut document = json!({
-            "error": {
-                "kind": match error {
-                    Some(error) => kind_name(error.kind()),
-                    None if failure.code == exit::BAD_INPUT => "bad-input",
-                    None => "failure",
-                },
-                "exitCode": failure.code,
-                "message": failure.message,
-                "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
-                "plexCodes": codes,
-            }
-        });
-        if let Some((key, details)) = error.and_then(crate::servers::failure_json) {
-            document["error"][key] = details;
+        self.note(&format!("plex-auth: error: {}", failure.message));
+        for line in failure.detail_lines() {
+            self.note(&format!("plex-auth:   {line}"));
         }
-        self.print_json(&document);
+        for advice in failure.advice() {
+            self.note(&format!("plex-auth: {advice}"));
+        }
     }
 }
 
@@ -166,7 +119,7 @@ fn stdout_failed(err: &std::io::Error) -> ! {
 
 /// A token as it may be printed: printable ASCII, of a sensible length. Anything else is not
 /// a token a script can use, and would put a server's bytes on a terminal.
-pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
+fn printable(token: &Secret) -> Result<&str, Failure> {
     let text = token.expose();
     if !text.is_empty()
         && text.len() <= MAX_TOKEN_LENGTH
@@ -174,109 +127,9 @@ pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
     {
         return Ok(text);
     }
-    Err(Failure {
-        code: exit::FAILURE,
-        message: format!(
-            "the answer's token is not printable ASCII of 1 to {MAX_TOKEN_LENGTH} characters \
-             ({} bytes); it is not printed",
-            text.len()
-        ),
-        error: None,
-    })
-}
-
-fn hint(kind: ErrorKind) -> Option<&'static str> {
-    match kind {
-        ErrorKind::VerificationCodeRequired => {
-            Some("the verification code was missing or not accepted; sign in again with a new code")
-        }
-        ErrorKind::LockedOut => {
-            Some("plex.tv locked this IP out after repeated failures; wait before trying again")
-        }
-        ErrorKind::InvalidToken => {
-            Some("plex.tv refused the token; sign in again to get a new one")
-        }
-        ErrorKind::Unauthorized => Some(
-            "the server answered 401 without saying the token is invalid (a Plex Media Server \
-             that does not grant this account access, or a proxy or captive portal asking for \
-             its own login): the token was not judged",
-        ),
-        ErrorKind::RateLimited => Some("plex.tv is rate limiting this client; try again later"),
-        ErrorKind::PinExpired => Some("the PIN expired or is unknown; start again for a new one"),
-        ErrorKind::NoServerToken => Some(
-            "plex.tv gives this account no token for that server; sign in with an account that \
-             can use it",
-        ),
-        ErrorKind::HomePinRequired => Some(
-            "the profile is protected: a valid PIN is required (--pin or PLEX_HOME_PIN, or run \
-             the command on a terminal to be asked for it)",
-        ),
-        _ => None,
-    }
-}
-
-/// Stable names for `--json` output.
-fn kind_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::VerificationCodeRequired => "verification-code-required",
-        ErrorKind::InvalidCredentials => "invalid-credentials",
-        ErrorKind::LockedOut => "locked-out",
-        ErrorKind::RateLimited => "rate-limited",
-        ErrorKind::ClientIdentifierMissing => "client-identifier-missing",
-        ErrorKind::HomePinRequired => "home-pin-required",
-        ErrorKind::InvalidToken => "invalid-token",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::PinExpired => "pin-expired",
-        ErrorKind::TooLarge => "too-large",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::Transport => "transport",
-        ErrorKind::InvalidInput => "invalid-input",
-        ErrorKind::Config => "config",
-        ErrorKind::NoConnection => "no-connection",
-        ErrorKind::NoServerToken => "no-server-token",
-        ErrorKind::ServerNotFound => "server-not-found",
-        ErrorKind::AmbiguousServer => "ambiguous-server",
-        _ => "http",
-    }
-}
-
-/// Text as the terminal may show it: control characters (a newline forging an extra line, an
-/// ANSI or OSC escape sequence) and the Unicode controls that reorder text are replaced by
-/// U+FFFD. For text already redacted (the library's errors) or the user's own; a server's
-/// text goes through a `Redactor` instead.
-pub(crate) fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if is_terminal_control(c) {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// JSON text with the controls that serde_json leaves raw (C1, DEL, the Unicode controls that
-/// reorder text) written as `\u` escapes: the same document, inert on a terminal.
-fn escape_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_terminal_control(c) && c != '\n' {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_terminal_control(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
-        )
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    Err(Failure::other(format!(
+        "the answer's token is not printable ASCII of 1 to {MAX_TOKEN_LENGTH} characters \
+         ({} bytes); it is not printed",
+        text.len()
+    )))
 }

@@ -1,0 +1,19 @@
+//! How the commands that print an account's token (`sign-in`, `switch-user`) name the
+//! account in their note.
+
+use plex_auth_client::Redactor;
+use plex_auth_client::types::UserPlexAccount;
+
+/// The username (the title for a managed user) and the email, redacted.
+pub(super) fn display_name(account: &UserPlexAccount, shown: &Redactor) -> String {
+    let name = if account.username.is_empty() {
+        &account.title
+    } else {
+        &account.username
+    };
+    if account.email.is_empty() {
+        shown.text(name)
+    } else {
+        format!("{} ({})", shown.text(name), shown.text(&account.email))
+    }
+}

@@ -1,0 +1,128 @@
+//! `plex-auth connect`: the connection to use for one of the account's servers; prints its
+//! base URL. Never prints a token: probes carry none, and what is shown of the server's
+//! listing goes through a `Redactor`.
+
+use std::time::Duration;
+
+use clap::Args;
+use plex_auth_client::types::PlexDevice;
+use plex_auth_client::{Connector, Error, Redactor, ServerSummary, find_server};
+use serde_json::json;
+
+use super::servers::account_servers;
+use crate::clients::identity;
+use crate::exit;
+use crate::failure::Failure;
+use crate::flags::{TokenArg, parse_seconds};
+use crate::run::{Context, Run};
+
+/// How many servers the "choose one" message names before "and N more".
+const SERVERS_PRINTED: usize = 10;
+
+/// The longest base URL or server line printed whole: far above any Plex lists.
+const TEXT_LIMIT: usize = 2048;
+
+/// Find the connection to use for a server; print its base URL.
+///
+/// Probes the server's connections at once (the 32 best-ranked), without a token, and keeps
+/// those whose /identity is the server's. Prefers local over remote over relay, and https
+/// over http: http only when no https connection of the same or a better place can still
+/// answer, never for a server that requires https. Answers as soon as no better connection
+/// can still answer, or 0.4 s after the first one proved. --timeout is each probe's time
+/// (3 s by default), --deadline the whole choice's (5 s). Never prints a token. Exit code 4
+/// when no connection proved to be the server, with what became of each.
+#[derive(Args)]
+pub(crate) struct Connect {
+    #[command(flatten)]
+    token: TokenArg,
+    /// The server's name or client identifier; needed when the account has several servers.
+    /// A value that matches several servers (two of the same name, or a name that is another
+    /// server's identifier) is refused: pass the client identifier `plex-auth servers` shows.
+    #[arg(long, value_name = "NAME_OR_CLIENT_ID")]
+    server: Option<String>,
+    /// Time allowed for the whole choice, in seconds (default 5): connections still probing
+    /// then count as failed. (--timeout is the time each connection's probe may take, 3 s by
+    /// default.)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    deadline: Option<Duration>,
+}
+
+impl Run for Connect {
+    async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
+        let token = self.token.token;
+        let servers = account_servers(context, &token).await?;
+        // The server's texts and the URL chosen can echo the account's token or a server's.
+        let shown = Redactor::new([token.as_str()]).secrets_of(&servers);
+        let whole = shown.clone().max_chars(TEXT_LIMIT);
+        let server = choose(&servers, self.server.as_deref(), &whole)?;
+        let connector = Connector::new(identity(context.flags)?)
+            .timeout(
+                context
+                    .flags
+                    .timeout
+                    .unwrap_or(Connector::DEFAULT_PROBE_TIMEOUT),
+            )
+            .deadline(self.deadline.unwrap_or(Connector::DEFAULT_DEADLINE));
+        let pms = connector.connect(server).await.map_err(failure)?;
+        let url = whole.text(pms.base_url());
+        let output = context.output;
+        if output.json() {
+            output.document(&json!({
+                "url": url,
+                "name": shown.text(&server.name),
+                "clientIdentifier": shown.text(&server.client_identifier),
+            }));
+        } else {
+            output.note(&format!("Connected to {}.", shown.text(&server.name)));
+            output.out(&url);
+        }
+        Ok(exit::SUCCESS)
+    }
+}
+
+/// The server named (by name or client identifier: see `find_server`), or the only one.
+fn choose<'a>(
+    servers: &'a [PlexDevice],
+    wanted: Option<&str>,
+    shown: &Redactor,
+) -> Result<&'a PlexDevice, Failure> {
+    if let Some(wanted) = wanted {
+        return Ok(find_server(servers, wanted)?);
+    }
+    match servers {
+        [] => Err(Failure::bad_input("this account has no server")),
+        [only] => Ok(only),
+        _ => {
+            let mut listed: Vec<String> = servers
+                .iter()
+                .take(SERVERS_PRINTED)
+                .map(|s| shown.text(&ServerSummary::from(s).to_string()))
+                .collect();
+            if servers.len() > SERVERS_PRINTED {
+                listed.push(format!("and {} more", servers.len() - SERVERS_PRINTED));
+            }
+            Err(Failure::bad_input(format!(
+                "this account has several servers: choose one with --server NAME_OR_CLIENT_ID \
+                 ({})",
+                listed.join(", ")
+            )))
+        }
+    }
+}
+
+/// A failed choice: for `NoConnection`, the message is the summary alone, since the attempts
+/// follow it, one a line or as a list.
+fn failure(error: Error) -> Failure {
+    let mut failure = Failure::from(error);
+    if let Some(Error::NoConnection { server, attempts }) = &failure.error {
+        let probed = attempts.iter().filter(|a| a.outcome.probed()).count();
+        let not_tried = match attempts.len() - probed {
+            0 => String::new(),
+            n => format!(", {n} not tried"),
+        };
+        failure.message = format!(
+            "no connection to server {server:?} answered as that server ({probed} probed{not_tried})"
+        );
+    }
+    failure
+}

@@ -1,0 +1,117 @@
+//! Where the probes of one choice stand: the grace period after the first proof, the deadline,
+//! and what became of each connection.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::probe;
+use super::rank::{self, Plan, Rank, State};
+use crate::safe_text::{inert, shown_url, truncate_chars};
+use crate::types::{PlexConnection, PlexDevice};
+use crate::{AttemptOutcome, ConnectAttempt};
+
+/// At most this many characters of a connection's URL are kept in an attempt.
+const URL_LIMIT: usize = 256;
+
+/// The probes of one choice: where each stands, the grace period, and why each failed.
+pub(super) struct Choice {
+    ranks: Vec<Rank>,
+    states: Vec<State>,
+    failures: Vec<Option<probe::Failure>>,
+    /// When the grace after the first proof ends, once a connection proved.
+    grace_ends: Option<Instant>,
+    grace_over: bool,
+}
+
+impl Choice {
+    pub(super) fn new(candidates: &[&PlexConnection]) -> Self {
+        Self {
+            ranks: candidates.iter().map(|c| Rank::of(c)).collect(),
+            states: vec![State::Pending; candidates.len()],
+            failures: vec![None; candidates.len()],
+            grace_ends: None,
+            grace_over: false,
+        }
+    }
+
+    pub(super) fn settle(
+        &mut self,
+        index: usize,
+        outcome: Result<(), probe::Failure>,
+        grace: Duration,
+    ) {
+        match outcome {
+            Ok(()) => {
+                self.states[index] = State::Proven;
+                self.grace_ends
+                    .get_or_insert_with(|| Instant::now() + grace);
+            }
+            Err(failure) => {
+                self.states[index] = State::Failed;
+                self.failures[index] = Some(failure);
+            }
+        }
+    }
+
+    pub(super) fn chosen(&self) -> Option<usize> {
+        rank::choose(&self.ranks, &self.states, self.grace_over)
+    }
+
+    /// Resolves when the grace is over; never before a connection proved, nor after.
+    pub(super) async fn grace_over(&self) {
+        match self.grace_ends {
+            Some(end) if !self.grace_over => tokio::time::sleep_until(end).await,
+            _ => std::future::pending().await,
+        }
+    }
+
+    pub(super) fn end_grace(&mut self) {
+        self.grace_over = true;
+    }
+
+    /// Every probe still pending fails with `reason`; the best proven connection, if any.
+    pub(super) fn at_deadline(&mut self, reason: String) -> Option<usize> {
+        for (state, failure) in self.states.iter_mut().zip(&mut self.failures) {
+            if *state == State::Pending {
+                *state = State::Failed;
+                *failure = Some((AttemptOutcome::TimedOut, reason.clone()));
+            }
+        }
+        self.chosen()
+    }
+
+    /// Every connection of `device`: those probed, best first, then those left out.
+    pub(super) fn attempts(self, device: &PlexDevice, plan: &Plan) -> Vec<ConnectAttempt> {
+        let probed = plan
+            .candidates
+            .iter()
+            .zip(self.failures)
+            .map(|(&index, failure)| {
+                let (outcome, reason) = failure
+                    .unwrap_or((AttemptOutcome::TimedOut, "the probe did not finish".into()));
+                attempt(&device.connections[index], outcome, reason)
+            });
+        let skipped = plan.skipped.iter().map(|&(index, outcome)| {
+            let reason = match outcome {
+                AttemptOutcome::HttpsRequired => "not tried: the server requires https".into(),
+                _ => format!(
+                    "not tried: only the {} best-ranked connections are probed",
+                    plan.candidates.len()
+                ),
+            };
+            attempt(&device.connections[index], outcome, reason)
+        });
+        probed.chain(skipped).collect()
+    }
+}
+
+fn attempt(connection: &PlexConnection, outcome: AttemptOutcome, reason: String) -> ConnectAttempt {
+    ConnectAttempt {
+        url: inert(&truncate_chars(&shown_url(&connection.uri), URL_LIMIT)),
+        local: rank::flag(connection.local),
+        relay: rank::flag(connection.relay),
+        outcome,
+        reason: inert(&reason),
+    }
+}
