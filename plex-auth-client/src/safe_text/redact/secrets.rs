@@ -349,69 +349,53 @@ impl<'a, A: Automaton> Walk<'a, A> {
     fn walk_plain(&mut self, path: &mut Path, from: usize, to: usize) -> bool {
         let text = self.text;
         let bytes = text.as_bytes();
+        // The path in a local, so that it stays in registers.
+        let mut walked = *path;
+        let mut stepper = self.stepper(walked.ring);
         let mut at = from;
-        while at < to {
-            let byte = bytes[at];
+        let alive = loop {
+            let Some(&byte) = bytes.get(at).filter(|_| at < to) else {
+                break true;
+            };
             if byte.is_ascii() {
-                if !self.step(path, ASCII_FOLD[usize::from(byte)], at, at + 1) {
-                    return false;
+                if !stepper.step(&mut walked, ASCII_FOLD[usize::from(byte)], at, at + 1) {
+                    break false;
                 }
                 at += 1;
                 continue;
             }
             let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-                return true;
+                break true;
             };
             let end = at + ch.len_utf8();
-            if !self.read(path, ch, at, end) {
-                return false;
+            if !stepper.read_wide(&mut walked, ch, at, end) {
+                break false;
             }
             at = end;
-        }
-        true
+        };
+        *path = walked;
+        alive
     }
 
     /// Walks `path` through one character of its reading, which stands for the text from
     /// `start` to `end`: nothing for an invisible one, else its folded bytes.
     fn read(&mut self, path: &mut Path, ch: char, start: usize, end: usize) -> bool {
+        let mut stepper = self.stepper(path.ring);
         if ch.is_ascii() {
-            return self.step(path, ASCII_FOLD[usize::from(ch as u8)], start, end);
+            return stepper.step(path, ASCII_FOLD[usize::from(ch as u8)], start, end);
         }
-        if is_invisible(ch) {
-            return true;
-        }
-        let mut utf8 = [0u8; 4];
-        let folded = fold(ch).encode_utf8(&mut utf8);
-        folded.bytes().all(|byte| self.step(path, byte, start, end))
+        stepper.read_wide(path, ch, start, end)
     }
 
-    /// Walks `path` through one byte of its reading, which stands for the text from `start` to
-    /// `end`, and keeps the span of every form it completes.
-    #[inline(always)]
-    fn step(&mut self, path: &mut Path, byte: u8, start: usize, end: usize) -> bool {
-        if start >= self.until && path.budget > self.matcher.longest {
-            path.budget = self.matcher.longest;
+    /// What a step of the path whose ring begins at `ring` reads and writes.
+    fn stepper(&mut self, ring: usize) -> Stepper<'_, A> {
+        Stepper {
+            automaton: self.automaton,
+            starts: &mut self.starts[ring..ring + self.ring],
+            spans: &mut self.spans,
+            until: self.until,
+            longest: self.matcher.longest,
         }
-        if path.budget == 0 {
-            return false;
-        }
-        path.budget -= 1;
-        let mask = self.ring - 1;
-        self.starts[path.ring + (path.position & mask)] = start;
-        path.position += 1;
-        path.state = self.automaton.next_state(Anchored::No, path.state, byte);
-        if !self.automaton.is_special(path.state) || !self.automaton.is_match(path.state) {
-            return true;
-        }
-        for index in 0..self.automaton.match_len(path.state) {
-            let pattern = self.automaton.match_pattern(path.state, index);
-            let length = self.automaton.pattern_len(pattern);
-            let first = self.starts[path.ring + (path.position.wrapping_sub(length) & mask)];
-            if first < self.until {
-                self.spans.push((first, end));
-            }
-        }
-        true
     }
 
     /// How many of the last bytes of a path in `state` can still be part of a match.
@@ -504,6 +488,60 @@ impl<'a, A: Automaton> Walk<'a, A> {
         if first < self.until {
             self.spans.push((first, self.text.len()));
         }
+    }
+}
+
+/// What one step of a path reads and writes, borrowed apart from the rest of the walk so that a
+/// run of steps keeps the path in registers.
+struct Stepper<'s, A> {
+    automaton: &'s A,
+    /// The path's ring of starts.
+    starts: &'s mut [usize],
+    spans: &'s mut Vec<(usize, usize)>,
+    until: usize,
+    longest: usize,
+}
+
+impl<A: Automaton> Stepper<'_, A> {
+    /// Walks `path` through one byte of its reading, which stands for the text from `start` to
+    /// `end`, and keeps the span of every form it completes. False when the path ended.
+    #[inline(always)]
+    fn step(&mut self, path: &mut Path, byte: u8, start: usize, end: usize) -> bool {
+        if start >= self.until && path.budget > self.longest {
+            path.budget = self.longest;
+        }
+        if path.budget == 0 {
+            return false;
+        }
+        path.budget -= 1;
+        let mask = self.starts.len() - 1;
+        self.starts[path.position & mask] = start;
+        path.position += 1;
+        path.state = self.automaton.next_state(Anchored::No, path.state, byte);
+        if !self.automaton.is_special(path.state) || !self.automaton.is_match(path.state) {
+            return true;
+        }
+        for index in 0..self.automaton.match_len(path.state) {
+            let pattern = self.automaton.match_pattern(path.state, index);
+            let length = self.automaton.pattern_len(pattern);
+            let first = self.starts[path.position.wrapping_sub(length) & mask];
+            if first < self.until {
+                self.spans.push((first, end));
+            }
+        }
+        true
+    }
+
+    /// Walks `path` through a character that is not ASCII: nothing for an invisible one, else
+    /// its folded bytes. Apart, to keep the loop over ASCII tight.
+    #[inline(never)]
+    fn read_wide(&mut self, path: &mut Path, ch: char, start: usize, end: usize) -> bool {
+        if is_invisible(ch) {
+            return true;
+        }
+        let mut utf8 = [0u8; 4];
+        let folded = fold(ch).encode_utf8(&mut utf8);
+        folded.bytes().all(|byte| self.step(path, byte, start, end))
     }
 }
 
