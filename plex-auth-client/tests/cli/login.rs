@@ -14,6 +14,7 @@ fn plex_tv(poll: impl Fn(usize) -> Answer + Send + Sync + 'static, link: Answer)
             ("POST", "/pins") => Answer::json(201, recorded("plextv-pins-201-new.json")),
             ("GET", "/pins/111222333") => poll(polls.fetch_add(1, Ordering::SeqCst)),
             ("PUT", "/pins/link") => link.clone(),
+            ("GET", "/user") => Answer::json(200, recorded("plextv-user-200-free-account.json")),
             _ => Answer::new(404),
         };
         vec![Step::Answer(answer)]
@@ -44,17 +45,25 @@ fn login_prints_the_token_alone_once_the_pin_is_linked() {
 
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     assert_eq!(stdout(&output), "auth_token\n");
-    assert!(
-        stderr(&output)
-            .starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n"),
-        "{}",
-        stderr(&output)
+    // Without a terminal: where to go, the wait, who signed in; no progress line.
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: go to https://plex.tv/link and enter the code CODE\n\
+         plex-auth: waiting for the approval (the code expires in 15 minutes)\n\
+         Signed in as user@example.com (user@example.com).\n\
+         plex-auth: warning: the token is not kept: neither HOME nor XDG_CONFIG_HOME is set\n"
     );
     let seen = server.seen();
-    assert_eq!(seen.len(), 4, "one PIN, three polls");
-    for request in &seen {
+    assert_eq!(
+        seen.len(),
+        5,
+        "one PIN, three polls, then whose the token is"
+    );
+    for request in &seen[..4] {
         check_sent(request, None);
     }
+    assert_eq!(seen[4].target, "/user");
+    check_sent(&seen[4], Some("auth_token"));
 }
 
 #[test]

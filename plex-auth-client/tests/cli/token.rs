@@ -94,16 +94,19 @@ fn token_details_with_a_refused_token_exits_with_the_auth_code() {
 }
 
 #[test]
-fn token_details_without_a_token_is_bad_input() {
+fn token_details_without_a_token_says_how_to_sign_in() {
     let server = account();
 
+    // No token, no PLEX_TOKEN, and no HOME to keep an account in.
     let output = run(&strs(&plex_tv_args(&server, "token-details")), &[], None);
 
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("--token <TOKEN>"),
-        "{}",
-        stderr(&output)
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: error: not signed in, and no account can be kept: HOME (or XDG_CONFIG_HOME) \
+         is not set\n\
+         plex-auth: hint: sign in with `plex-auth login` (or `plex-auth sign-in`), or give a \
+         token with --token or PLEX_TOKEN\n"
     );
     assert_eq!(server.count(), 0);
 }

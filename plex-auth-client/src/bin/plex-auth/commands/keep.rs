@@ -94,10 +94,8 @@ fn keep(
     credential: KeptCredential,
     shown: &Redactor,
 ) -> Result<PathBuf, String> {
-    let store = config::accounts().ok_or(
-        "the token is not kept: HOME (or XDG_CONFIG_HOME) is not set; --no-store keeps nothing \
-         without saying so",
-    )?;
+    let store = config::accounts()
+        .ok_or("the token is not kept: neither HOME nor XDG_CONFIG_HOME is set")?;
     // The names are kept as they are shown: redacted, one inert line.
     let name = if account.username.is_empty() {
         &account.title
