@@ -143,12 +143,21 @@ fn not_signed_in(context: &Context<'_>, failure: &Failure) -> Result<u8, Failure
             "hint": failure.hint(),
         }));
     } else {
-        output.out(&format!("Not signed in: {}.", failure.message));
+        output.out(&sentence(&failure.message));
         if let Some(hint) = failure.hint() {
             output.note(&format!("plex-auth: hint: {hint}"));
         }
     }
     Ok(exit::AUTH)
+}
+
+/// "not signed in" as a sentence: "Not signed in."
+fn sentence(text: &str) -> String {
+    let mut letters = text.chars();
+    match letters.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), letters.as_str()),
+        None => String::new(),
+    }
 }
 
 /// The names of the other accounts kept.
