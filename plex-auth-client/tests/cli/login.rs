@@ -146,3 +146,51 @@ fn link_with_an_unknown_code_exits_3() {
     assert_absent(&output, TOKEN);
     assert_eq!(server.count(), 1);
 }
+
+/// On a terminal (a pseudo-terminal `script` gives it, where util-linux's `script` is
+/// installed), the wait shows the code and the time left on one line, redrawn in place with
+/// carriage returns and cleared before "Signed in as".
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_the_wait_counts_down_in_place() {
+    let server = plex_tv(
+        |n| match n {
+            0..=2 => Answer::json(200, recorded("plextv-pins-201-new.json")),
+            _ => Answer::json(200, recorded("plextv-pins-200-linked.json")),
+        },
+        Answer::new(204),
+    );
+    let mut args = plex_tv_args(&server, "login");
+    // Three polls 0.6 s apart: the countdown is drawn at least twice.
+    args.extend(["--interval".into(), "0.6".into(), "--no-store".into()]);
+    let command = std::iter::once(env!("CARGO_BIN_EXE_plex-auth").to_string())
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Ok(output) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script` on this machine: the terminal path is not run");
+        return;
+    };
+    let screen = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    let line = "plex-auth: waiting for the approval of code CODE: 14:";
+    assert!(
+        screen.starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n\r"),
+        "{screen:?}"
+    );
+    assert!(screen.matches(line).count() >= 2, "{screen:?}");
+    assert!(!screen.contains("the code expires in"), "{screen:?}");
+    let cleared = format!("\r{}\r", " ".repeat(line.len() + 7));
+    assert!(
+        screen.contains(&format!(
+            "{cleared}Signed in as user@example.com (user@example.com).\n"
+        )),
+        "{screen:?}"
+    );
+    assert!(screen.ends_with("auth_token\n"), "{screen:?}");
+}
