@@ -194,3 +194,29 @@ fn on_a_terminal_the_wait_counts_down_in_place() {
     );
     assert!(screen.ends_with("auth_token\n"), "{screen:?}");
 }
+
+#[test]
+fn login_stops_waiting_at_its_deadline_with_exit_code_4() {
+    // Never approved.
+    let server = plex_tv(
+        |_| Answer::json(200, recorded("plextv-pins-201-new.json")),
+        Answer::new(204),
+    );
+    let mut args = login_args(&server);
+    args.extend(["--deadline".into(), "0.3".into()]);
+
+    let output = run(&strs(&args), &[], None);
+
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).ends_with(
+            "plex-auth: error: the PIN was not approved within 0.3 s; it stays valid until it \
+             expires\n\
+             plex-auth: hint: run `plex-auth login` again, with a longer --deadline or none\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.seen().iter().all(|seen| seen.path() != "/user"));
+}

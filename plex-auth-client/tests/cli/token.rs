@@ -135,3 +135,32 @@ fn network_failure_has_its_own_exit_code() {
     assert_eq!(error["status"], Value::Null);
     assert_absent(&output, TOKEN);
 }
+
+#[test]
+fn claim_prints_the_claim_token_alone_asked_of_plex_tvs_v1_base() {
+    let server = Server::always(vec![Step::Answer(Answer::json(
+        200,
+        super::harness::fixture("derived/plextv-claim-token-200.json"),
+    ))]);
+    // --plex-tv-url names the v2 base; the claim token is asked of the v1 base beside it.
+    let output = run(
+        &[
+            "claim",
+            "--plex-tv-url",
+            &format!("{}/api/v2", server.url()),
+            "--client-identifier",
+            CLIENT_ID,
+        ],
+        &[("PLEX_TOKEN", TOKEN)],
+        None,
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "claim-Xk3vQ9bR7tLm2pW8sYz4\n");
+    assert_eq!(stderr(&output), "Claim token (valid for a few minutes):\n");
+    assert_absent(&output, TOKEN);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target, "/api/claim/token.json");
+    check_sent(&seen[0], Some(TOKEN));
+}
