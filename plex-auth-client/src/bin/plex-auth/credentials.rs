@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use plex_auth_client::{
-    AccountStore, ErrorKind, KeptAccount, KeptCredential, Secret, TokenSource, TokenSourceBuilder,
+    AccountStore, DeviceKey, ErrorKind, KeptAccount, KeptCredential, Secret, TokenSource,
+    TokenSourceBuilder,
 };
 
 use crate::clients::{identity, timeouts};
@@ -103,6 +104,15 @@ pub(crate) fn kept_source(
             account.name
         ))),
     }
+}
+
+/// A new device key, for an account signing in with `--jwt` (each account has its own, kept
+/// with its JWT), and an empty JWT source signing with it.
+pub(crate) fn new_jwt_source(flags: &ConnectionFlags) -> Result<(DeviceKey, TokenSource), Failure> {
+    let key = DeviceKey::generate()
+        .map_err(|err| Failure::other(format!("cannot make a device key: {err}")))?;
+    let source = jwt_source(flags, TokenSource::jwt(identity(flags)?, key.clone()))?;
+    Ok((key, source))
 }
 
 /// A JWT source built as the flags say: clients.plex.tv's URL, `--timeout`.

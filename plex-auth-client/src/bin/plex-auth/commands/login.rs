@@ -5,14 +5,13 @@ use std::time::Duration;
 
 use clap::Args;
 use plex_auth_client::{
-    DeviceKey, Error, ErrorKind, KeptCredential, LINK_URL, PendingPin, PinKind, PinPolling,
-    Redactor, TokenSource,
+    Error, ErrorKind, KeptCredential, LINK_URL, PendingPin, PinKind, PinPolling, Redactor,
 };
 use tokio::time::Instant;
 
 use super::keep::{account_of, finish};
 use crate::clients::{identity, plex_tv};
-use crate::credentials::jwt_source;
+use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::{KeepArgs, parse_seconds};
 use crate::progress::Countdown;
@@ -56,13 +55,7 @@ impl Run for Login {
             polling = polling.with_deadline(deadline);
         }
         let credential = if self.keep.jwt {
-            // A key of the account's own, kept with its JWT.
-            let key = DeviceKey::generate()
-                .map_err(|err| Failure::other(format!("cannot make a device key: {err}")))?;
-            let source = jwt_source(
-                context.flags,
-                TokenSource::jwt(identity(context.flags)?, key.clone()),
-            )?;
+            let (key, source) = new_jwt_source(context.flags)?;
             let pin = source.create_pin(kind).await?;
             let countdown = self.announce(context, &pin)?;
             let token = Countdown::around(countdown, source.wait_for_pin(&pin, polling)).await;

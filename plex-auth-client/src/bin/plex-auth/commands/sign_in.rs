@@ -5,11 +5,11 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
 use plex_auth_client::types::SignInRequest;
-use plex_auth_client::{DeviceKey, ErrorKind, KeptCredential, Redactor, Secret, TokenSource};
+use plex_auth_client::{ErrorKind, KeptCredential, Redactor, Secret};
 
 use super::keep::finish;
-use crate::clients::{identity, plex_tv};
-use crate::credentials::jwt_source;
+use crate::clients::plex_tv;
+use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::KeepArgs;
 use crate::run::{Context, Run};
@@ -79,12 +79,7 @@ impl Run for SignIn {
             )
             .secrets_of(&*account);
         let credential = if self.keep.jwt {
-            let key = DeviceKey::generate()
-                .map_err(|err| Failure::other(format!("cannot make a device key: {err}")))?;
-            let source = jwt_source(
-                context.flags,
-                TokenSource::jwt(identity(context.flags)?, key.clone()),
-            )?;
+            let (key, source) = new_jwt_source(context.flags)?;
             // Registers the key with the new legacy token, then trades it for a JWT.
             let token = source.upgrade(&account.auth_token).await?;
             KeptCredential::Jwt { token, key }
