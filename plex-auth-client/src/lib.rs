@@ -34,9 +34,10 @@ pub use error::{
 pub use exchanged_token::ExchangedToken;
 pub use flex::{FlexBool, OneOrMany};
 pub use flows::{
-    Clock, Connector, DeviceKey, FileTokenStore, LINK_URL, MemoryTokenStore, PendingPin, PinKind,
-    PinPolling, SystemClock, TokenKind, TokenSource, TokenSourceBuilder, TokenStatus, TokenStore,
-    find_server, load_or_create_client_identifier,
+    AccountStore, AccountTokenStore, Clock, Connector, DeviceKey, FileTokenStore, KeptAccount,
+    KeptCredential, LINK_URL, MemoryTokenStore, PendingPin, PinKind, PinPolling, SystemClock,
+    TokenKind, TokenSource, TokenSourceBuilder, TokenStatus, TokenStore, find_server,
+    load_or_create_client_identifier,
 };
 pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};
 pub use identity::ClientIdentity;

@@ -37,6 +37,14 @@ impl ApiError {
     pub fn code(&self) -> Option<i64> {
         self.errors.iter().find_map(|e| e.code)
     }
+
+    /// One line saying what the body said (Plex's messages and codes, an HTML page's title, or
+    /// the start of the body), redacted as [`body`](Self::body) is; empty when it said nothing.
+    /// `Display` shows it after the operation, the status and the kind's
+    /// [`phrase`](ErrorKind::phrase).
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
 }
 
 impl fmt::Display for ApiError {

@@ -360,8 +360,10 @@ impl ErrorKind {
         self.facts().hint
     }
 
-    /// How an error status of this kind says its case, in its text.
-    pub(crate) fn phrase(self) -> &'static str {
+    /// A few words saying what went wrong, as an error's text says it (`invalid or revoked
+    /// token`, `PIN expired or unknown`): for an application that writes its own messages
+    /// from an error's parts, without the operation's name the error's `Display` starts with.
+    pub fn phrase(self) -> &'static str {
         self.facts().phrase
     }
 

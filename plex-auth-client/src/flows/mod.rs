@@ -3,6 +3,7 @@
 //! Each flow calls operations as any user of the clients would; of the runtime, only
 //! `connect` takes something: the process's one TLS configuration, for its probes.
 
+mod account_store;
 mod connect;
 pub(crate) mod pin;
 pub(crate) mod private_file;
@@ -10,6 +11,7 @@ mod stored_identifier;
 mod token_source;
 mod token_status;
 
+pub use account_store::{AccountStore, AccountTokenStore, KeptAccount, KeptCredential};
 pub use connect::{Connector, find_server};
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use stored_identifier::load_or_create_client_identifier;

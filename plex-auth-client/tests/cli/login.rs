@@ -14,6 +14,7 @@ fn plex_tv(poll: impl Fn(usize) -> Answer + Send + Sync + 'static, link: Answer)
             ("POST", "/pins") => Answer::json(201, recorded("plextv-pins-201-new.json")),
             ("GET", "/pins/111222333") => poll(polls.fetch_add(1, Ordering::SeqCst)),
             ("PUT", "/pins/link") => link.clone(),
+            ("GET", "/user") => Answer::json(200, recorded("plextv-user-200-free-account.json")),
             _ => Answer::new(404),
         };
         vec![Step::Answer(answer)]
@@ -44,17 +45,25 @@ fn login_prints_the_token_alone_once_the_pin_is_linked() {
 
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     assert_eq!(stdout(&output), "auth_token\n");
-    assert!(
-        stderr(&output)
-            .starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n"),
-        "{}",
-        stderr(&output)
+    // Without a terminal: where to go, the wait, who signed in; no progress line.
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: go to https://plex.tv/link and enter the code CODE\n\
+         plex-auth: waiting for the approval (the code expires in 15 minutes)\n\
+         Signed in as user@example.com (user@example.com).\n\
+         plex-auth: warning: the token is not kept: neither HOME nor XDG_CONFIG_HOME is set\n"
     );
     let seen = server.seen();
-    assert_eq!(seen.len(), 4, "one PIN, three polls");
-    for request in &seen {
+    assert_eq!(
+        seen.len(),
+        5,
+        "one PIN, three polls, then whose the token is"
+    );
+    for request in &seen[..4] {
         check_sent(request, None);
     }
+    assert_eq!(seen[4].target, "/user");
+    check_sent(&seen[4], Some("auth_token"));
 }
 
 #[test]
@@ -136,4 +145,78 @@ fn link_with_an_unknown_code_exits_3() {
     assert_eq!(json(&output)["error"]["kind"], "pin-expired");
     assert_absent(&output, TOKEN);
     assert_eq!(server.count(), 1);
+}
+
+/// On a terminal (a pseudo-terminal `script` gives it, where util-linux's `script` is
+/// installed), the wait shows the code and the time left on one line, redrawn in place with
+/// carriage returns and cleared before "Signed in as".
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_the_wait_counts_down_in_place() {
+    let server = plex_tv(
+        |n| match n {
+            0..=2 => Answer::json(200, recorded("plextv-pins-201-new.json")),
+            _ => Answer::json(200, recorded("plextv-pins-200-linked.json")),
+        },
+        Answer::new(204),
+    );
+    let mut args = plex_tv_args(&server, "login");
+    // Three polls 0.6 s apart: the countdown is drawn at least twice.
+    args.extend(["--interval".into(), "0.6".into(), "--no-store".into()]);
+    let command = std::iter::once(env!("CARGO_BIN_EXE_plex-auth").to_string())
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Ok(output) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script` on this machine: the terminal path is not run");
+        return;
+    };
+    let screen = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    let line = "plex-auth: waiting for the approval of code CODE: 14:";
+    assert!(
+        screen.starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n\r"),
+        "{screen:?}"
+    );
+    assert!(screen.matches(line).count() >= 2, "{screen:?}");
+    assert!(!screen.contains("the code expires in"), "{screen:?}");
+    let cleared = format!("\r{}\r", " ".repeat(line.len() + 7));
+    assert!(
+        screen.contains(&format!(
+            "{cleared}Signed in as user@example.com (user@example.com).\n"
+        )),
+        "{screen:?}"
+    );
+    assert!(screen.ends_with("auth_token\n"), "{screen:?}");
+}
+
+#[test]
+fn login_stops_waiting_at_its_deadline_with_exit_code_4() {
+    // Never approved.
+    let server = plex_tv(
+        |_| Answer::json(200, recorded("plextv-pins-201-new.json")),
+        Answer::new(204),
+    );
+    let mut args = login_args(&server);
+    args.extend(["--deadline".into(), "0.3".into()]);
+
+    let output = run(&strs(&args), &[], None);
+
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).ends_with(
+            "plex-auth: error: the PIN was not approved within 0.3 s; it stays valid until it \
+             expires\n\
+             plex-auth: hint: run `plex-auth login` again, with a longer --deadline or none\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.seen().iter().all(|seen| seen.path() != "/user"));
 }

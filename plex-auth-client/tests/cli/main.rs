@@ -6,7 +6,9 @@ use plex_auth_harness as harness;
 
 mod account;
 mod closed_stdout;
+mod help;
 mod hostile;
+mod kept;
 mod login;
 mod pms;
 mod refusal;
@@ -139,6 +141,6 @@ fn help_documents_the_exit_codes_and_hides_the_token() {
 
     let output = run(&["token-details", "--help"], &[("PLEX_TOKEN", TOKEN)], None);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("[env: PLEX_TOKEN]"));
+    assert!(stdout(&output).contains("else PLEX_TOKEN, else the kept account's"));
     assert_absent(&output, TOKEN);
 }

@@ -63,9 +63,9 @@ fn transient_token_refused_by_the_server_is_not_a_refused_token() {
     assert_eq!(stdout(&output), "");
     assert_eq!(
         stderr(&output),
-        "plex-auth: error: getTransientToken: HTTP 401 Unauthorized: not authorized on this \
-         server: 401 Unauthorized\n\
-         plex-auth: the server answered 401 without saying the token is invalid (a Plex Media \
+        "plex-auth: error: not authorized on this server (HTTP 401 Unauthorized): 401 \
+         Unauthorized\n\
+         plex-auth: hint: the server answered 401 without saying the token is invalid (a Plex Media \
          Server that does not grant this account access, or a proxy or captive portal asking \
          for its own login): the token was not judged\n"
     );

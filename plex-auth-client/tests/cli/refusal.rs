@@ -102,7 +102,7 @@ fn a_401_that_is_not_plex_tvs_refusal_is_unknown_everywhere() {
         assert_eq!(document["status"], "unknown", "{case}");
         let reason = document["reason"].as_str().unwrap();
         assert!(
-            reason.starts_with("getTokenDetails: HTTP 401"),
+            reason.contains("(HTTP 401 Unauthorized)") && !reason.contains("getTokenDetails"),
             "{case}: {reason}"
         );
 
@@ -140,7 +140,8 @@ fn plex_tvs_refusal_is_invalid_everywhere() {
             let output = command(&server, name, false);
             assert!(
                 stderr(&output).ends_with(
-                    "plex-auth: plex.tv refused the token; sign in again to get a new one\n"
+                    "plex-auth: hint: plex.tv refused the token in PLEX_TOKEN; sign in again with \
+                     `plex-auth login`, or give another token\n"
                 ),
                 "{case}: {name}: {}",
                 stderr(&output)

@@ -53,7 +53,8 @@ fn check_sign_in(seen: &Seen, code: Option<&str>) {
 fn sign_in_asks_for_the_verification_code_and_prints_the_token() {
     let server = two_factor_round();
     let mut args = plex_tv_args(&server, "sign-in");
-    args.extend(["--login".into(), LOGIN.into()]);
+    // Nothing kept, and nothing said about it.
+    args.extend(["--login".into(), LOGIN.into(), "--no-store".into()]);
 
     // The code is answered on standard input, as a person would at the prompt.
     let output = run(
@@ -161,7 +162,10 @@ fn sign_in_with_a_wrong_password_exits_with_the_auth_code() {
     let message = stderr(&output);
     assert!(
         message.starts_with(
-            "plex-auth: error: post-users-sign-in-data: HTTP 401 Unauthorized: wrong login or password"
+            "plex-auth: error: wrong login or password (HTTP 401 Unauthorized): User could not \
+             be authenticated (code 1001)\n\
+             plex-auth: hint: plex.tv refused the login or the password; repeated failures \
+             lock this IP out\n"
         ),
         "{message}"
     );
@@ -207,4 +211,43 @@ fn sign_in_without_a_login_or_client_identifier_is_bad_input() {
     );
     assert_absent(&output, PASSWORD);
     assert_eq!(server.count(), 0);
+}
+
+/// The issue's case: `PLEX_PASSWORD=… plex-auth sign-in --login alice </dev/null` on a 2FA
+/// account: exit code 3, the kind plex.tv's answer is, and how to give the code.
+#[test]
+fn a_two_factor_sign_in_with_no_code_and_stdin_closed_exits_3_and_says_to_pass_the_code() {
+    let server = two_factor_round();
+    let mut args = plex_tv_args(&server, "sign-in");
+    args.extend(["--login".into(), LOGIN.into()]);
+
+    let output = run(&strs(&args), &[("PLEX_PASSWORD", PASSWORD)], None);
+
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: error: verification code required (HTTP 401 Unauthorized): Please enter \
+         the verification code (code 1029)\n\
+         plex-auth: hint: this account has two-factor authentication: give the code with --code \
+         or PLEX_VERIFICATION_CODE, or run the command on a terminal to be asked for it\n"
+    );
+    assert_absent(&output, PASSWORD);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "no second sign-in without a code");
+    check_sign_in(&seen[0], None);
+
+    args.push("--json".into());
+    let output = run(&strs(&args), &[("PLEX_PASSWORD", PASSWORD)], None);
+    assert_eq!(output.status.code(), Some(3));
+    let error = &json(&output)["error"];
+    assert_eq!(error["kind"], "verification-code-required");
+    assert_eq!(error["exitCode"], 3);
+    assert_eq!(error["plexCodes"], value!([1029]));
+    assert!(
+        error["hint"]
+            .as_str()
+            .is_some_and(|hint| hint.contains("--code")),
+        "{error}"
+    );
 }

@@ -94,16 +94,19 @@ fn token_details_with_a_refused_token_exits_with_the_auth_code() {
 }
 
 #[test]
-fn token_details_without_a_token_is_bad_input() {
+fn token_details_without_a_token_says_how_to_sign_in() {
     let server = account();
 
+    // No token, no PLEX_TOKEN, and no HOME to keep an account in.
     let output = run(&strs(&plex_tv_args(&server, "token-details")), &[], None);
 
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("--token <TOKEN>"),
-        "{}",
-        stderr(&output)
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr(&output),
+        "plex-auth: error: not signed in, and no account can be kept: HOME (or XDG_CONFIG_HOME) \
+         is not set\n\
+         plex-auth: hint: sign in with `plex-auth login` (or `plex-auth sign-in`), or give a \
+         token with --token or PLEX_TOKEN\n"
     );
     assert_eq!(server.count(), 0);
 }
@@ -131,4 +134,33 @@ fn network_failure_has_its_own_exit_code() {
     assert_eq!(error["exitCode"], 4);
     assert_eq!(error["status"], Value::Null);
     assert_absent(&output, TOKEN);
+}
+
+#[test]
+fn claim_prints_the_claim_token_alone_asked_of_plex_tvs_v1_base() {
+    let server = Server::always(vec![Step::Answer(Answer::json(
+        200,
+        super::harness::fixture("derived/plextv-claim-token-200.json"),
+    ))]);
+    // --plex-tv-url names the v2 base; the claim token is asked of the v1 base beside it.
+    let output = run(
+        &[
+            "claim",
+            "--plex-tv-url",
+            &format!("{}/api/v2", server.url()),
+            "--client-identifier",
+            CLIENT_ID,
+        ],
+        &[("PLEX_TOKEN", TOKEN)],
+        None,
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "claim-Xk3vQ9bR7tLm2pW8sYz4\n");
+    assert_eq!(stderr(&output), "Claim token (valid for a few minutes):\n");
+    assert_absent(&output, TOKEN);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target, "/api/claim/token.json");
+    check_sent(&seen[0], Some(TOKEN));
 }

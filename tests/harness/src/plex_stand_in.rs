@@ -6,7 +6,7 @@
 //!
 //! Its clock is a [`TestClock`] the test shares with the client, so expiries are crossed
 //! without waiting. Paths: clients.plex.tv's at the root (`/api/v2/auth/…`, `/api/v2/pins…`),
-//! plex.tv's v2 below `/api/v2` (`/user`, `/ping`, `/users/signout`).
+//! plex.tv's v2 below `/api/v2` (`/user`, `/ping`, `/users/signout`, `/users/signin`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -82,6 +82,8 @@ pub struct Counts {
     pub served: usize,
     /// `DELETE /users/signout` that revoked a token.
     pub sign_outs: usize,
+    /// `POST /users/signin`, answered with [`LEGACY_TOKEN`]'s account whatever it carries.
+    pub sign_ins: usize,
 }
 
 /// How the stand-in behaves; change it with [`StandIn::configure`].
@@ -285,6 +287,7 @@ impl State {
             ),
             ("GET", "/api/v2/ping") => self.serve(request, br#"{"pong":true}"#.to_vec()),
             ("DELETE", "/api/v2/users/signout") => self.sign_out(request),
+            ("POST", "/api/v2/users/signin") => self.sign_in(),
             _ => error(404, 0, "no such endpoint on the stand-in"),
         }
     }
@@ -338,6 +341,16 @@ impl State {
         self.signed_out.push(token);
         self.counts.sign_outs += 1;
         Answer::new(204)
+    }
+
+    /// A password sign-in: the recorded account, holding [`LEGACY_TOKEN`].
+    fn sign_in(&mut self) -> Answer {
+        let mut account: Value =
+            serde_json::from_slice(&super::recorded("plextv-users-signin-201.json"))
+                .expect("the recorded sign-in is JSON");
+        account["authToken"] = LEGACY_TOKEN.into();
+        self.counts.sign_ins += 1;
+        json(201, account)
     }
 
     fn register(&mut self, request: &Seen) -> Answer {

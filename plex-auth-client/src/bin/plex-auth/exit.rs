@@ -47,8 +47,9 @@ const MEANINGS: &[(u8, &str)] = &[
     (
         AUTH,
         "authentication failed: wrong login or password, verification code refused or missing, \
-         locked out, token refused by plex.tv (invalid or revoked) or expired, PIN expired; for \
-         `connect`, plex.tv lists the server without an access token for this account",
+         locked out, token refused by plex.tv (invalid or revoked) or expired, PIN expired, \
+         nobody signed in; for `connect`, plex.tv lists the server without an access token for \
+         this account",
     ),
     (
         NETWORK,

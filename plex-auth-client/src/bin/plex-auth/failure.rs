@@ -1,11 +1,12 @@
 //! A command's failure: its exit code, its message, the library's error when there is one,
 //! and what is shown of it beyond the message (the attempts of a failed connection, the
-//! servers of a failed lookup, the error kind's hint, a command's own advice).
+//! servers of a failed lookup, one hint: the command's advice, else the error kind's).
 
-use plex_auth_client::Error;
+use plex_auth_client::{Error, ErrorKind};
 use serde_json::{Value, json};
 
 use crate::exit;
+use crate::message::describe;
 
 /// How many attempts a failed `connect` prints in text, one a line, before "and N more".
 const ATTEMPTS_PRINTED: usize = 5;
@@ -15,7 +16,9 @@ pub(crate) struct Failure {
     pub(crate) code: u8,
     pub(crate) message: String,
     pub(crate) error: Option<Error>,
-    /// What the command that failed advises, after the error kind's hint.
+    /// The library's kind of a failure the tool found itself (no token held…).
+    kind: Option<ErrorKind>,
+    /// What the command that failed advises, instead of the error kind's hint.
     advice: Option<String>,
 }
 
@@ -30,19 +33,39 @@ impl Failure {
         Self::with_code(exit::FAILURE, message)
     }
 
+    /// A failure of one of the library's kinds that the tool found itself: its exit code,
+    /// its name in `--json`, and its hint.
+    pub(crate) fn of_kind(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind: Some(kind),
+            ..Self::with_code(exit::of(kind), message)
+        }
+    }
+
     fn with_code(code: u8, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
             error: None,
+            kind: None,
             advice: None,
         }
     }
 
-    /// This failure, with what the command that failed advises.
+    /// This failure, with what the command that failed advises instead of the kind's hint.
     pub(crate) fn advise(mut self, advice: impl Into<String>) -> Self {
         self.advice = Some(advice.into());
         self
+    }
+
+    /// Whether the command advised something already.
+    pub(crate) fn advised(&self) -> bool {
+        self.advice.is_some()
+    }
+
+    /// The library's kind of this failure, if it has one.
+    pub(crate) fn kind(&self) -> Option<ErrorKind> {
+        self.error.as_ref().map(Error::kind).or(self.kind)
     }
 
     /// The lines shown under the message, in text: the attempts of a failed choice of a
@@ -63,18 +86,19 @@ impl Failure {
         lines
     }
 
-    /// What to do about it: the error kind's hint, then the command's advice.
-    pub(crate) fn advice(&self) -> impl Iterator<Item = &str> {
-        let hint = self.error.as_ref().map(|error| error.kind().hint());
-        hint.into_iter().chain(self.advice.as_deref())
+    /// What to do about it, in one line: the command's advice, else the error kind's hint.
+    pub(crate) fn hint(&self) -> Option<&str> {
+        self.advice
+            .as_deref()
+            .or_else(|| self.kind().map(ErrorKind::hint))
     }
 
-    /// The `error` of `--json`: its kind, exit code, message, status and Plex's codes, and
-    /// every attempt of a failed choice or the servers of a failed lookup.
+    /// The `error` of `--json`: its kind, exit code, message, hint, status and Plex's codes,
+    /// and every attempt of a failed choice or the servers of a failed lookup.
     pub(crate) fn to_json(&self) -> Value {
         let error = self.error.as_ref();
-        let kind = match error {
-            Some(error) => error.kind().name(),
+        let kind = match self.kind() {
+            Some(kind) => kind.name(),
             None if self.code == exit::BAD_INPUT => "bad-input",
             None => "failure",
         };
@@ -85,6 +109,7 @@ impl Failure {
             "kind": kind,
             "exitCode": self.code,
             "message": self.message,
+            "hint": self.hint(),
             "status": error.and_then(|e| e.status()).map(|s| s.as_u16()),
             "plexCodes": codes,
         });
@@ -138,9 +163,10 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Self {
             code: exit::of(error.kind()),
-            // The library's messages never carry secrets.
-            message: error.to_string(),
+            // The library's parts never carry secrets.
+            message: describe(&error),
             error: Some(error),
+            kind: None,
             advice: None,
         }
     }

@@ -1,10 +1,14 @@
-//! What every command shares on the command line: who the tool says it is to Plex and how it
-//! connects (one group of flags, ready for a help heading of its own), and the output format;
-//! the token and server arguments the commands that need them flatten in; durations.
+//! What the commands share on the command line: who the tool says it is to Plex and how it
+//! connects (global, under a help heading of their own, after each command's own options),
+//! the output format; the token and server arguments the commands that need them flatten in;
+//! durations.
 
 use std::time::Duration;
 
 use clap::Args;
+
+/// The heading of the flags every command shares, after the command's own options.
+pub(crate) const SHARED_HEADING: &str = "Identity and connection";
 
 /// The flags every command takes.
 #[derive(Args)]
@@ -12,16 +16,17 @@ pub(crate) struct GlobalFlags {
     #[command(flatten)]
     pub(crate) connection: ConnectionFlags,
     /// Print one JSON document on stdout (the result, or {"error": ...}) instead of text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SHARED_HEADING)]
     pub(crate) json: bool,
 }
 
 /// The identity the tool sends to Plex, and how it reaches plex.tv and servers.
 #[derive(Args)]
+#[command(next_help_heading = SHARED_HEADING)]
 pub(crate) struct ConnectionFlags {
-    /// A stable identifier of this installation (a UUID). Default: one kept in
-    /// $XDG_CONFIG_HOME/plex-auth/client-identifier (else ~/.config/...), created on first use,
-    /// so that plex.tv sees one device and not a new one per run.
+    /// A stable identifier of this installation (a UUID). Default: one kept in the config
+    /// folder ($XDG_CONFIG_HOME/plex-auth/client-identifier, else ~/.config/...), created on
+    /// first use, so that plex.tv sees one device and not a new one per run.
     #[arg(long, env = "PLEX_CLIENT_IDENTIFIER", global = true)]
     pub(crate) client_identifier: Option<String>,
     /// The product name sent as X-Plex-Product.
@@ -39,7 +44,8 @@ pub(crate) struct ConnectionFlags {
     /// The device name users see in their device list (X-Plex-Device-Name).
     #[arg(long, env = "PLEX_DEVICE_NAME", global = true)]
     pub(crate) device_name: Option<String>,
-    /// The plex.tv API base URL (for a proxy or a test server).
+    /// plex.tv's API base URL (for a proxy or a test server). The claim token is asked of its
+    /// v1 base: this URL without its trailing /v2.
     #[arg(
         long,
         env = "PLEX_TV_URL",
@@ -47,21 +53,34 @@ pub(crate) struct ConnectionFlags {
         default_value = "https://plex.tv/api/v2"
     )]
     pub(crate) plex_tv_url: String,
-    /// Total time allowed for each attempt, in seconds. For `connect`, also the probe timeout:
-    /// how long each of the server's connections may take to answer (3 by default).
+    /// The base URL of clients.plex.tv, where JWTs are made and renewed (for a proxy or a test
+    /// server).
+    #[arg(
+        long,
+        env = "PLEX_CLIENTS_URL",
+        global = true,
+        default_value = "https://clients.plex.tv"
+    )]
+    pub(crate) plex_clients_url: String,
+    /// Time allowed for each attempt of a call to plex.tv, clients.plex.tv or a Plex Media
+    /// Server, from sending to the end of the answer, in seconds (30 by default).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<Duration>,
-    /// Make one attempt only: no retry after a transport error or a 502/503/504.
+    /// Make one attempt per call: no retry after a transport error or a 502/503/504.
     #[arg(long, global = true)]
     pub(crate) no_retry: bool,
 }
 
-/// The account token, for the commands that act as the account.
+/// The account's token, for the commands that act as the account: given, or the kept one.
 #[derive(Args)]
 pub(crate) struct TokenArg {
-    /// The Plex token to authenticate with.
-    #[arg(long, env = "PLEX_TOKEN", hide_env_values = true)]
-    pub(crate) token: String,
+    /// The Plex token to use (else PLEX_TOKEN, else the kept account's: see `plex-auth
+    /// login`). Prefer PLEX_TOKEN: other users of the machine can see a command line.
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+    /// The kept account to use instead of the current one: its name, email or uuid.
+    #[arg(long, value_name = "ACCOUNT", env = "PLEX_ACCOUNT")]
+    pub(crate) account: Option<String>,
 }
 
 /// The Plex Media Server, for the commands that call one.
@@ -70,6 +89,19 @@ pub(crate) struct ServerArg {
     /// The Plex Media Server's URL, e.g. http://192.168.1.10:32400.
     #[arg(long, env = "PLEX_SERVER_URL")]
     pub(crate) server: String,
+}
+
+/// Whether to keep what a sign-in obtained, and as what: for `login` and `sign-in`.
+#[derive(Args)]
+pub(crate) struct KeepArgs {
+    /// Keep nothing: only print the token.
+    #[arg(long)]
+    pub(crate) no_store: bool,
+    /// Sign in with a plex.tv JWT, renewed by this tool with a device key of its own, instead
+    /// of a legacy token. Off by default until Plex Media Servers are known to accept JWTs:
+    /// the commands that call a server (transient-token, resources) may need a legacy token.
+    #[arg(long)]
+    pub(crate) jwt: bool,
 }
 
 /// The longest duration a command line may ask for: a day.

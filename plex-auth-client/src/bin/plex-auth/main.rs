@@ -1,28 +1,32 @@
-//! `plex-auth`: sign in to Plex (the PIN flow, or a password with two-factor authentication),
-//! check a token and keep it in use, switch Plex Home profiles, find the account's servers and
-//! connect to one, and get transient tokens and source connection details from a Plex Media
-//! Server.
+//! `plex-auth`: sign in to Plex (the PIN flow, or a password with two-factor authentication)
+//! and stay signed in (the account kept in the config folder, a JWT renewed by itself), check
+//! a token and keep it in use, list and switch Plex Home profiles, find the account's servers
+//! and connect to one, claim a new server, and get transient tokens and source connection
+//! details from a Plex Media Server.
 //!
 //! Built on plex-auth-client's public API only. Secrets stay out of the output: the password is
 //! never echoed nor printed, and a token is printed only by the commands whose job it is
-//! (`login`, `sign-in`, `transient-token`, `switch-user`).
+//! (`login`, `sign-in`, `token`, `transient-token`, `switch-user`, `claim`).
 //!
 //! This file parses the command line and dispatches; each command is a file of `commands/`.
 
 mod clients;
 mod commands;
+mod config;
+mod credentials;
 mod exit;
 mod failure;
 mod flags;
-mod identifier;
+mod message;
 mod output;
 mod panics;
+mod progress;
 mod run;
 
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::commands::Command;
 use crate::failure::Failure;
@@ -32,13 +36,18 @@ use crate::run::{Context, Run};
 
 /// What `--help` says after the exit codes.
 const ENVIRONMENT: &str = "\
-token-status exits 0 when the token is valid, 3 when plex.tv refused it (drop it), and 4 when
-its status is unknown (no answer, a timeout, a 5xx or 429, a 401 that is not plex.tv's refusal:
-keep the token).
+token-status and status exit 0 when the token is valid, 3 when plex.tv refused it (drop it) or
+nobody is signed in, and 4 when its status is unknown (no answer, a timeout, a 5xx or 429, a 401
+that is not plex.tv's refusal: keep the token).
 
-Environment: PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION, PLEX_PLATFORM, PLEX_DEVICE,
-PLEX_DEVICE_NAME, PLEX_TOKEN, PLEX_TV_URL, PLEX_SERVER_URL, PLEX_LOGIN, PLEX_PASSWORD (sign-in:
-read instead of prompting), PLEX_VERIFICATION_CODE, PLEX_HOME_PIN (switch-user).";
+The token: --token, else PLEX_TOKEN, else the account kept by `login` or `sign-in` in the
+config folder ($XDG_CONFIG_HOME/plex-auth/accounts, else ~/.config/plex-auth/accounts): the
+current one, or the one --account or PLEX_ACCOUNT names.
+
+Environment: PLEX_TOKEN, PLEX_ACCOUNT, PLEX_CLIENT_IDENTIFIER, PLEX_PRODUCT, PLEX_VERSION,
+PLEX_PLATFORM, PLEX_DEVICE, PLEX_DEVICE_NAME, PLEX_TV_URL, PLEX_CLIENTS_URL, PLEX_SERVER_URL,
+PLEX_LOGIN, PLEX_PASSWORD (sign-in: read instead of prompting), PLEX_VERIFICATION_CODE,
+PLEX_HOME_PIN (switch-user).";
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +61,11 @@ struct Cli {
     command: Command,
     #[command(flatten)]
     flags: GlobalFlags,
+}
+
+/// The command line's definition: for completions and the man page.
+pub(crate) fn command() -> clap::Command {
+    Cli::command()
 }
 
 fn main() -> ExitCode {
@@ -70,10 +84,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
-    let context = Context {
-        flags: &cli.flags.connection,
-        output: &output,
-    };
+    let context = Context::new(&cli.flags.connection, &output);
     // The hook has reported a panic already; it ends the program as any other failure.
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         runtime.block_on(cli.command.run(&context))
@@ -81,6 +92,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(failure)) => {
+            let failure = context.advise(failure);
             output.failure(&failure);
             ExitCode::from(failure.code)
         }

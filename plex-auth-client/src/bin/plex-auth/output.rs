@@ -98,8 +98,18 @@ impl Output {
         for line in failure.detail_lines() {
             self.note(&format!("plex-auth:   {line}"));
         }
-        for advice in failure.advice() {
-            self.note(&format!("plex-auth: {advice}"));
+        if let Some(hint) = failure.hint() {
+            self.note(&format!("plex-auth: hint: {hint}"));
+        }
+    }
+
+    /// Text this program made itself (a completion script, a man page), written as it is:
+    /// it holds no server's byte, and its tabs and newlines are its own.
+    pub(crate) fn raw(&self, text: &[u8]) {
+        let mut stdout = std::io::stdout().lock();
+        let written = stdout.write_all(text).and_then(|()| stdout.flush());
+        if let Err(err) = written {
+            stdout_failed(&err);
         }
     }
 }

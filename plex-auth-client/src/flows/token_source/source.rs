@@ -91,6 +91,21 @@ pub enum TokenKind {
     },
 }
 
+impl TokenKind {
+    /// What `token` claims to be, read without verifying it: a JWT (with the `iat` and `exp`
+    /// its claims say) when it is one with a numeric `exp`, else a legacy token. For showing a
+    /// token someone gave; a [`TokenSource`] knows what it holds ([`TokenSource::kind`]).
+    pub fn of(token: &Secret) -> Self {
+        match unverified_lifetime(token) {
+            Some(lifetime) => TokenKind::Jwt {
+                issued_at: system_time(lifetime.issued_at),
+                expires_at: system_time(lifetime.expires_at),
+            },
+            None => TokenKind::Legacy,
+        }
+    }
+}
+
 impl TokenSource {
     /// A source that answers `token`, a legacy token, as it is.
     pub fn legacy(token: impl Into<Secret>) -> Self {
@@ -520,5 +535,36 @@ impl TokenSourceBuilder {
             store: self.store,
             clock: self.clock,
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_given_is_told_a_jwt_by_its_claims_else_legacy() {
+        let key = DeviceKey::generate().unwrap();
+        let jwt = device_jwt(
+            &key,
+            "client-1",
+            &Secret::new("nonce"),
+            "username",
+            1_750_000_000,
+        );
+        assert_eq!(
+            TokenKind::of(&jwt),
+            TokenKind::Jwt {
+                issued_at: UNIX_EPOCH + Duration::from_secs(1_750_000_000),
+                expires_at: UNIX_EPOCH + Duration::from_secs(1_750_000_300),
+            }
+        );
+        for legacy in ["legacy-token-abc", "a.b.c", "", "x.e30.y"] {
+            assert_eq!(
+                TokenKind::of(&Secret::new(legacy)),
+                TokenKind::Legacy,
+                "{legacy}"
+            );
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! How the commands that print an account's token (`sign-in`, `switch-user`) name the
-//! account in their note.
+//! How the commands that name an account (`login`, `sign-in`, `switch-user`) name it in
+//! their note.
 
 use plex_auth_client::Redactor;
 use plex_auth_client::types::UserPlexAccount;

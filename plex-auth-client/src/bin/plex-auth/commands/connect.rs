@@ -28,38 +28,40 @@ const TEXT_LIMIT: usize = 2048;
 /// those whose /identity is the server's. Prefers local over remote over relay, and https
 /// over http: http only when no https connection of the same or a better place can still
 /// answer, never for a server that requires https. Answers as soon as no better connection
-/// can still answer, or 0.4 s after the first one proved. --timeout is each probe's time
-/// (3 s by default), --deadline the whole choice's (5 s). Never prints a token. Exit code 4
-/// when no connection proved to be the server, with what became of each.
+/// can still answer, or 0.4 s after the first one proved. Never prints a token. Exit code 4
+/// when no connection proved to be the server, with what became of each (one a line, or
+/// `attempts` in --json).
 #[derive(Args)]
 pub(crate) struct Connect {
-    #[command(flatten)]
-    token: TokenArg,
     /// The server's name or client identifier; needed when the account has several servers.
     /// A value that matches several servers (two of the same name, or a name that is another
     /// server's identifier) is refused: pass the client identifier `plex-auth servers` shows.
     #[arg(long, value_name = "NAME_OR_CLIENT_ID")]
     server: Option<String>,
+    /// Time each of the server's connections may take to answer its probe, in seconds
+    /// (default 3).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    probe_timeout: Option<Duration>,
     /// Time allowed for the whole choice, in seconds (default 5): connections still probing
-    /// then count as failed. (--timeout is the time each connection's probe may take, 3 s by
-    /// default.)
+    /// then count as failed.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     deadline: Option<Duration>,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
 impl Run for Connect {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let token = self.token.token;
-        let servers = account_servers(context, &token).await?;
+        let credentials = context.credentials(&self.token)?;
+        let servers = account_servers(context, &credentials).await?;
         // The server's texts and the URL chosen can echo the account's token or a server's.
-        let shown = Redactor::new([token.as_str()]).secrets_of(&servers);
+        let token = credentials.token().await?;
+        let shown = Redactor::new([token.expose()]).secrets_of(&servers);
         let whole = shown.clone().max_chars(TEXT_LIMIT);
         let server = choose(&servers, self.server.as_deref(), &whole)?;
         let connector = Connector::new(identity(context.flags)?)
             .timeout(
-                context
-                    .flags
-                    .timeout
+                self.probe_timeout
                     .unwrap_or(Connector::DEFAULT_PROBE_TIMEOUT),
             )
             .deadline(self.deadline.unwrap_or(Connector::DEFAULT_DEADLINE));

@@ -21,7 +21,8 @@ pub(crate) struct Link {
 
 impl Run for Link {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let plex = plex_tv(context.flags, Some(&self.token.token))?;
+        let credentials = context.credentials(&self.token)?;
+        let plex = plex_tv(context.flags, Some(&credentials))?;
         plex.link_pin(&LinkPinRequest::new(self.code.trim()))
             .await?;
         if context.output.json() {

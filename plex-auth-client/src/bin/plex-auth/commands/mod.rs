@@ -3,14 +3,23 @@
 //! This file names them for the command line and dispatches.
 
 mod account_name;
+mod claim;
+mod completions;
 mod connect;
+mod home_users;
+mod keep;
 mod link;
 mod login;
+mod logout;
+mod man;
 mod ping;
 mod resources;
 mod servers;
 mod sign_in;
+mod status;
+mod switch_account;
 mod switch_user;
+mod token;
 mod token_details;
 mod token_status;
 mod transient_token;
@@ -20,36 +29,52 @@ use clap::Subcommand;
 use crate::failure::Failure;
 use crate::run::{Context, Run};
 
-/// The commands, as the command line names them.
+/// The commands, as the command line names them, in the order `--help` lists them.
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    SignIn(sign_in::SignIn),
     Login(login::Login),
+    SignIn(sign_in::SignIn),
+    Status(status::Status),
+    Token(token::Token),
+    Logout(logout::Logout),
+    SwitchAccount(switch_account::SwitchAccount),
+    HomeUsers(home_users::HomeUsers),
+    SwitchUser(switch_user::SwitchUser),
+    Servers(servers::Servers),
+    Connect(connect::Connect),
     Link(link::Link),
+    Claim(claim::Claim),
     TokenDetails(token_details::TokenDetails),
     TokenStatus(token_status::TokenStatus),
     Ping(ping::Ping),
-    SwitchUser(switch_user::SwitchUser),
     TransientToken(transient_token::TransientToken),
     Resources(resources::Resources),
-    Servers(servers::Servers),
-    Connect(connect::Connect),
+    Completions(completions::Completions),
+    Man(man::Man),
 }
 
 impl Run for Command {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
         match self {
-            Command::SignIn(command) => command.run(context).await,
             Command::Login(command) => command.run(context).await,
+            Command::SignIn(command) => command.run(context).await,
+            Command::Status(command) => command.run(context).await,
+            Command::Token(command) => command.run(context).await,
+            Command::Logout(command) => command.run(context).await,
+            Command::SwitchAccount(command) => command.run(context).await,
+            Command::HomeUsers(command) => command.run(context).await,
+            Command::SwitchUser(command) => command.run(context).await,
+            Command::Servers(command) => command.run(context).await,
+            Command::Connect(command) => command.run(context).await,
             Command::Link(command) => command.run(context).await,
+            Command::Claim(command) => command.run(context).await,
             Command::TokenDetails(command) => command.run(context).await,
             Command::TokenStatus(command) => command.run(context).await,
             Command::Ping(command) => command.run(context).await,
-            Command::SwitchUser(command) => command.run(context).await,
             Command::TransientToken(command) => command.run(context).await,
             Command::Resources(command) => command.run(context).await,
-            Command::Servers(command) => command.run(context).await,
-            Command::Connect(command) => command.run(context).await,
+            Command::Completions(command) => command.run(context).await,
+            Command::Man(command) => command.run(context).await,
         }
     }
 }

@@ -18,7 +18,8 @@ pub(crate) struct Ping {
 
 impl Run for Ping {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let answer = plex_tv(context.flags, Some(&self.token.token))?
+        let credentials = context.credentials(&self.token)?;
+        let answer = plex_tv(context.flags, Some(&credentials))?
             .ping_token()
             .await?;
         if !answer.pong.get() {

@@ -29,10 +29,11 @@ pub(crate) struct Resources {
 
 impl Run for Resources {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let token = self.token.token;
-        let pms = pms(context.flags, &self.server.server, &token)?;
+        let credentials = context.credentials(&self.token)?;
+        let pms = pms(context.flags, &self.server.server, &credentials)?;
         let answer = pms.get_source_connection_information(&self.source).await?;
-        let shown = Redactor::new([token.as_str()]).secrets_of(&*answer);
+        let token = credentials.token().await?;
+        let shown = Redactor::new([token.expose()]).secrets_of(&*answer);
         print(context.output, &answer, &shown);
         Ok(exit::SUCCESS)
     }

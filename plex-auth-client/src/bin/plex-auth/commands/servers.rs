@@ -7,6 +7,7 @@ use plex_auth_client::{FlexBool, Redactor};
 use serde_json::{Value, json};
 
 use crate::clients::plex_tv;
+use crate::credentials::Credentials;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
@@ -24,10 +25,11 @@ pub(crate) struct Servers {
 
 impl Run for Servers {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let token = self.token.token;
-        let servers = account_servers(context, &token).await?;
+        let credentials = context.credentials(&self.token)?;
+        let servers = account_servers(context, &credentials).await?;
         // A server's name or URI can echo the account's token or any server's access token.
-        let shown = Redactor::new([token.as_str()]).secrets_of(&servers);
+        let token = credentials.token().await?;
+        let shown = Redactor::new([token.expose()]).secrets_of(&servers);
         print(context.output, &servers, &shown);
         Ok(exit::SUCCESS)
     }
@@ -37,9 +39,9 @@ impl Run for Servers {
 /// and clients left out.
 pub(super) async fn account_servers(
     context: &Context<'_>,
-    token: &str,
+    credentials: &Credentials,
 ) -> Result<Vec<PlexDevice>, Failure> {
-    let plex = plex_tv(context.flags, Some(token))?;
+    let plex = plex_tv(context.flags, Some(credentials))?;
     let everything = GetServerResourcesOptions::new()
         .include_https(true)
         .include_relay(true)

@@ -1,22 +1,25 @@
 //! `plex-auth sign-in`: login and password (never echoed), and the two-factor round, tried
-//! once; prints the account's token.
+//! once; keeps the account's token and prints it.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
 use plex_auth_client::types::SignInRequest;
-use plex_auth_client::{ErrorKind, Redactor, Secret};
-use serde_json::json;
+use plex_auth_client::{ErrorKind, KeptCredential, Redactor, Secret};
 
-use super::account_name::display_name;
+use super::keep::finish;
 use crate::clients::plex_tv;
-use crate::exit;
+use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
+use crate::flags::KeepArgs;
 use crate::run::{Context, Run};
 
-/// Sign in with a login and password; print the account's token.
+/// Sign in with a login and password; keep the token and print it.
 ///
-/// Asks for the two-factor code when the account needs one, then tries once more.
+/// Asks for the two-factor code when the account needs one and none was given, then tries
+/// once more; without an answer (no terminal, stdin closed) it exits 3 and says to pass
+/// --code. Keeps the token as the current account's, says who signed in, and prints the
+/// token alone on stdout.
 #[derive(Args)]
 pub(crate) struct SignIn {
     /// The account's email address or username (asked for when absent).
@@ -28,6 +31,8 @@ pub(crate) struct SignIn {
     /// Ask plex.tv for a long-lived token.
     #[arg(long)]
     remember_me: bool,
+    #[command(flatten)]
+    keep: KeepArgs,
 }
 
 impl Run for SignIn {
@@ -35,7 +40,8 @@ impl Run for SignIn {
         let plex = plex_tv(context.flags, None)?;
         let login = match self.login {
             Some(login) => login,
-            None => read_line("Plex login (email or username): ")?,
+            None => read_line("Plex login (email or username): ")?
+                .ok_or_else(|| Failure::bad_input("no login: pass --login or set PLEX_LOGIN"))?,
         };
         let password = read_password()?;
         // A code given up front goes with the first attempt: every refused sign-in counts
@@ -50,7 +56,13 @@ impl Run for SignIn {
         }
         let account = match plex.post_users_sign_in_data(&request).await {
             Err(err) if err.kind() == ErrorKind::VerificationCodeRequired && !code_given => {
-                let code = read_line("Two-factor verification code: ")?;
+                let Some(code) = read_line("Two-factor verification code: ")? else {
+                    return Err(Failure::from(err).advise(
+                        "this account has two-factor authentication: give the code with \
+                         --code or PLEX_VERIFICATION_CODE, or run the command on a terminal to \
+                         be asked for it",
+                    ));
+                };
                 request = request.verification_code(code.trim());
                 // Once only: repeated failures lock the IP out.
                 plex.post_users_sign_in_data(&request).await?
@@ -66,24 +78,21 @@ impl Run for SignIn {
                     .map_or("", Secret::expose),
             )
             .secrets_of(&*account);
-        let document = json!({
-            "id": account.id,
-            "uuid": shown.text(&account.uuid),
-            "username": shown.text(&account.username),
-            "title": shown.text(&account.title),
-            "email": shown.text(&account.email),
-            "twoFactorEnabled": account.two_factor_enabled,
-        });
-        let note = format!("Signed in as {}.", display_name(&account, &shown));
-        context
-            .output
-            .token("authToken", &account.auth_token, document, Some(&note))?;
-        Ok(exit::SUCCESS)
+        let credential = if self.keep.jwt {
+            let (key, source) = new_jwt_source(context.flags)?;
+            // Registers the key with the new legacy token, then trades it for a JWT.
+            let token = source.upgrade(&account.auth_token).await?;
+            KeptCredential::Jwt { token, key }
+        } else {
+            KeptCredential::Legacy(account.auth_token.clone())
+        };
+        finish(context, Ok(&*account), credential, &self.keep, &shown)
     }
 }
 
-/// Reads one line from standard input, prompting on standard error when it is a terminal.
-fn read_line(prompt: &str) -> Result<String, Failure> {
+/// Reads one line from standard input, prompting on standard error when it is a terminal;
+/// `None` when there is no answer (an empty line, or stdin closed).
+fn read_line(prompt: &str) -> Result<Option<String>, Failure> {
     if std::io::stdin().is_terminal() {
         let mut stderr = std::io::stderr();
         // A prompt that cannot be shown does not stop the answer from being read.
@@ -96,11 +105,7 @@ fn read_line(prompt: &str) -> Result<String, Failure> {
         .read_line(&mut line)
         .map_err(|err| Failure::bad_input(format!("cannot read standard input: {err}")))?;
     let line = line.trim().to_string();
-    if line.is_empty() {
-        let what = prompt.trim_end().trim_end_matches(':');
-        return Err(Failure::bad_input(format!("no answer for {what:?}")));
-    }
-    Ok(line)
+    Ok((!line.is_empty()).then_some(line))
 }
 
 /// The password from PLEX_PASSWORD, else from a prompt that does not echo it.

@@ -29,12 +29,13 @@ pub(crate) struct TokenDetails {
 
 impl Run for TokenDetails {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let token = self.token.token;
-        let account = plex_tv(context.flags, Some(&token))?
+        let credentials = context.credentials(&self.token)?;
+        let account = plex_tv(context.flags, Some(&credentials))?
             .get_token_details()
             .await?;
         // A name can echo the token sent, or a token of the answer.
-        let shown = Redactor::new([token.as_str()]).secrets_of(&*account);
+        let token = credentials.token().await?;
+        let shown = Redactor::new([token.expose()]).secrets_of(&*account);
         print(context.output, &account, &shown);
         Ok(exit::SUCCESS)
     }
@@ -99,7 +100,7 @@ fn yes_no(flag: Option<bool>, yes: &str, no: &str) -> String {
 }
 
 /// Unix seconds as an HTTP date; the number itself when it is before 1970 or after 9999.
-fn date(unix_seconds: i64) -> String {
+pub(super) fn date(unix_seconds: i64) -> String {
     match u64::try_from(unix_seconds) {
         Ok(seconds) if seconds <= LAST_HTTP_DATE => {
             httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds))

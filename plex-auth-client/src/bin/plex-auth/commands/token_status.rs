@@ -9,6 +9,7 @@ use crate::clients::plex_tv;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
+use crate::message::describe;
 use crate::run::{Context, Run};
 
 /// Tell whether a token is valid, invalid (drop it) or of unknown status (keep it).
@@ -25,7 +26,8 @@ pub(crate) struct TokenStatus {
 impl Run for TokenStatus {
     /// A failure to get a verdict is a result too: "unknown".
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let status = plex_tv(context.flags, Some(&self.token.token))?
+        let credentials = context.credentials(&self.token)?;
+        let status = plex_tv(context.flags, Some(&credentials))?
             .token_status()
             .await;
         let (verdict, code) = match &status {
@@ -34,8 +36,8 @@ impl Run for TokenStatus {
             // Everything else is no verdict, the non-exhaustive rest included.
             _ => ("unknown", exit::NETWORK),
         };
-        // The library's error text is one line, with the server's text redacted.
-        let reason = status.error().map(ToString::to_string);
+        // One line, with the server's text redacted.
+        let reason = status.error().map(describe);
         let output = context.output;
         if output.json() {
             output.document(&json!({ "status": verdict, "reason": reason }));

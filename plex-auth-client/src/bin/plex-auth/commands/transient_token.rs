@@ -24,7 +24,8 @@ pub(crate) struct TransientToken {
 
 impl Run for TransientToken {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let pms = pms(context.flags, &self.server.server, &self.token.token)?;
+        let credentials = context.credentials(&self.token)?;
+        let pms = pms(context.flags, &self.server.server, &credentials)?;
         let answer = pms
             .get_transient_token(TransientTokenScope::All, TransientTokenType::Delegation)
             .await?;

@@ -1,19 +1,20 @@
-//! Where the CLI keeps its client identifier when none is given: one file per user, so that
-//! every run is the same device to plex.tv instead of a new one registered each time.
+//! The tool's folder in the user's configuration folder: its client identifier, so that every
+//! run is the same device to plex.tv instead of a new one registered each time, and the
+//! accounts kept after a sign-in.
 
 use std::path::PathBuf;
 
-use plex_auth_client::load_or_create_client_identifier;
+use plex_auth_client::{AccountStore, load_or_create_client_identifier};
 
 use crate::failure::Failure;
 
 /// `--client-identifier`/`PLEX_CLIENT_IDENTIFIER` when given, else the stored one (created on
 /// first use).
-pub(crate) fn resolve(given: Option<&str>) -> Result<String, Failure> {
+pub(crate) fn client_identifier(given: Option<&str>) -> Result<String, Failure> {
     if let Some(given) = given {
         return Ok(given.to_string());
     }
-    let Some(path) = default_path() else {
+    let Some(path) = folder().map(|folder| folder.join("client-identifier")) else {
         return Err(Failure::bad_input(
             "no client identifier: pass --client-identifier, set PLEX_CLIENT_IDENTIFIER, or set \
              HOME (or XDG_CONFIG_HOME) so that one can be kept in plex-auth/client-identifier",
@@ -27,10 +28,16 @@ pub(crate) fn resolve(given: Option<&str>) -> Result<String, Failure> {
     })
 }
 
-/// The user's configuration folder's `plex-auth/client-identifier`: `$XDG_CONFIG_HOME` (when
-/// absolute, as the XDG specification requires), else `$HOME/.config`; on macOS
-/// `~/Library/Application Support`, on Windows `%APPDATA%`.
-fn default_path() -> Option<PathBuf> {
+/// The accounts kept, in the folder's `accounts`; `None` when there is no configuration
+/// folder (no HOME).
+pub(crate) fn accounts() -> Option<AccountStore> {
+    folder().map(|folder| AccountStore::new(folder.join("accounts")))
+}
+
+/// The user's configuration folder's `plex-auth`: `$XDG_CONFIG_HOME` (when absolute, as the
+/// XDG specification requires), else `$HOME/.config`; on macOS `~/Library/Application
+/// Support`, on Windows `%APPDATA%`.
+fn folder() -> Option<PathBuf> {
     let absolute = |name: &str| {
         std::env::var_os(name)
             .map(PathBuf::from)
@@ -43,5 +50,5 @@ fn default_path() -> Option<PathBuf> {
     } else {
         absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
     }?;
-    Some(config.join("plex-auth").join("client-identifier"))
+    Some(config.join("plex-auth"))
 }

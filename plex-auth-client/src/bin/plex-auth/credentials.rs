@@ -1,0 +1,225 @@
+//! The token a command acts with, and where it came from: `--token`, else `PLEX_TOKEN`, else
+//! the kept account (`--account`, else the current one). A kept JWT comes with its device
+//! key, and is renewed when it nears its end, the renewed JWT kept in the account's file.
+
+use std::path::PathBuf;
+
+use plex_auth_client::{
+    AccountStore, DeviceKey, ErrorKind, KeptAccount, KeptCredential, Secret, TokenSource,
+    TokenSourceBuilder,
+};
+
+use crate::clients::{identity, timeouts};
+use crate::config;
+use crate::failure::Failure;
+use crate::flags::{ConnectionFlags, TokenArg};
+
+/// How many kept accounts a message names before "and N more".
+const ACCOUNTS_NAMED: usize = 10;
+
+/// Where a command's token came from.
+pub(crate) enum Origin {
+    /// `--token`.
+    Flag,
+    /// `PLEX_TOKEN`.
+    Environment,
+    /// A kept account's file.
+    Kept {
+        account: Box<KeptAccount>,
+        path: PathBuf,
+    },
+}
+
+impl Origin {
+    /// How the token is named in a message: "the token given with --token".
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Origin::Flag => "the token given with --token".into(),
+            Origin::Environment => "the token in PLEX_TOKEN".into(),
+            Origin::Kept { account, .. } => format!("the kept token of {}", account.name),
+        }
+    }
+}
+
+/// A command's token: a source to build clients with, and where it came from.
+pub(crate) struct Credentials {
+    pub(crate) source: TokenSource,
+    pub(crate) origin: Origin,
+}
+
+impl Credentials {
+    /// A valid token: a kept JWT near its end is renewed first.
+    pub(crate) async fn token(&self) -> Result<Secret, Failure> {
+        Ok(self.source.token().await?)
+    }
+}
+
+/// The token of `arg`, else of `PLEX_TOKEN`, else the kept account's.
+pub(crate) fn resolve(flags: &ConnectionFlags, arg: &TokenArg) -> Result<Credentials, Failure> {
+    let given = |token: &str| {
+        let token = token.trim();
+        (!token.is_empty()).then(|| TokenSource::legacy(token))
+    };
+    if let Some(source) = arg.token.as_deref().and_then(given) {
+        return Ok(Credentials {
+            source,
+            origin: Origin::Flag,
+        });
+    }
+    let from_environment = std::env::var("PLEX_TOKEN").ok();
+    if let Some(source) = from_environment.as_deref().and_then(given) {
+        return Ok(Credentials {
+            source,
+            origin: Origin::Environment,
+        });
+    }
+    let (store, account) = kept_account(arg.account.as_deref())?;
+    let path = store.path(&account.uuid).map_err(storage)?;
+    let source = kept_source(flags, &store, &account)?;
+    Ok(Credentials {
+        source,
+        origin: Origin::Kept {
+            account: Box::new(account),
+            path,
+        },
+    })
+}
+
+/// The source of a kept account: its legacy token, or its JWT renewed with its device key
+/// and kept renewed in its file.
+pub(crate) fn kept_source(
+    flags: &ConnectionFlags,
+    store: &AccountStore,
+    account: &KeptAccount,
+) -> Result<TokenSource, Failure> {
+    match &account.credential {
+        KeptCredential::Legacy(token) => Ok(TokenSource::legacy(token.clone())),
+        KeptCredential::Jwt { key, .. } => {
+            let builder = TokenSource::jwt(identity(flags)?, key.clone())
+                .store(store.token_store(&account.uuid).map_err(storage)?);
+            jwt_source(flags, builder)
+        }
+        _ => Err(Failure::other(format!(
+            "the kept account {} holds a kind of credential this version does not know",
+            account.name
+        ))),
+    }
+}
+
+/// A new device key, for an account signing in with `--jwt` (each account has its own, kept
+/// with its JWT), and an empty JWT source signing with it.
+pub(crate) fn new_jwt_source(flags: &ConnectionFlags) -> Result<(DeviceKey, TokenSource), Failure> {
+    let key = DeviceKey::generate()
+        .map_err(|err| Failure::other(format!("cannot make a device key: {err}")))?;
+    let source = jwt_source(flags, TokenSource::jwt(identity(flags)?, key.clone()))?;
+    Ok((key, source))
+}
+
+/// A JWT source built as the flags say: clients.plex.tv's URL, `--timeout`.
+pub(crate) fn jwt_source(
+    flags: &ConnectionFlags,
+    builder: TokenSourceBuilder,
+) -> Result<TokenSource, Failure> {
+    let mut builder = builder.clients_base_url(&flags.plex_clients_url);
+    if let Some(timeouts) = timeouts(flags) {
+        builder = builder.timeouts(timeouts);
+    }
+    Ok(builder.build()?)
+}
+
+/// The kept accounts' store, and the account `wanted` names (else the current one).
+pub(crate) fn kept_account(wanted: Option<&str>) -> Result<(AccountStore, KeptAccount), Failure> {
+    let Some(store) = config::accounts() else {
+        return Err(not_signed_in(
+            "not signed in, and no account can be kept: HOME (or XDG_CONFIG_HOME) is not set",
+        ));
+    };
+    if let Some(wanted) = wanted {
+        let accounts = store.accounts().map_err(storage)?;
+        let account = choose(&accounts, wanted)?.clone();
+        return Ok((store, account));
+    }
+    if let Some(account) = store.current().map_err(storage)? {
+        return Ok((store, account));
+    }
+    let accounts = store.accounts().map_err(storage)?;
+    if accounts.is_empty() {
+        return Err(not_signed_in("not signed in"));
+    }
+    Err(Failure::of_kind(
+        ErrorKind::NoToken,
+        format!(
+            "{} accounts are kept and none is current ({})",
+            accounts.len(),
+            names(&accounts)
+        ),
+    )
+    .advise("choose one with `plex-auth switch-account ACCOUNT`, or --account ACCOUNT"))
+}
+
+/// The kept account `wanted` names: by uuid, else by name or email (in any letter case). A
+/// value that names several is an error that lists them.
+pub(crate) fn choose<'a>(
+    accounts: &'a [KeptAccount],
+    wanted: &str,
+) -> Result<&'a KeptAccount, Failure> {
+    if let Some(account) = accounts.iter().find(|account| account.uuid == wanted) {
+        return Ok(account);
+    }
+    let matches: Vec<&KeptAccount> = accounts
+        .iter()
+        .filter(|account| {
+            account.name.eq_ignore_ascii_case(wanted)
+                || account
+                    .email
+                    .as_deref()
+                    .is_some_and(|email| email.eq_ignore_ascii_case(wanted))
+        })
+        .collect();
+    match matches[..] {
+        [one] => Ok(one),
+        [] if accounts.is_empty() => Err(not_signed_in("no account is kept")),
+        [] => Err(Failure::bad_input(format!(
+            "no kept account is named {wanted:?} (kept: {})",
+            names(accounts)
+        ))),
+        _ => Err(Failure::bad_input(format!(
+            "{wanted:?} names {} kept accounts: {}",
+            matches.len(),
+            matches
+                .iter()
+                .map(|account| format!("{} ({})", account.name, account.uuid))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .advise("name the account by its uuid")),
+    }
+}
+
+/// "alice, bob and 3 more".
+fn names(accounts: &[KeptAccount]) -> String {
+    let listed: Vec<&str> = accounts
+        .iter()
+        .take(ACCOUNTS_NAMED)
+        .map(|account| account.name.as_str())
+        .collect();
+    let more = accounts.len().saturating_sub(ACCOUNTS_NAMED);
+    let mut text = listed.join(", ");
+    if more > 0 {
+        text += &format!(" and {more} more");
+    }
+    text
+}
+
+/// Nobody is signed in: exit code 3, with what to do.
+pub(crate) fn not_signed_in(message: &str) -> Failure {
+    Failure::of_kind(ErrorKind::NoToken, message).advise(
+        "sign in with `plex-auth login` (or `plex-auth sign-in`), or give a token with --token \
+         or PLEX_TOKEN",
+    )
+}
+
+/// A kept account's file that cannot be read or written.
+pub(crate) fn storage(err: std::io::Error) -> Failure {
+    Failure::of_kind(ErrorKind::Storage, err.to_string())
+}

@@ -1,0 +1,362 @@
+//! Accounts kept between runs: one user-only file per account in a folder of the
+//! application's, holding the account's token (or its JWT and device key), and which account
+//! is the current one.
+
+mod format;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::flows::private_file;
+use crate::types::UserPlexAccount;
+use crate::{DeviceKey, Secret, TokenStore};
+
+/// The largest account file read: a JWT and a key take about 2 KiB.
+const MAX_FILE_LEN: u64 = 64 * 1024;
+
+/// The most accounts listed: far more than one person signs in with, and a bound on a folder
+/// someone else filled.
+const MAX_ACCOUNTS: usize = 1000;
+
+/// The file naming the current account, beside the accounts' files.
+const CURRENT: &str = "current";
+
+/// The longest account uuid used as a file name (plex.tv's are 16 hexadecimal digits).
+const MAX_UUID_LEN: usize = 64;
+
+/// Accounts kept in a folder: one file per account (`<uuid>.json`), and a `current` file
+/// naming the account used when none is chosen, as `gh auth` keeps its accounts.
+///
+/// Each file is written to a temporary name and renamed into place (a reader never sees half
+/// a file), with mode 0600 on Unix, in a folder created with mode 0700; it is read up to
+/// 64 KiB, and anything but a regular file is refused without blocking (a FIFO in its place
+/// cannot hang the reader). An error never quotes what a file holds.
+///
+/// What a file in the user's folder protects against: other users of the machine (the mode),
+/// and a half-written file after a crash. What it does not: anything that runs as the user,
+/// and whoever reads the disk or its backups. A JWT account's file holds its device key too:
+/// whoever copies the file signs in as this installation until the key is replaced.
+///
+/// ```no_run
+/// use plex_auth_client::{AccountStore, KeptAccount, KeptCredential, Secret};
+///
+/// let store = AccountStore::new("/home/me/.config/my-app/accounts");
+/// let account = KeptAccount::new(12345, "212acf24b07315e5", "alice",
+///     KeptCredential::Legacy(Secret::new("token")));
+/// store.save(&account)?;
+/// store.set_current(&account.uuid)?;
+/// assert_eq!(store.current()?.map(|kept| kept.name), Some("alice".to_string()));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct AccountStore {
+    folder: PathBuf,
+}
+
+/// An account kept by an [`AccountStore`]: who it is and its credential.
+///
+/// `Debug` shows no secret: the token is a [`Secret`], the device key shows its id only.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct KeptAccount {
+    /// plex.tv's numeric id of the account.
+    pub id: i64,
+    /// plex.tv's uuid of the account: its file's name.
+    pub uuid: String,
+    /// Its username, or the title of a managed user.
+    pub name: String,
+    /// Its email address, when it has one.
+    pub email: Option<String>,
+    /// What signs it in.
+    pub credential: KeptCredential,
+}
+
+/// What signs a kept account in.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum KeptCredential {
+    /// A legacy token: no expiry of its own.
+    Legacy(Secret),
+    /// A plex.tv JWT and the device key that renews it
+    /// ([`TokenSource::jwt`](crate::TokenSource::jwt) with
+    /// [`AccountStore::token_store`]).
+    Jwt {
+        /// The current JWT.
+        token: Secret,
+        /// The device key plex.tv knows this installation by, for this account.
+        key: DeviceKey,
+    },
+}
+
+impl KeptCredential {
+    /// The token: the legacy token, or the current JWT.
+    pub fn token(&self) -> &Secret {
+        match self {
+            KeptCredential::Legacy(token) | KeptCredential::Jwt { token, .. } => token,
+        }
+    }
+}
+
+impl KeptAccount {
+    /// An account to keep.
+    pub fn new(
+        id: i64,
+        uuid: impl Into<String>,
+        name: impl Into<String>,
+        credential: KeptCredential,
+    ) -> Self {
+        Self {
+            id,
+            uuid: uuid.into(),
+            name: name.into(),
+            email: None,
+            credential,
+        }
+    }
+
+    /// The account plex.tv answered (`getTokenDetails`, a sign-in), signed in by `credential`:
+    /// its id, uuid, username (its title when it has none) and email.
+    pub fn from_account(account: &UserPlexAccount, credential: KeptCredential) -> Self {
+        let name = if account.username.is_empty() {
+            &account.title
+        } else {
+            &account.username
+        };
+        Self {
+            id: account.id,
+            uuid: account.uuid.clone(),
+            name: name.clone(),
+            email: Some(account.email.clone()).filter(|email| !email.is_empty()),
+            credential,
+        }
+    }
+
+    /// The same account with `email`.
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+}
+
+impl AccountStore {
+    /// The accounts kept in `folder` (it need not exist yet).
+    pub fn new(folder: impl Into<PathBuf>) -> Self {
+        Self {
+            folder: folder.into(),
+        }
+    }
+
+    /// The folder.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// The file of the account `uuid`.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::InvalidInput`] when `uuid` cannot name a file: empty, longer than 64
+    /// characters, or holding anything but ASCII letters, digits, `-` and `_` (a uuid comes
+    /// from a server: it never chooses a path).
+    pub fn path(&self, uuid: &str) -> io::Result<PathBuf> {
+        let usable = !uuid.is_empty()
+            && uuid.len() <= MAX_UUID_LEN
+            && uuid
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        if !usable {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the account's uuid cannot name a file (1 to 64 ASCII letters, digits, - or _)",
+            ));
+        }
+        Ok(self.folder.join(format!("{uuid}.json")))
+    }
+
+    /// Keeps `account`, replacing what was kept for it; answers its file.
+    ///
+    /// # Errors
+    /// When its uuid cannot name a file, its token is not printable ASCII without spaces, or
+    /// the file cannot be written.
+    pub fn save(&self, account: &KeptAccount) -> io::Result<PathBuf> {
+        let path = self.path(&account.uuid)?;
+        if !format::is_token(account.credential.token().expose()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a token to keep must be printable ASCII with no space",
+            ));
+        }
+        private_file::replace(&path, format::write(account).expose().as_bytes())?;
+        Ok(path)
+    }
+
+    /// The account `uuid`, when it is kept.
+    ///
+    /// # Errors
+    /// When the file cannot be read, or is not an account file (named, never quoted).
+    pub fn load(&self, uuid: &str) -> io::Result<Option<KeptAccount>> {
+        let path = self.path(uuid)?;
+        let advice = "not an account file; remove it and sign in again";
+        let Some(bytes) = private_file::read_bounded(&path, MAX_FILE_LEN, advice)? else {
+            return Ok(None);
+        };
+        let unusable = |what: String| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {what}; remove it and sign in again", path.display()),
+            )
+        };
+        let account = format::read(&bytes).map_err(|err| unusable(err.to_string()))?;
+        if account.uuid != uuid {
+            return Err(unusable("it holds another account".into()));
+        }
+        Ok(Some(account))
+    }
+
+    /// Every account kept, by name.
+    ///
+    /// # Errors
+    /// When the folder or a file in it cannot be read, or holds more than 1,000 accounts.
+    pub fn accounts(&self) -> io::Result<Vec<KeptAccount>> {
+        let entries = match std::fs::read_dir(&self.folder) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(err),
+        };
+        let mut accounts = Vec::new();
+        for entry in entries {
+            let name = entry?.file_name();
+            // Temporary files and `current` are not accounts; nor is a name no uuid gives.
+            let Some(uuid) = name.to_str().and_then(|name| name.strip_suffix(".json")) else {
+                continue;
+            };
+            if self.path(uuid).is_err() {
+                continue;
+            }
+            if accounts.len() == MAX_ACCOUNTS {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{} holds more than {MAX_ACCOUNTS} accounts",
+                        self.folder.display()
+                    ),
+                ));
+            }
+            if let Some(account) = self.load(uuid)? {
+                accounts.push(account);
+            }
+        }
+        accounts.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.uuid.cmp(&b.uuid)));
+        Ok(accounts)
+    }
+
+    /// Forgets the account `uuid` (its file; and that it is current, when it is). Forgetting
+    /// an account not kept is not an error.
+    ///
+    /// # Errors
+    /// When a file cannot be removed.
+    pub fn remove(&self, uuid: &str) -> io::Result<()> {
+        private_file::remove(&self.path(uuid)?)?;
+        if self.current_uuid()?.as_deref() == Some(uuid) {
+            private_file::remove(&self.folder.join(CURRENT))?;
+        }
+        Ok(())
+    }
+
+    /// The account used when none is chosen: the one [`set_current`](Self::set_current)
+    /// named while it is kept, else the only account kept; `None` when none is kept, or
+    /// several and none is current.
+    ///
+    /// # Errors
+    /// When a file cannot be read.
+    pub fn current(&self) -> io::Result<Option<KeptAccount>> {
+        if let Some(uuid) = self.current_uuid()?
+            && let Some(account) = self.load(&uuid)?
+        {
+            return Ok(Some(account));
+        }
+        let mut accounts = self.accounts()?;
+        Ok(match accounts.len() {
+            1 => accounts.pop(),
+            _ => None,
+        })
+    }
+
+    /// Makes the account `uuid` the current one.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::NotFound`] when it is not kept; when the file cannot be written.
+    pub fn set_current(&self, uuid: &str) -> io::Result<()> {
+        if !self.path(uuid)?.exists() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such account is kept",
+            ));
+        }
+        private_file::replace(&self.folder.join(CURRENT), format!("{uuid}\n").as_bytes())
+    }
+
+    /// The uuid the `current` file names, if any.
+    fn current_uuid(&self) -> io::Result<Option<String>> {
+        let path = self.folder.join(CURRENT);
+        let advice = "not the current account's file; remove it";
+        let Some(bytes) = private_file::read_bounded(&path, MAX_UUID_LEN as u64 + 2, advice)?
+        else {
+            return Ok(None);
+        };
+        let uuid = std::str::from_utf8(&bytes).unwrap_or_default().trim();
+        Ok(self.path(uuid).is_ok().then(|| uuid.to_string()))
+    }
+
+    /// A [`TokenStore`] over the account `uuid`'s file, for a
+    /// [`TokenSource`](crate::TokenSource) that renews the account's JWT: it loads the kept
+    /// token, saves each renewed one in the account's file (its key and names kept), and
+    /// clearing it forgets the account ([`remove`](Self::remove)).
+    ///
+    /// # Errors
+    /// When `uuid` cannot name a file.
+    pub fn token_store(&self, uuid: &str) -> io::Result<AccountTokenStore> {
+        self.path(uuid)?;
+        Ok(AccountTokenStore {
+            store: self.clone(),
+            uuid: uuid.to_string(),
+        })
+    }
+}
+
+/// A kept account's token as a [`TokenStore`]: see [`AccountStore::token_store`].
+#[derive(Clone, Debug)]
+pub struct AccountTokenStore {
+    store: AccountStore,
+    uuid: String,
+}
+
+impl TokenStore for AccountTokenStore {
+    fn load(&self) -> io::Result<Option<Secret>> {
+        let account = self.store.load(&self.uuid)?;
+        Ok(account.map(|account| account.credential.token().clone()))
+    }
+
+    fn save(&self, token: &Secret) -> io::Result<()> {
+        let Some(mut account) = self.store.load(&self.uuid)? else {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the account is no longer kept (signed out meanwhile?)",
+            ));
+        };
+        account.credential = match account.credential {
+            KeptCredential::Jwt { key, .. } => KeptCredential::Jwt {
+                token: token.clone(),
+                key,
+            },
+            KeptCredential::Legacy(_) => KeptCredential::Legacy(token.clone()),
+        };
+        self.store.save(&account).map(|_| ())
+    }
+
+    fn clear(&self) -> io::Result<()> {
+        self.store.remove(&self.uuid)
+    }
+}
+
+#[cfg(test)]
+mod tests;
