@@ -3,9 +3,10 @@
 //! the ratio of the two should be about 8, never 64. The baseline, in the same run, is one
 //! plain pass over the same text (`str::to_lowercase`), the least any scan costs.
 //!
-//! Cases: ordinary JSON; every character JSON-escaped (`\u0074`…), the decoder's worst case;
-//! invisible characters between letters; escaped quotes, the field scan's old quadratic case;
-//! and the same ordinary text cut at the default 256 characters, as the CLI shows a name.
+//! Cases: ordinary JSON; every character JSON-escaped (`\u0074`…); invisible characters
+//! between letters; escaped quotes, the field scan's old quadratic case; a run of backslashes,
+//! the readings' worst case (each position reads as `\` four ways, escaped up to twice); and
+//! the same ordinary text cut at the default 256 characters, as the CLI shows a name.
 //!
 //! Wall time moves with the load of a shared machine; when valgrind is installed, the bench
 //! also counts the instructions of one redaction of each case at each size under callgrind
@@ -49,6 +50,7 @@ fn cases() -> Vec<(&'static str, MakeText)> {
             repeated("t\u{200B}o\u{200C}k\u{2060}", size)
         }),
         ("escaped_quotes", |size| repeated(r#""\"\"\"\""#, size)),
+        ("backslashes", |size| "\\".repeat(size)),
     ]
 }
 

@@ -576,6 +576,23 @@ mod arbitrary {
         ]
     }
 
+    /// What goes right before or after the echo: often the beginning or the end of an escape,
+    /// which a decoder reading on would complete with the secret's letters (`%0` before
+    /// `fixture…`, `&#1` before digits, `\` before `\u0066`) or that would complete a
+    /// secret's own `%`, `&` or `\`.
+    fn escape_edge() -> impl Strategy<Value = String> {
+        prop_oneof![
+            1 => Just(String::new()),
+            2 => prop::sample::select(vec![
+                "%", "%0", "%2", "%25", "%C3", "%E2%80", "%5C", "%26", "&", "&#", "&#x", "&#1",
+                "&#x1", "&amp", "&amp;", "&amp;#", "&#37;", "\\", "\\\\", "\\u", "\\u00",
+                "\\u0025", "\\u0026#", ";", "0", "41", "F",
+            ])
+            .prop_map(String::from),
+            1 => "[%&#;xu0-9a-fA-F\\\\]{1,4}",
+        ]
+    }
+
     #[test]
     fn a_known_secret_anywhere_in_an_answer_in_any_encoding_never_shows() {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -601,8 +618,8 @@ mod arbitrary {
         let strategy = (
             places,
             400u16..600,
-            text(),
-            text(),
+            (text(), escape_edge()).prop_map(|(text, edge)| text + &edge),
+            (escape_edge(), text()).prop_map(|(edge, text)| edge + &text),
             0..encodings.len(),
             0..3usize,
         );

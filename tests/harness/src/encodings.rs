@@ -28,6 +28,14 @@ pub enum Encoding {
     Percent,
     /// Every byte percent-encoded, then the `%` again (`%2574`).
     PercentTwice,
+    /// Each character in turn as it is, `\uXXXX`, `&#N;` and percent-encoded.
+    Mixed,
+    /// Each character in turn in two different encodings (`t` as): percent-encoded with the
+    /// `%` JSON-escaped (`\u002574`), JSON-escaped with the `\` percent-encoded (`%5Cu0074`)
+    /// or as a character reference (`&#92;u0074`), percent-encoded with the `%` as a character
+    /// reference (`&#37;74`), as a character reference percent-encoded (`%26%23116%3B`) or
+    /// JSON-escaped (`\u0026#116;`).
+    MixedTwice,
     /// base64 of the secret after `before` other bytes and before one more, in the standard
     /// or URL-safe alphabet, padded or not.
     Base64 {
@@ -51,6 +59,8 @@ impl Encoding {
             Encoding::HtmlTwice,
             Encoding::Percent,
             Encoding::PercentTwice,
+            Encoding::Mixed,
+            Encoding::MixedTwice,
         ];
         for before in 0..3 {
             for (url_safe, padded) in [(false, true), (true, false)] {
@@ -89,6 +99,28 @@ impl Encoding {
             Encoding::HtmlTwice => every_char(&|c| format!("&amp;#x{c:x};")),
             Encoding::Percent => secret.bytes().map(|b| format!("%{b:02X}")).collect(),
             Encoding::PercentTwice => secret.bytes().map(|b| format!("%25{b:02x}")).collect(),
+            Encoding::Mixed => secret
+                .chars()
+                .enumerate()
+                .map(|(i, c)| match i % 4 {
+                    0 => c.to_string(),
+                    1 => json_escape(c),
+                    2 => format!("&#{};", c as u32),
+                    _ => percent(c),
+                })
+                .collect(),
+            Encoding::MixedTwice => secret
+                .chars()
+                .enumerate()
+                .map(|(i, c)| match i % 6 {
+                    0 => percent(c).replace('%', "\\u0025"),
+                    1 => json_escape(c).replace('\\', "%5C"),
+                    2 => json_escape(c).replace('\\', "&#92;"),
+                    3 => percent(c).replace('%', "&#37;"),
+                    4 => format!("%26%23{}%3B", c as u32),
+                    _ => format!("\\u0026#{};", c as u32),
+                })
+                .collect(),
             Encoding::Base64 {
                 before,
                 url_safe,
@@ -113,4 +145,22 @@ impl Encoding {
         };
         (text.clone(), text)
     }
+}
+
+/// `c` as JSON escapes (`\uXXXX`, a surrogate pair past the first plane).
+fn json_escape(c: char) -> String {
+    let mut units = [0u16; 2];
+    c.encode_utf16(&mut units)
+        .iter()
+        .map(|unit| format!("\\u{unit:04x}"))
+        .collect()
+}
+
+/// The UTF-8 bytes of `c`, percent-encoded.
+fn percent(c: char) -> String {
+    let mut utf8 = [0u8; 4];
+    c.encode_utf8(&mut utf8)
+        .bytes()
+        .map(|byte| format!("%{byte:02X}"))
+        .collect()
 }
