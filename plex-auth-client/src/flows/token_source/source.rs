@@ -3,14 +3,14 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::clock::{Clock, SystemClock, unix_seconds};
-use super::plex_jwt::{DEFAULT_SCOPES, Expected, Lifetime, device_jwt, unverified_lifetime};
+use super::kind::system_time;
+use super::plex_jwt::{Expected, Lifetime, device_jwt};
 use super::plex_keys::PlexKeys;
-use super::{DeviceKey, TokenStore};
+use super::{DeviceKey, TokenKind, TokenStore};
 use crate::types::JwtExchangeRequest;
-use crate::{ClientIdentity, ClientsPlexTvClient, Error, ErrorKind, Secret, Timeouts};
+use crate::{ClientsPlexTvClient, Error, ErrorKind, Secret};
 
 /// A refresh that failed is not tried again for this long while the token is still valid.
 const RETRY_WHILE_VALID: i64 = 60;
@@ -52,7 +52,7 @@ pub(super) struct Jwt {
     pub(super) clients: ClientsPlexTvClient,
     pub(super) keys: PlexKeys,
     /// Seconds before `exp` at which a refresh starts.
-    margin: i64,
+    pub(super) margin: i64,
     pub(super) scopes: String,
 }
 
@@ -76,36 +76,6 @@ struct Failure {
     message: String,
 }
 
-/// What a [`TokenSource`] holds, without the token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TokenKind {
-    /// A legacy token: no expiry of its own, never refreshed.
-    Legacy,
-    /// A plex.tv JWT, refreshed before `expires_at`.
-    Jwt {
-        /// When it was issued (`iat`).
-        issued_at: SystemTime,
-        /// When it ends (`exp`).
-        expires_at: SystemTime,
-    },
-}
-
-impl TokenKind {
-    /// What `token` claims to be, read without verifying it: a JWT (with the `iat` and `exp`
-    /// its claims say) when it is one with a numeric `exp`, else a legacy token. For showing a
-    /// token someone gave; a [`TokenSource`] knows what it holds ([`TokenSource::kind`]).
-    pub fn of(token: &Secret) -> Self {
-        match unverified_lifetime(token) {
-            Some(lifetime) => TokenKind::Jwt {
-                issued_at: system_time(lifetime.issued_at),
-                expires_at: system_time(lifetime.expires_at),
-            },
-            None => TokenKind::Legacy,
-        }
-    }
-}
-
 impl TokenSource {
     /// A source that answers `token`, a legacy token, as it is.
     pub fn legacy(token: impl Into<Secret>) -> Self {
@@ -113,33 +83,26 @@ impl TokenSource {
             token: token.into(),
             lifetime: None,
         };
+        Self::new(Some(held), None, None, Arc::new(SystemClock))
+    }
+
+    /// A source holding `held`; `jwt` is `None` for a legacy source.
+    pub(super) fn new(
+        held: Option<Held>,
+        jwt: Option<Jwt>,
+        store: Option<Box<dyn TokenStore>>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self(Arc::new(Shared {
             state: Mutex::new(State {
-                held: Some(held),
+                held,
                 failure: None,
             }),
             refreshing: tokio::sync::Mutex::new(()),
-            jwt: None,
-            store: None,
-            clock: Arc::new(SystemClock),
+            jwt,
+            store,
+            clock,
         }))
-    }
-
-    /// A JWT source for `identity`, signing with `key`: see [`TokenSourceBuilder`].
-    pub fn jwt(identity: ClientIdentity, key: DeviceKey) -> TokenSourceBuilder {
-        TokenSourceBuilder {
-            identity,
-            key,
-            store: None,
-            margin: Duration::from_secs(24 * 60 * 60),
-            clock: Arc::new(SystemClock),
-            clients_base_url: None,
-            timeouts: None,
-            scopes: DEFAULT_SCOPES
-                .iter()
-                .map(|scope| scope.to_string())
-                .collect(),
-        }
     }
 
     /// A valid token: the one held, or for a JWT near its end (within the refresh margin) a
@@ -401,170 +364,11 @@ pub(super) fn storage_error(source: std::io::Error) -> Error {
     }
 }
 
-/// Unix seconds as a time. A kept token can claim any `exp`: it is clamped to about a thousand
-/// years either side of 1970, which every platform's `SystemTime` holds.
-fn system_time(seconds: i64) -> SystemTime {
-    const LIMIT: i64 = 1000 * 366 * 24 * 60 * 60;
-    let seconds = seconds.clamp(-LIMIT, LIMIT);
-    let offset = Duration::from_secs(seconds.unsigned_abs());
-    if seconds >= 0 {
-        UNIX_EPOCH + offset
-    } else {
-        UNIX_EPOCH - offset
-    }
-}
-
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSource")
             .field("kind", &self.kind())
             .field("device_key", &self.device_key())
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds a JWT [`TokenSource`]: start with [`TokenSource::jwt`].
-#[must_use]
-pub struct TokenSourceBuilder {
-    identity: ClientIdentity,
-    key: DeviceKey,
-    store: Option<Box<dyn TokenStore>>,
-    margin: Duration,
-    clock: Arc<dyn Clock>,
-    clients_base_url: Option<String>,
-    timeouts: Option<Timeouts>,
-    scopes: Vec<String>,
-}
-
-impl fmt::Debug for TokenSourceBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenSourceBuilder")
-            .field("identity", &self.identity)
-            .field("key", &self.key)
-            .field("store", &self.store.is_some())
-            .field("margin", &self.margin)
-            .field("scopes", &self.scopes)
-            .finish_non_exhaustive()
-    }
-}
-
-impl TokenSourceBuilder {
-    /// Where the token is kept across restarts; without one it lives in memory only.
-    pub fn store(mut self, store: impl TokenStore) -> Self {
-        self.store = Some(Box::new(store));
-        self
-    }
-
-    /// How long before a JWT's end a refresh starts (1 day by default; plex.tv's JWTs last 7).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
-        self
-    }
-
-    /// Where the time is read ([`SystemClock`] by default).
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Sends the JWT calls to `url` instead of `https://clients.plex.tv` (a proxy, a test
-    /// server).
-    pub fn clients_base_url(mut self, url: impl Into<String>) -> Self {
-        self.clients_base_url = Some(url.into());
-        self
-    }
-
-    /// Timeouts of the JWT calls.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = Some(timeouts);
-        self
-    }
-
-    /// The scopes asked for (default: every scope plex.tv documents: `username`, `email`,
-    /// `friendly_name`, `restricted`, `anonymous`, `joinedAt`).
-    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Builds the source, holding the token the store kept, if any (a JWT kept there was
-    /// verified before it was kept, and is not verified again).
-    ///
-    /// # Errors
-    /// [`ErrorKind::Config`] for an unusable base URL, identity or margin;
-    /// [`ErrorKind::Storage`] when the store cannot be read.
-    pub fn build(self) -> Result<TokenSource, Error> {
-        let margin = i64::try_from(self.margin.as_secs()).map_err(|_| Error::Config {
-            message: "the refresh margin is too large".into(),
-        })?;
-        let client_identifier = self.identity.client_identifier().to_string();
-        let mut clients = ClientsPlexTvClient::builder(self.identity);
-        if let Some(url) = self.clients_base_url {
-            clients = clients.base_url(url);
-        }
-        if let Some(timeouts) = self.timeouts {
-            clients = clients.timeouts(timeouts);
-        }
-        let clients = clients.build()?;
-        let held = match &self.store {
-            Some(store) => store.load().map_err(|source| Error::Storage {
-                operation: "token store",
-                message: format!("cannot read the kept token: {source}"),
-                source,
-            })?,
-            None => None,
-        };
-        let held = held.map(|token| Held {
-            lifetime: unverified_lifetime(&token),
-            token,
-        });
-        Ok(TokenSource(Arc::new(Shared {
-            state: Mutex::new(State {
-                held,
-                failure: None,
-            }),
-            refreshing: tokio::sync::Mutex::new(()),
-            jwt: Some(Jwt {
-                key: self.key,
-                client_identifier,
-                clients,
-                keys: PlexKeys::default(),
-                margin,
-                scopes: self.scopes.join(","),
-            }),
-            store: self.store,
-            clock: self.clock,
-        })))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_given_is_told_a_jwt_by_its_claims_else_legacy() {
-        let key = DeviceKey::generate().unwrap();
-        let jwt = device_jwt(
-            &key,
-            "client-1",
-            &Secret::new("nonce"),
-            "username",
-            1_750_000_000,
-        );
-        assert_eq!(
-            TokenKind::of(&jwt),
-            TokenKind::Jwt {
-                issued_at: UNIX_EPOCH + Duration::from_secs(1_750_000_000),
-                expires_at: UNIX_EPOCH + Duration::from_secs(1_750_000_300),
-            }
-        );
-        for legacy in ["legacy-token-abc", "a.b.c", "", "x.e30.y"] {
-            assert_eq!(
-                TokenKind::of(&Secret::new(legacy)),
-                TokenKind::Legacy,
-                "{legacy}"
-            );
-        }
     }
 }
