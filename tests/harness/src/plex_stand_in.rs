@@ -1,8 +1,12 @@
 //! A stand-in of plex.tv and clients.plex.tv on loopback, for JWT device authentication. It
 //! checks what a client sends as plex.tv does: device JWTs verified against the key registered
-//! for the client identifier (or given with the PIN), single-use nonces that expire, `aud`,
-//! `iss` and `exp`. It issues JWTs signed with a key of its own, listed by `/auth/keys`, that
-//! expire after a configurable time and are answered 498 after it; and it counts what it saw.
+//! for the client identifier (or given with the PIN), nonces that expire, `aud`, `iss` and
+//! `exp`. It issues JWTs signed with a key of its own, listed by `/auth/keys`, that expire after
+//! a configurable time and are answered 498 after it; and it counts what it saw.
+//!
+//! Nonces: an exchange uses its nonce up; a PIN poll uses it up only when it approves the PIN,
+//! so one device JWT serves every poll before. That is an assumption, not plex.tv's established
+//! behaviour: the client makes a new device JWT once when a poll's is refused, either way.
 //!
 //! Its clock is a [`TestClock`] the test shares with the client, so expiries are crossed
 //! without waiting. Paths: clients.plex.tv's at the root (`/api/v2/auth/…`, `/api/v2/pins…`),
@@ -400,7 +404,8 @@ impl State {
     }
 
     /// Checks a device JWT: signed by `key`, for plex.tv, issued by `client`, not expired,
-    /// carrying a nonce this stand-in gave that is unused and alive; `consume` uses it up.
+    /// carrying a nonce this stand-in gave that is unused and alive; `consume` uses it up (an
+    /// exchange, an approving poll; see the module's note on nonces).
     fn check_device_jwt(
         &mut self,
         token: &str,
