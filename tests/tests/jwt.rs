@@ -384,7 +384,7 @@ async fn a_failed_refresh_keeps_a_valid_token_and_is_not_retried_at_once_after_e
         "not retried within a minute"
     );
 
-    clock.advance(DAY);
+    pass(&clock, DAY).await;
     let error = source.token().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(stand_in.counts().exchanges, 3);
@@ -401,10 +401,100 @@ async fn a_failed_refresh_keeps_a_valid_token_and_is_not_retried_at_once_after_e
 
     // plex.tv recovers: the next attempt, seconds later, succeeds.
     stand_in.configure(|settings| settings.nonce_lifetime = 300);
-    clock.advance(Duration::from_secs(11));
+    pass(&clock, Duration::from_secs(11)).await;
     let token = source.token().await.unwrap();
     assert_ne!(token, jwt);
     plex_tv(&stand_in, &token).ping_token().await.unwrap();
+}
+
+/// Moves the wall clock and tokio's monotonic clock together, as time passing does: the source
+/// judges expiry by the first and spaces its retries by the second.
+async fn pass(clock: &TestClock, by: Duration) {
+    clock.advance(by);
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
+#[tokio::test]
+async fn a_wall_clock_stepping_back_does_not_hold_back_the_retry_of_a_failed_refresh() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    stand_in.configure(|settings| settings.nonce_lifetime = 0);
+    clock.advance(DAY * 6 + Duration::from_secs(3600));
+    assert_eq!(source.token().await.unwrap(), jwt, "failed; still valid");
+    assert_eq!(stand_in.counts().exchanges, 2);
+
+    // NTP steps the clock back half an hour (still within the margin); a minute passes.
+    clock.step_back(Duration::from_secs(1800));
+    stand_in.configure(|settings| settings.nonce_lifetime = 300);
+    pass(&clock, Duration::from_secs(61)).await;
+    let token = source.token().await.unwrap();
+    assert_ne!(token, jwt, "the refresh was tried again");
+    assert_eq!(stand_in.counts().exchanges, 3);
+}
+
+#[tokio::test]
+async fn a_jwt_shorter_than_the_margin_is_refreshed_at_half_its_life_not_on_every_call() {
+    let (stand_in, clock) = stand_in();
+    // 10 minutes: the whole lifetime is inside the 1-day margin.
+    stand_in.configure(|settings| settings.jwt_lifetime = 600);
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    assert_eq!(source.token().await.unwrap(), jwt);
+    assert_eq!(source.token().await.unwrap(), jwt);
+    clock.advance(Duration::from_secs(299));
+    assert_eq!(source.token().await.unwrap(), jwt);
+    assert_eq!(
+        stand_in.counts().exchanges,
+        1,
+        "no refresh before half-life"
+    );
+
+    clock.advance(Duration::from_secs(2));
+    let renewed = source.token().await.unwrap();
+    assert_ne!(renewed, jwt);
+    assert_eq!(source.token().await.unwrap(), renewed);
+    let counts = stand_in.counts();
+    assert_eq!(
+        (counts.nonces, counts.exchanges),
+        (2, 2),
+        "exactly one refresh"
+    );
+}
+
+#[tokio::test]
+async fn an_early_refresh_does_not_stall_a_caller_whose_jwt_is_still_valid() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    clock.advance(DAY * 6 + Duration::from_secs(3600));
+    let gate = stand_in.hold_exchanges();
+    let refreshing = tokio::spawn({
+        let source = source.clone();
+        async move { source.token().await }
+    });
+    // The refresh is running: its exchange reached the stand-in, whose answer waits.
+    for _ in 0..3000 {
+        if stand_in.counts().exchanges == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stand_in.counts().exchanges, 2, "the refresh started");
+
+    // Without waiting for plex.tv: the generous bound only turns a stall into a failure.
+    let meanwhile = tokio::time::timeout(Duration::from_secs(30), source.token()).await;
+    assert_eq!(meanwhile.expect("answered at once").unwrap(), jwt);
+    assert!(!refreshing.is_finished(), "while the refresh still runs");
+
+    gate.open();
+    let renewed = refreshing.await.unwrap().unwrap();
+    assert_ne!(renewed, jwt);
+    assert_eq!(source.token().await.unwrap(), renewed);
+    let counts = stand_in.counts();
+    assert_eq!((counts.nonces, counts.exchanges), (2, 2), "one refresh");
 }
 
 #[tokio::test]

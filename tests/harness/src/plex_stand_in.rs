@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -52,6 +52,35 @@ impl TestClock {
 
     pub fn advance(&self, by: Duration) {
         self.0.fetch_add(by.as_secs() as i64, Ordering::SeqCst);
+    }
+
+    /// Steps the clock back by `by`, as a wall clock corrected by NTP can.
+    pub fn step_back(&self, by: Duration) {
+        self.0.fetch_sub(by.as_secs() as i64, Ordering::SeqCst);
+    }
+}
+
+/// A gate the stand-in's answers to `POST /auth/token` wait at while it is closed (from
+/// [`StandIn::hold_exchanges`] to [`ExchangeGate::open`]): a slow plex.tv, as slow as the test
+/// wants. The stand-in's state is not locked meanwhile.
+#[derive(Clone, Debug, Default)]
+pub struct ExchangeGate(Arc<(Mutex<bool>, Condvar)>);
+
+impl ExchangeGate {
+    /// Lets every held and later exchange answer.
+    pub fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().expect("gate") = true;
+        changed.notify_all();
+    }
+
+    /// Waits until the gate opens; a minute at most, so that a failed test ends.
+    fn pass(&self) {
+        let (open, changed) = &*self.0;
+        let guard = open.lock().expect("gate");
+        let _ = changed
+            .wait_timeout_while(guard, Duration::from_secs(60), |open| !*open)
+            .expect("gate");
     }
 }
 
@@ -163,6 +192,7 @@ struct State {
     key: SigningKey,
     rogue: SigningKey,
     next_id: i64,
+    exchange_gate: Option<ExchangeGate>,
 }
 
 /// The stand-in: a loopback [`Server`] answering as plex.tv and clients.plex.tv.
@@ -188,10 +218,19 @@ impl StandIn {
             key: SigningKey::from_seed([7; 32], PLEX_KEY_ID),
             rogue: SigningKey::from_seed([9; 32], PLEX_KEY_ID),
             next_id: 1000,
+            exchange_gate: None,
         }));
         let shared = state.clone();
         let server = Server::start(move |_, request| {
-            let answer = shared.lock().expect("stand-in state").answer(request);
+            let (answer, gate) = {
+                let mut state = shared.lock().expect("stand-in state");
+                let gate = state.exchange_gate.clone();
+                let is_exchange = request.path() == "/api/v2/auth/token";
+                (state.answer(request), gate.filter(|_| is_exchange))
+            };
+            if let Some(gate) = gate {
+                gate.pass();
+            }
             vec![Step::Answer(answer)]
         });
         Self { server, state }
@@ -214,6 +253,14 @@ impl StandIn {
     /// Changes how the stand-in behaves from now on.
     pub fn configure(&self, change: impl FnOnce(&mut Settings)) {
         change(&mut self.state().settings);
+    }
+
+    /// Holds the answers to `POST /auth/token` (counted and issued, not yet sent) until the
+    /// gate returned opens.
+    pub fn hold_exchanges(&self) -> ExchangeGate {
+        let gate = ExchangeGate::default();
+        self.state().exchange_gate = Some(gate.clone());
+        gate
     }
 
     /// Every JWT issued so far answers 498 from now on, whatever its `exp`: plex.tv's clock

@@ -3,6 +3,9 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::clock::{Clock, SystemClock, unix_seconds};
 use super::kind::system_time;
@@ -13,11 +16,11 @@ use crate::types::JwtExchangeRequest;
 use crate::{ClientsPlexTvClient, Error, ErrorKind, Secret};
 
 /// A refresh that failed is not tried again for this long while the token is still valid.
-const RETRY_WHILE_VALID: i64 = 60;
+const RETRY_WHILE_VALID: Duration = Duration::from_secs(60);
 
 /// A refresh that failed is not tried again for this long once the token expired: callers
 /// get the failure at once rather than each trying in turn.
-const RETRY_WHEN_EXPIRED: i64 = 10;
+const RETRY_WHEN_EXPIRED: Duration = Duration::from_secs(10);
 
 /// The token an application holds, and hands to its clients.
 ///
@@ -25,11 +28,13 @@ const RETRY_WHEN_EXPIRED: i64 = 10;
 /// - [`TokenSource::jwt`]: a plex.tv JWT, signed in with a [`DeviceKey`] (by
 ///   [`upgrade`](Self::upgrade) of a legacy token, or a PIN with
 ///   [`create_pin`](Self::create_pin)), then kept valid by itself: [`token`](Self::token)
-///   refreshes it when less than the refresh margin (1 day by default) is left, each new JWT
-///   is verified against plex.tv's keys, and a [`TokenStore`] keeps it across restarts.
+///   refreshes it when less than the refresh margin (1 day by default) is left, or half its
+///   lifetime when that is shorter; each new JWT is verified against plex.tv's keys, and a
+///   [`TokenStore`] keeps it across restarts.
 ///
-/// However many tasks ask at the moment a JWT needs refreshing, one refresh runs and every
-/// caller gets its result. A refresh that fails while the token is still valid is logged and
+/// However many tasks ask at the moment a JWT needs refreshing, one refresh runs. Callers whose
+/// JWT is still valid get it at once while that refresh runs; callers whose JWT expired wait
+/// for the refresh's result. A refresh that fails while the token is still valid is logged and
 /// the valid token answered. Cloning is cheap: clones share the token.
 ///
 /// `Debug` shows the token's kind and expiry, never the token.
@@ -51,9 +56,25 @@ pub(super) struct Jwt {
     pub(super) client_identifier: String,
     pub(super) clients: ClientsPlexTvClient,
     pub(super) keys: PlexKeys,
-    /// Seconds before `exp` at which a refresh starts.
+    /// Seconds before `exp` at which a refresh starts (at most half the JWT's lifetime).
     pub(super) margin: i64,
     pub(super) scopes: String,
+}
+
+impl Jwt {
+    /// When a JWT of `lifetime` is refreshed, in Unix seconds: the margin before its end, but
+    /// not before half its life, or a JWT shorter than the margin would be refreshed on every
+    /// call. A JWT without `iat` takes the whole margin.
+    fn refresh_at(&self, lifetime: Lifetime) -> i64 {
+        let half_life = lifetime
+            .expires_at
+            .saturating_sub(lifetime.issued_at)
+            .max(0)
+            / 2;
+        lifetime
+            .expires_at
+            .saturating_sub(self.margin.min(half_life))
+    }
 }
 
 #[derive(Default)]
@@ -71,7 +92,8 @@ pub(super) struct Held {
 
 /// The last refresh failure.
 struct Failure {
-    at: i64,
+    /// Monotonic: a wall clock stepping back must not stretch the wait before the next try.
+    at: Instant,
     kind: ErrorKind,
     message: String,
 }
@@ -105,8 +127,9 @@ impl TokenSource {
         }))
     }
 
-    /// A valid token: the one held, or for a JWT near its end (within the refresh margin) a
-    /// new one. However many tasks call this at once, one refresh runs.
+    /// A valid token: the one held, or for a JWT near its end (within the refresh margin, or
+    /// past half its lifetime) a new one. However many tasks call this at once, one refresh
+    /// runs; while it runs, callers whose JWT is still valid get that JWT without waiting.
     ///
     /// # Errors
     /// [`ErrorKind::NoToken`] when the source holds no token (sign in first). When a refresh
@@ -116,13 +139,10 @@ impl TokenSource {
     /// verification).
     pub async fn token(&self) -> Result<Secret, Error> {
         let held = self.held("token")?;
-        match (&self.0.jwt, held.lifetime) {
-            (Some(jwt), Some(lifetime))
-                if self.now().saturating_add(jwt.margin) >= lifetime.expires_at =>
-            {
-                self.refresh_held(&held.token, false).await
-            }
-            _ => Ok(held.token),
+        if self.refresh_due(&held) {
+            self.refresh_held(&held.token, false).await
+        } else {
+            Ok(held.token)
         }
     }
 
@@ -131,14 +151,25 @@ impl TokenSource {
     pub(crate) fn fresh(&self) -> Option<Secret> {
         let state = self.state();
         let held = state.held.as_ref()?;
+        (!self.refresh_due(held)).then(|| held.token.clone())
+    }
+
+    /// Whether `held` is a JWT past its refresh point.
+    fn refresh_due(&self, held: &Held) -> bool {
         match (&self.0.jwt, held.lifetime) {
-            (Some(jwt), Some(lifetime))
-                if self.now().saturating_add(jwt.margin) >= lifetime.expires_at =>
-            {
-                None
-            }
-            _ => Some(held.token.clone()),
+            (Some(jwt), Some(lifetime)) => self.now() >= jwt.refresh_at(lifetime),
+            _ => false,
         }
+    }
+
+    /// The JWT held while it has not expired.
+    fn still_valid(&self) -> Option<Secret> {
+        let now = self.now();
+        let state = self.state();
+        let held = state.held.as_ref()?;
+        held.lifetime
+            .is_some_and(|lifetime| lifetime.expires_at > now)
+            .then(|| held.token.clone())
     }
 
     /// Whether a token this source answered can be renewed after a 498: it holds a JWT.
@@ -196,12 +227,20 @@ impl TokenSource {
     }
 
     /// Refreshes `seen` once, for every caller that saw it: a caller that waited while
-    /// another refreshed gets that refresh's token.
+    /// another refreshed gets that refresh's token. Unless `forced`, a caller whose token is
+    /// still valid does not wait for a refresh already running: it gets that token.
     async fn refresh_held(&self, seen: &Secret, forced: bool) -> Result<Secret, Error> {
         let Some(jwt) = &self.0.jwt else {
             return self.held("refresh").map(|held| held.token);
         };
-        let _flight = self.0.refreshing.lock().await;
+        let _flight = match self.0.refreshing.try_lock() {
+            Ok(flight) => flight,
+            Err(_) => match self.still_valid().filter(|_| !forced) {
+                // An early refresh: a slow plex.tv must not stall every call meanwhile.
+                Some(valid) => return Ok(valid),
+                None => self.0.refreshing.lock().await,
+            },
+        };
         let held = self.held("refresh")?;
         let now = self.now();
         let lifetime = held.lifetime.filter(|_| held.token == *seen);
@@ -216,7 +255,7 @@ impl TokenSource {
             } else {
                 RETRY_WHEN_EXPIRED
             };
-            if now.saturating_sub(failure.at) < wait {
+            if failure.at.elapsed() < wait {
                 return if valid {
                     Ok(held.token)
                 } else {
@@ -239,7 +278,7 @@ impl TokenSource {
             }
             Err(error) => {
                 self.state().failure = Some(Failure {
-                    at: now,
+                    at: Instant::now(),
                     kind: error.kind(),
                     message: error.to_string(),
                 });
