@@ -102,7 +102,11 @@ async fn a_legacy_token_is_upgraded_and_refreshed_before_each_expiry() {
         let counts = stand_in.counts();
         assert_eq!((counts.nonces, counts.exchanges), (1 + week, 1 + week));
         assert_eq!(counts.registrations, 1, "no new registration");
-        assert_eq!(counts.key_fetches, 1, "plex.tv's keys are cached");
+        assert_eq!(
+            counts.key_fetches,
+            1 + week,
+            "plex.tv's keys, six days old, are fetched again"
+        );
         plex_tv(&stand_in, &token)
             .get_token_details()
             .await
@@ -495,6 +499,29 @@ async fn an_early_refresh_does_not_stall_a_caller_whose_jwt_is_still_valid() {
     assert_eq!(source.token().await.unwrap(), renewed);
     let counts = stand_in.counts();
     assert_eq!((counts.nonces, counts.exchanges), (2, 2), "one refresh");
+}
+
+#[tokio::test]
+async fn plex_tv_keys_are_fetched_again_once_a_day_old_and_a_withdrawn_key_stops_being_trusted() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    clock.advance(Duration::from_secs(3600));
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 1, "an hour old: cached");
+    clock.advance(DAY);
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 2, "a day old: fetched again");
+
+    stand_in.configure(|settings| settings.withdraw_signing_key = true);
+    clock.advance(Duration::from_secs(3600));
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 2);
+    clock.advance(DAY);
+    let error = source.refresh().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidJwt);
+    assert!(error.to_string().contains("does not list"), "{error}");
+    assert_eq!(stand_in.counts().key_fetches, 3);
 }
 
 #[tokio::test]

@@ -138,6 +138,8 @@ pub struct Settings {
     pub thumbprint_override: Option<String>,
     /// Quote a refused device JWT in the error message, as a careless server would.
     pub echo_refused: bool,
+    /// Leave the key the stand-in signs with out of `/auth/keys`: plex.tv withdrew it.
+    pub withdraw_signing_key: bool,
 }
 
 impl Default for Settings {
@@ -151,6 +153,7 @@ impl Default for Settings {
             sign_with_rogue_key: false,
             thumbprint_override: None,
             echo_refused: false,
+            withdraw_signing_key: false,
         }
     }
 }
@@ -443,11 +446,12 @@ impl State {
 
     fn keys(&mut self) -> Answer {
         self.counts.key_fetches += 1;
-        let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0");
-        json(
-            200,
-            serde_json::json!({"keys": [other.public_jwk(), self.key.public_jwk()]}),
-        )
+        let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0").public_jwk();
+        let mut keys = vec![other];
+        if !self.settings.withdraw_signing_key {
+            keys.push(self.key.public_jwk());
+        }
+        json(200, serde_json::json!({ "keys": keys }))
     }
 
     /// Checks a device JWT: signed by `key`, for plex.tv, issued by `client`, not expired,
