@@ -525,6 +525,32 @@ async fn plex_tv_keys_are_fetched_again_once_a_day_old_and_a_withdrawn_key_stops
 }
 
 #[tokio::test]
+async fn an_approved_pin_keeps_its_jwt_when_fetching_plex_tv_keys_fails_once() {
+    let (stand_in, clock) = stand_in();
+    stand_in.configure(|settings| {
+        settings.approve_at_poll = 2;
+        settings.failing_key_fetches = 1;
+    });
+    let store = Arc::new(MemoryTokenStore::new());
+    let source = source(&stand_in, &clock, store.clone());
+    let pin = source.create_pin(PinKind::Short).await.unwrap();
+    let polling = PinPolling::new().with_interval(Duration::from_millis(10));
+    let jwt = source.wait_for_pin(&pin, polling).await.unwrap();
+    let counts = stand_in.counts();
+    assert_eq!(
+        (counts.polls, counts.issued),
+        (2, 1),
+        "no new approval needed"
+    );
+    assert_eq!(
+        counts.key_fetches, 2,
+        "the failed fetch, then one that worked"
+    );
+    assert_eq!(stand_in.issued(), vec![jwt.expose().to_string()]);
+    assert_eq!(store.load().unwrap(), Some(jwt));
+}
+
+#[tokio::test]
 async fn a_legacy_source_answers_its_token_as_it_is_and_shows_no_secret() {
     let source = TokenSource::legacy(LEGACY_TOKEN);
     assert_eq!(source.token().await.unwrap().expose(), LEGACY_TOKEN);

@@ -138,6 +138,8 @@ pub struct Settings {
     pub thumbprint_override: Option<String>,
     /// Quote a refused device JWT in the error message, as a careless server would.
     pub echo_refused: bool,
+    /// Answer this many of the next `GET /auth/keys` with a 500.
+    pub failing_key_fetches: usize,
     /// Leave the key the stand-in signs with out of `/auth/keys`: plex.tv withdrew it.
     pub withdraw_signing_key: bool,
 }
@@ -153,6 +155,7 @@ impl Default for Settings {
             sign_with_rogue_key: false,
             thumbprint_override: None,
             echo_refused: false,
+            failing_key_fetches: 0,
             withdraw_signing_key: false,
         }
     }
@@ -446,6 +449,10 @@ impl State {
 
     fn keys(&mut self) -> Answer {
         self.counts.key_fetches += 1;
+        if self.settings.failing_key_fetches > 0 {
+            self.settings.failing_key_fetches -= 1;
+            return error(500, 0, "Internal Server Error");
+        }
         let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0").public_jwk();
         let mut keys = vec![other];
         if !self.settings.withdraw_signing_key {
