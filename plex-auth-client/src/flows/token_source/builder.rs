@@ -63,6 +63,8 @@ impl TokenSourceBuilder {
     }
 
     /// How long before a JWT's end a refresh starts (1 day by default; plex.tv's JWTs last 7).
+    /// A JWT living less than twice the margin is refreshed at half its life instead: never
+    /// on every call.
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
         self
