@@ -143,9 +143,16 @@ impl<C: ClientKind> ClientBuilder<C> {
     }
 
     /// Where every operation that needs a token gets it, as it is sent: a JWT kept valid by
-    /// the source (refreshed before its end), or a legacy token. A call answered 498 (token
-    /// expired) gets a renewed token from the source and is sent once more with it. Replaces a
+    /// the source (refreshed before its end), or a legacy token. Replaces a
     /// [`token`](Self::token); a [`CallOptions::token`] replaces the source for its calls.
+    ///
+    /// A call the server itself answers 498 (token expired) gets a renewed JWT from the source
+    /// and is sent once more with it. The 498 is the call's answer when it came through a
+    /// redirect (it says nothing of the token), when the token is a legacy one, or when the
+    /// JWT was issued less than a minute ago (a new one would get the same answer, and every
+    /// renewal is a call to plex.tv). When the renewal itself fails, its error is the call's
+    /// (the renewal's operation and cause: a transport error, a refused nonce…), since that
+    /// is what needs acting on; the 498 is not returned.
     pub fn token_source(mut self, source: TokenSource) -> Self {
         self.token_source = Some(source);
         self.token = None;
