@@ -7,12 +7,8 @@ use tokio::time::Instant;
 
 use super::probe;
 use super::rank::{self, Plan, Rank, State};
-use crate::safe_text::{inert, shown_url, truncate_chars};
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{AttemptOutcome, ConnectAttempt};
-
-/// At most this many characters of a connection's URL are kept in an attempt.
-const URL_LIMIT: usize = 256;
+use crate::{AttemptOutcome, ConnectAttempt, Redactor};
 
 /// The probes of one choice: where each stands, the grace period, and why each failed.
 pub(super) struct Choice {
@@ -45,7 +41,7 @@ impl Choice {
             Ok(()) => {
                 self.states[index] = State::Proven;
                 self.grace_ends
-                    .get_or_insert_with(|| Instant::now() + grace);
+                    .get_or_insert_with(|| super::instant_after(grace));
             }
             Err(failure) => {
                 self.states[index] = State::Failed;
@@ -81,8 +77,14 @@ impl Choice {
         self.chosen()
     }
 
-    /// Every connection of `device`: those probed, best first, then those left out.
-    pub(super) fn attempts(self, device: &PlexDevice, plan: &Plan) -> Vec<ConnectAttempt> {
+    /// Every connection of `device`: those probed, best first, then those left out; their
+    /// URLs and reasons redacted by `shown`.
+    pub(super) fn attempts(
+        self,
+        device: &PlexDevice,
+        plan: &Plan,
+        shown: &Redactor,
+    ) -> Vec<ConnectAttempt> {
         let probed = plan
             .candidates
             .iter()
@@ -90,7 +92,7 @@ impl Choice {
             .map(|(&index, failure)| {
                 let (outcome, reason) = failure
                     .unwrap_or((AttemptOutcome::TimedOut, "the probe did not finish".into()));
-                attempt(&device.connections[index], outcome, reason)
+                attempt(&device.connections[index], outcome, &reason, shown)
             });
         let skipped = plan.skipped.iter().map(|&(index, outcome)| {
             let reason = match outcome {
@@ -100,18 +102,25 @@ impl Choice {
                     plan.candidates.len()
                 ),
             };
-            attempt(&device.connections[index], outcome, reason)
+            attempt(&device.connections[index], outcome, &reason, shown)
         });
         probed.chain(skipped).collect()
     }
 }
 
-fn attempt(connection: &PlexConnection, outcome: AttemptOutcome, reason: String) -> ConnectAttempt {
+/// An attempt as errors show it: the URL and the reason (which can quote the URL, or an
+/// answer) redacted by `shown`, which also bounds them (256 characters).
+fn attempt(
+    connection: &PlexConnection,
+    outcome: AttemptOutcome,
+    reason: &str,
+    shown: &Redactor,
+) -> ConnectAttempt {
     ConnectAttempt {
-        url: inert(&truncate_chars(&shown_url(&connection.uri), URL_LIMIT)),
+        url: shown.url(&connection.uri),
         local: rank::flag(connection.local),
         relay: rank::flag(connection.relay),
         outcome,
-        reason: inert(&reason),
+        reason: shown.text(reason),
     }
 }

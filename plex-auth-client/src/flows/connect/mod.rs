@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use crate::runtime::tls;
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Secret, Timeouts};
+use crate::{ClientIdentity, Error, PmsClient, Redactor, RetryConfig, Secret, Timeouts};
 
 use choice::Choice;
 pub use lookup::find_server;
@@ -35,6 +35,15 @@ type Probes = JoinSet<(usize, Result<(), probe::Failure>)>;
 /// The largest `/identity` answer a probe reads: a real one is about 200 bytes, and 32 probes
 /// of hostile addresses must not hold 32 times the client's usual limit.
 const PROBE_ANSWER_LIMIT: usize = 64 * 1024;
+
+/// The instant `wait` from now, or a far future one when that is past what an `Instant`
+/// holds (`Duration::MAX` means "no limit").
+pub(super) fn instant_after(wait: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(wait)
+        // About 30 years: no choice lasts that long.
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 60 * 60))
+}
 
 /// Chooses how to reach a server: see [`Connector::connect`].
 ///
@@ -175,12 +184,25 @@ impl Connector {
     /// [`Error::connect_attempts`]; [`ErrorKind::Config`](crate::ErrorKind::Config) when a
     /// root certificate does not parse or TLS cannot be set up.
     pub async fn connect(&self, device: &PlexDevice) -> Result<PmsClient, Error> {
-        let deadline = Instant::now() + self.deadline;
-        let name = lookup::shown_text(&device.name);
+        let deadline = instant_after(self.deadline);
+        // plex.tv's texts can echo the device's token (or another secret of its listing):
+        // every one an error quotes goes through this.
+        let shown = Redactor::default().secrets_of(device);
+        let name = lookup::shown_name(&shown, &device.name);
         if !provides_server(device) {
             return Err(Error::InvalidInput {
                 operation: OPERATION,
                 message: format!("device {name:?} is not a server"),
+            });
+        }
+        // `/identity` answers the identifier: an empty one any machine can answer.
+        if device.client_identifier.trim().is_empty() {
+            return Err(Error::InvalidInput {
+                operation: OPERATION,
+                message: format!(
+                    "plex.tv lists server {name:?} without a client identifier: it cannot be \
+                     proven (nothing was sent)"
+                ),
             });
         }
         let Some(token) = device
@@ -218,7 +240,7 @@ impl Connector {
                 .build(),
             None => Err(Error::NoConnection {
                 server: name,
-                attempts: choice.attempts(device, &plan),
+                attempts: choice.attempts(device, &plan, &shown),
             }),
         }
     }

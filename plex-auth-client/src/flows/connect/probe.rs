@@ -7,13 +7,11 @@ use crate::Redactor;
 use crate::safe_text::truncate_chars;
 use crate::{AttemptOutcome, Error, ErrorKind, PmsClient};
 
-/// At most this many characters of a failure's text are kept in an attempt.
-const REASON_LIMIT: usize = 300;
-
 /// At most this many characters of another machine's identifier are quoted.
 const IDENTIFIER_LIMIT: usize = 64;
 
-/// Why a probe failed: the outcome, and one bounded, inert line.
+/// Why a probe failed: the outcome, and its text (redacted and bounded when an attempt is
+/// made of it).
 pub(super) type Failure = (AttemptOutcome, String);
 
 /// Asks `client` (built without a token) for `/identity` within `timeout`: `Ok` when it
@@ -55,7 +53,8 @@ pub(super) async fn probe(
     Ok(())
 }
 
-/// A failed call as an attempt's outcome; its text without the operation's name.
+/// A failed call as an attempt's outcome; its text without the operation's name, whole: it is
+/// redacted before it is cut, so that no cut leaves part of a secret.
 pub(super) fn failure(error: &Error) -> Failure {
     let outcome = match error.kind() {
         ErrorKind::Transport => AttemptOutcome::Unreachable,
@@ -65,5 +64,5 @@ pub(super) fn failure(error: &Error) -> Failure {
     };
     let text = error.to_string();
     let text = text.strip_prefix("getServerIdentity: ").unwrap_or(&text);
-    (outcome, truncate_chars(text, REASON_LIMIT))
+    (outcome, text.to_string())
 }
