@@ -2,6 +2,7 @@
 //! that can change per call.
 
 use std::marker::PhantomData;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -93,6 +94,9 @@ pub struct ClientBuilder<C> {
     root_certificates: Vec<Vec<u8>>,
     /// A TLS configuration made for several clients at once (the connector's).
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// A host name and the address it is sent to, whatever the name resolves to (the
+    /// connector's proven peer).
+    pinned: Option<(String, SocketAddr)>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -124,6 +128,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             root_certificates: Vec::new(),
             tls: None,
+            pinned: None,
             client: PhantomData,
         }
     }
@@ -200,6 +205,13 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
+    /// Sends every request for `host` to `addr` (its port is the URL's), never resolving the
+    /// name: the address a connection proved to be the server at.
+    pub(crate) fn pin_host(mut self, host: String, addr: SocketAddr) -> Self {
+        self.pinned = Some((host, addr));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -224,7 +236,11 @@ impl<C: ClientKind> ClientBuilder<C> {
         };
         // The identity is the same on every request of the client: reqwest adds default
         // headers while it builds each request, with no per-call work of ours.
-        reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some((host, addr)) = &self.pinned {
+            builder = builder.resolve(host, *addr);
+        }
+        builder
             .default_headers(self.identity.headers()?)
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.total)

@@ -723,3 +723,15 @@ async fn from_plex_tv_to_the_server_each_token_goes_only_where_it_belongs() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_connection_by_name_is_kept_at_the_address_that_proved() {
+    let real = real(Duration::ZERO);
+    // The client returned sends to the proven peer (127.0.0.1, whatever `localhost` resolves
+    // to first): the unit test in flows/connect shows the name is not resolved again.
+    let by_name = real.url().replace("127.0.0.1", "localhost");
+    let server = device(&[(by_name.clone(), At::Local)]);
+    let pms = Connector::new(identity()).connect(&server).await.unwrap();
+    assert_eq!(pms.base_url(), by_name);
+    carries_the_device_token(&pms, &real).await;
+}

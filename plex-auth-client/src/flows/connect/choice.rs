@@ -1,6 +1,7 @@
 //! Where the probes of one choice stand: the grace period after the first proof, the deadline,
 //! and what became of each connection.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -15,6 +16,8 @@ pub(super) struct Choice {
     ranks: Vec<Rank>,
     states: Vec<State>,
     failures: Vec<Option<probe::Failure>>,
+    /// The peer each proven candidate answered from.
+    peers: Vec<Option<SocketAddr>>,
     /// When the grace after the first proof ends, once a connection proved.
     grace_ends: Option<Instant>,
     grace_over: bool,
@@ -26,6 +29,7 @@ impl Choice {
             ranks: candidates.iter().map(|c| Rank::of(c)).collect(),
             states: vec![State::Pending; candidates.len()],
             failures: vec![None; candidates.len()],
+            peers: vec![None; candidates.len()],
             grace_ends: None,
             grace_over: false,
         }
@@ -34,12 +38,13 @@ impl Choice {
     pub(super) fn settle(
         &mut self,
         index: usize,
-        outcome: Result<(), probe::Failure>,
+        outcome: Result<Option<SocketAddr>, probe::Failure>,
         grace: Duration,
     ) {
         match outcome {
-            Ok(()) => {
+            Ok(peer) => {
                 self.states[index] = State::Proven;
+                self.peers[index] = peer;
                 self.grace_ends
                     .get_or_insert_with(|| super::instant_after(grace));
             }
@@ -48,6 +53,11 @@ impl Choice {
                 self.failures[index] = Some(failure);
             }
         }
+    }
+
+    /// The address candidate `index` proved to be the server at, when the connection said.
+    pub(super) fn peer(&self, index: usize) -> Option<SocketAddr> {
+        self.peers[index]
     }
 
     pub(super) fn chosen(&self) -> Option<usize> {

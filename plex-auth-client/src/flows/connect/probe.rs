@@ -1,6 +1,7 @@
 //! One probe: asks a connection for `/identity`, without a token, and tells whether the
 //! server answered there.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::Redactor;
@@ -15,7 +16,7 @@ const IDENTIFIER_LIMIT: usize = 64;
 pub(super) type Failure = (AttemptOutcome, String);
 
 /// Asks `client` (built without a token) for `/identity` within `timeout`: `Ok` when it
-/// answers `expected`. The answer is read as every answer is (size cap, redaction of what an
+/// answers `expected`, with the address of the peer that answered. The answer is read as every answer is (size cap, redaction of what an
 /// error quotes); a foreign identifier is quoted redacted of `secret` (the server's token, which
 /// no probe sends, and so no honest answer holds), inert and bounded.
 pub(super) async fn probe(
@@ -23,7 +24,7 @@ pub(super) async fn probe(
     expected: &str,
     timeout: Duration,
     secret: &str,
-) -> Result<(), Failure> {
+) -> Result<Option<SocketAddr>, Failure> {
     // The client's own timeouts bound connecting and each attempt; this bounds the whole probe.
     let timed_out = || {
         (
@@ -50,7 +51,7 @@ pub(super) async fn probe(
             ),
         ));
     }
-    Ok(())
+    Ok(answer.remote_addr())
 }
 
 /// A failed call as an attempt's outcome; its text without the operation's name, whole: it is
