@@ -15,7 +15,7 @@ use super::sent::Sent;
 use super::transport::transport_message;
 use crate::error::{ApiError, DecodeError};
 use crate::safe_text::redact::is_secret_name;
-use crate::safe_text::{inert, truncate_chars};
+use crate::safe_text::truncate_chars;
 use crate::{Error, PlexError, Redactor};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
@@ -173,8 +173,8 @@ impl Failed<'_> {
         Error::Decode(Box::new(DecodeError {
             operation: self.operation.id,
             status,
-            // The path is made of the server's keys.
-            path: truncate_chars(&inert(&path), 200),
+            // The path is made of the server's keys, which can echo what the call sent.
+            path: truncate_chars(&self.redactor.message(&path), 200),
             message: self.redactor.message(&message),
             body: self.redactor.snippet(body),
         }))
@@ -235,6 +235,21 @@ mod tests {
             accept: None,
             rules: &[],
         }))
+    }
+
+    #[test]
+    fn a_decode_path_made_of_the_servers_keys_is_redacted() {
+        let failed = Failed {
+            operation: operation(Some("x-plex-token")),
+            redactor: &Redactor::new(["sent-token-123"]),
+        };
+        let body = br#"{"sent-token-123":"not a number"}"#;
+        let error = failed.decode::<std::collections::BTreeMap<String, u32>>(StatusCode::OK, body);
+        let Error::Decode(decode) = error else {
+            panic!("a body that does not decode is a decode error");
+        };
+        assert_eq!(decode.path, "<redacted>");
+        assert!(!format!("{decode} {decode:?}").contains("sent-token-123"));
     }
 
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
