@@ -203,9 +203,16 @@ fn every_operation_of_the_spec_has_an_exchange() {
         .iter()
         .map(|operation| operation["operationId"].as_str().expect("id").to_string())
         .collect();
-    assert!(ids.len() >= 23, "{} operations read from the spec", ids.len());
+    assert!(
+        ids.len() >= 23,
+        "{} operations read from the spec",
+        ids.len()
+    );
     let missing: Vec<&String> = ids.iter().filter(|id| !replayed.contains(id)).collect();
-    assert!(missing.is_empty(), "operations without an exchange: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "operations without an exchange: {missing:?}"
+    );
 }
 
 fn declared_error_kinds() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
