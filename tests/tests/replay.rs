@@ -215,6 +215,35 @@ fn every_operation_of_the_spec_has_an_exchange() {
     );
 }
 
+/// A kind that judges a token cannot be declared by an operation that sends none: the
+/// runtime gives those kinds only to calls that sent a token.
+#[test]
+fn operations_without_a_token_declare_no_kind_of_a_token() {
+    let mut checked = 0;
+    for operation in spec_operations() {
+        let tokenless = operation
+            .get("security")
+            .and_then(serde_yaml::Value::as_sequence)
+            .is_some_and(Vec::is_empty);
+        let Some(kinds) = operation.get("x-error-kinds").filter(|_| tokenless) else {
+            continue;
+        };
+        let kinds: BTreeMap<String, Vec<String>> =
+            serde_yaml::from_value(kinds.clone()).expect("status -> [kind]");
+        for (status, kinds) in kinds {
+            for kind in kinds {
+                assert!(
+                    !matches!(kind.as_str(), "InvalidToken" | "TokenExpired"),
+                    "{:?} sends no token but declares {kind} for {status}",
+                    operation["operationId"]
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} operations without a token checked");
+}
+
 fn declared_error_kinds() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
     let spec = spec();
     let mut declared = BTreeMap::new();
