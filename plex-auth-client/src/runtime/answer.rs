@@ -48,6 +48,7 @@ pub(super) async fn failed<T: DeserializeOwned>(
     let failed = Failed {
         operation,
         redactor: &redactor,
+        sends_password: sent.sends_password(),
     };
     let error = match failure {
         Failure::Transport(source) => failed.transport(None, source),
@@ -76,6 +77,8 @@ pub(super) async fn failed<T: DeserializeOwned>(
 struct Failed<'a> {
     operation: &'static Operation,
     redactor: &'a Redactor,
+    /// Whether the call sent a password (a sign-in): only then does a 401 judge credentials.
+    sends_password: bool,
 }
 
 impl Failed<'_> {
@@ -128,6 +131,7 @@ impl Failed<'_> {
             errors: &errors,
             redirected,
             sends_token,
+            sends_password: self.sends_password,
         });
         let body = redactor.snippet(body);
         Error::Api(Box::new(ApiError {
@@ -312,6 +316,7 @@ mod tests {
             let failed = Failed {
                 operation: operation(rng.bool().then_some("x-plex-token")),
                 redactor: &Redactor::default(),
+                sends_password: rng.bool(),
             };
             let Error::Api(error) = failed.api(status, &headers, rng.bool(), &body) else {
                 panic!("an error status is an API error");

@@ -37,6 +37,23 @@ impl Sent {
         self.tokens.push(token.clone());
     }
 
+    /// Whether the call sent a password: a form or JSON body field, or a query parameter,
+    /// named `password` in any letter case (a sign-in).
+    pub(super) fn sends_password(&self) -> bool {
+        let is_password = |name: &str| name.eq_ignore_ascii_case("password");
+        let query = self.query.as_deref().is_some_and(|query| {
+            form_urlencoded::parse(query.as_bytes()).any(|(name, _)| is_password(&name))
+        });
+        let body = self.form.as_deref().is_some_and(|body| {
+            if body.first() == Some(&b'{') {
+                json_fields(body).iter().any(|(name, _)| is_password(name))
+            } else {
+                form_urlencoded::parse(body).any(|(name, _)| is_password(&name))
+            }
+        });
+        query || body
+    }
+
     /// Every credential sent, as text: the tokens (those that are text), and the values of the
     /// query parameters, form fields and top-level string fields of a JSON body named like
     /// credentials (a password, a verification code, a PIN, a device JWT).
@@ -108,5 +125,20 @@ mod tests {
         let mut sent = Sent::of(&request, Some(&first));
         sent.add_token(&HeaderValue::from_static("second"));
         assert_eq!(sent.secrets(), ["first", "second"]);
+    }
+
+    #[test]
+    fn a_password_is_sent_by_a_sign_in_only() {
+        let url = reqwest::Url::parse("http://localhost/users/signin").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        *request.body_mut() = Some("login=a&Password=p".into());
+        assert!(Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some(r#"{"password":"p"}"#.into());
+        assert!(Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some(r#"{"jwt":"a.b.c"}"#.into());
+        assert!(!Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some("login=a&passwordHint=x".into());
+        assert!(!Sent::of(&request, None).sends_password());
+        assert!(!Sent::default().sends_password());
     }
 }
