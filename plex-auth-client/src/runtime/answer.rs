@@ -246,6 +246,7 @@ mod tests {
         let failed = Failed {
             operation: operation(Some("x-plex-token")),
             redactor: &Redactor::new(["sent-token-123"]),
+            sends_password: false,
         };
         let body = br#"{"sent-token-123":"not a number"}"#;
         let error = failed.decode::<std::collections::BTreeMap<String, u32>>(StatusCode::OK, body);
