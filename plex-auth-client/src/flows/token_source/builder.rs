@@ -100,8 +100,8 @@ impl TokenSourceBuilder {
     /// verified before it was kept, and is not verified again).
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] for an unusable base URL, identity or margin;
-    /// [`ErrorKind::Storage`] when the store cannot be read.
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) for an unusable base URL, identity or margin;
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot be read.
     pub fn build(self) -> Result<TokenSource, Error> {
         let margin = i64::try_from(self.margin.as_secs()).map_err(|_| Error::Config {
             message: "the refresh margin is too large".into(),

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::plex_jwt::unverified_lifetime;
 use crate::Secret;
 
-/// What a [`TokenSource`] holds, without the token.
+/// What a [`TokenSource`](crate::TokenSource) holds, without the token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenKind {
@@ -24,7 +24,8 @@ pub enum TokenKind {
 impl TokenKind {
     /// What `token` claims to be, read without verifying it: a JWT (with the `iat` and `exp`
     /// its claims say) when it is one with a numeric `exp`, else a legacy token. For showing a
-    /// token someone gave; a [`TokenSource`] knows what it holds ([`TokenSource::kind`]).
+    /// token someone gave; a [`TokenSource`](crate::TokenSource) knows what it
+    /// holds ([`TokenSource::kind`](crate::TokenSource::kind)).
     pub fn of(token: &Secret) -> Self {
         match unverified_lifetime(token) {
             Some(lifetime) => TokenKind::Jwt {
