@@ -38,7 +38,7 @@ impl Lowering<'_> {
         let token_header = rules::token_header(self.spec, self.op)
             .map_err(|(pointer, message)| self.at(pointer, message))?
             .or_else(|| parameters.wants_token.then(|| "x-plex-token".to_string()));
-        let rules = rules::field_rules(self.spec, self.op);
+        let rules = rules::field_rules(self.spec, self.op, body.as_ref().map(|body| body.media));
         for rule in &rules {
             if let Some(pattern) = &rule.pattern
                 && let Err(err) = regex_lite::Regex::new(pattern)

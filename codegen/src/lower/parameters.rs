@@ -251,7 +251,7 @@ fn schema_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> SchemaKind {
 
 /// Whether a schema's value is one value, a list or an object (through references and
 /// single-member `allOf`s).
-fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
+pub(super) fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
     let mut schema = access::resolve_schema(spec, schema);
     for _ in 0..8 {
         match schema.map(|s| &s.schema_kind) {

@@ -89,15 +89,7 @@ static GET_ITEMS: crate::runtime::Operation = crate::runtime::Operation {
     path: "/items/{ids}/{labels}/{matrix}",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
     accept: None,
-    rules: &[
-        crate::runtime::FieldRule {
-            location: crate::runtime::FieldLocation::Query,
-            name: "tags",
-            required: true,
-            min_length: None,
-            pattern: None,
-        },
-    ],
+    rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
 /// operation, which the public client hands to the runtime.
