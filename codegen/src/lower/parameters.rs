@@ -210,9 +210,12 @@ fn sort(parameters: &mut [Parameter], template: &[String]) {
     });
 }
 
-/// Rust names by the naming rule, made distinct (`body` and `options` are the method's own).
+/// Rust names by the naming rule, made distinct. Reserved: `body` and `options` (the method's
+/// own arguments), `request` (progenitor's binding of the request), `new` and `into_inner` (the
+/// mock matcher's and the options struct's own methods), `default` (`Default::default` in the
+/// options struct).
 fn name(parameters: &mut [Parameter]) {
-    let reserved = ["options", "body"];
+    let reserved = ["options", "body", "request", "new", "into_inner", "default"];
     let mut names: Vec<String> = reserved.iter().map(|name| name.to_string()).collect();
     names.extend(parameters.iter().map(|p| naming::snake_case(&p.wire_name)));
     let names = naming::distinct(names);

@@ -197,7 +197,7 @@ fn request_builder(mut function: syn::ImplItemFn, op: &Operation) -> Result<RawM
         .iter()
         .filter(|p| p.location != ParameterLocation::Path)
     {
-        statements.push(add_parameter(parameter, &arguments));
+        statements.push(add_parameter(parameter, &arguments, &request));
     }
     statements.push(syn::Stmt::Expr(syn::parse_quote!(Ok(#request)), None));
     function.block.stmts = statements;
@@ -255,8 +255,13 @@ fn braces_escaped(text: &str) -> String {
 }
 
 /// Adds one query or header parameter to `request`: written in its style, and left out when
-/// it is an optional argument set to `None`.
-fn add_parameter(parameter: &Parameter, arguments: &[(String, syn::Type)]) -> syn::Stmt {
+/// it is an optional argument set to `None`. `request` is the name progenitor bound the request
+/// to (`_request` when a parameter takes `request`).
+fn add_parameter(
+    parameter: &Parameter,
+    arguments: &[(String, syn::Type)],
+    request: &syn::Ident,
+) -> syn::Stmt {
     let name = format_ident!("{}", parameter.rust_name);
     let wire = &parameter.wire_name;
     let optional = arguments
@@ -265,14 +270,14 @@ fn add_parameter(parameter: &Parameter, arguments: &[(String, syn::Type)]) -> sy
         .is_some_and(|(_, ty)| crate::syntax::option_inner(ty).is_some());
     let add = match parameter.location {
         ParameterLocation::Header => {
-            quote! { crate::runtime::add_header(&mut request, #wire, value)?; }
+            quote! { crate::runtime::add_header(&mut #request, #wire, value)?; }
         }
         _ => {
             let style = format_ident!("{}", parameter.style.runtime_name());
             let explode = parameter.explode;
             quote! {
                 crate::runtime::add_query(
-                    &mut request, #wire, value, crate::runtime::Style::#style, #explode,
+                    &mut #request, #wire, value, crate::runtime::Style::#style, #explode,
                 )?;
             }
         }
