@@ -6,9 +6,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation};
-use crate::naming::pattern_static;
 
-/// The static describing `op`, and the statics of its compiled patterns.
+/// The static describing `op`.
 pub(super) fn operation_static(op: &Operation) -> TokenStream {
     let constant = &op.names.constant;
     let ident = format_ident!("{constant}");
@@ -23,19 +22,9 @@ pub(super) fn operation_static(op: &Operation) -> TokenStream {
         Some(media) => quote! { Some(reqwest::header::HeaderValue::from_static(#media)) },
         None => quote! { None },
     };
-    // Patterns compile once, lazily: they live in statics of their own, since a `OnceLock`
-    // cannot sit in the constant rules table.
-    let patterns = op.rules.iter().filter_map(|rule| {
-        let pattern = rule.pattern.as_ref()?;
-        let name = format_ident!("{}", pattern_static(constant, &rule.name));
-        Some(quote! {
-            static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#pattern);
-        })
-    });
-    let rules = op.rules.iter().map(|rule| field_rule(constant, rule));
+    let rules = op.rules.iter().map(field_rule);
     let doc = format!("How `{id}` is called and checked.");
     quote! {
-        #(#patterns)*
         #[doc = #doc]
         static #ident: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
@@ -53,7 +42,7 @@ fn http_method(method: HttpMethod) -> TokenStream {
     quote! { reqwest::Method::#name }
 }
 
-fn field_rule(constant: &str, rule: &FieldRule) -> TokenStream {
+fn field_rule(rule: &FieldRule) -> TokenStream {
     let name = &rule.name;
     let required = rule.required;
     let location = match rule.location {
@@ -65,10 +54,15 @@ fn field_rule(constant: &str, rule: &FieldRule) -> TokenStream {
         None => quote! { None },
     };
     let pattern = match &rule.pattern {
-        Some(_) => {
-            let name = format_ident!("{}", pattern_static(constant, &rule.name));
-            quote! { Some(&#name) }
-        }
+        // A pattern compiles once, lazily: it lives in a static of its own, since a `OnceLock`
+        // cannot sit in the constant rules table. Declared in its own block, its name cannot
+        // meet another's.
+        Some(pattern) => quote! {
+            Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(#pattern);
+                &PATTERN
+            })
+        },
         None => quote! { None },
     };
     quote! {
