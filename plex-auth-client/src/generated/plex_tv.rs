@@ -644,9 +644,6 @@ static GET_HOME_USERS: crate::runtime::Operation = crate::runtime::Operation {
     accept: None,
     rules: &[],
 };
-static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^[0-9]{4}$",
-);
 ///How `switchHomeUser` is called and checked.
 static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
     id: "switchHomeUser",
@@ -660,7 +657,12 @@ static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
             name: "pin",
             required: false,
             min_length: None,
-            pattern: Some(&SWITCH_HOME_USER_PIN_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^[0-9]{4}$",
+                );
+                &PATTERN
+            }),
         },
     ],
 };
@@ -759,9 +761,6 @@ static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
         },
     ],
 };
-static POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "\\S",
-);
 ///How `post-users-sign-in-data` is called and checked.
 static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Operation {
     id: "post-users-sign-in-data",
@@ -775,7 +774,12 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
             name: "login",
             required: true,
             min_length: Some(1usize),
-            pattern: Some(&POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "\\S",
+                );
+                &PATTERN
+            }),
         },
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,

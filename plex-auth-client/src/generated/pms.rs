@@ -201,9 +201,6 @@ static GET_SERVER_IDENTITY: crate::runtime::Operation = crate::runtime::Operatio
     accept: None,
     rules: &[],
 };
-static GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^(server|provider)://.+",
-);
 ///How `getSourceConnectionInformation` is called and checked.
 static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::runtime::Operation {
     id: "getSourceConnectionInformation",
@@ -217,7 +214,12 @@ static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::run
             name: "source",
             required: true,
             min_length: None,
-            pattern: Some(&GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^(server|provider)://.+",
+                );
+                &PATTERN
+            }),
         },
     ],
 };
