@@ -85,7 +85,7 @@ impl Lowering<'_> {
         {
             successes.push((ResponseStatus::Default, pointer, response));
         }
-        let Some((_, first_pointer, first)) = successes.first() else {
+        let Some((_, _, first)) = successes.first() else {
             let success = Success {
                 statuses: Vec::new(),
                 body: SuccessBody::Empty,
@@ -108,7 +108,6 @@ impl Lowering<'_> {
                 ));
             }
         }
-        let _ = first_pointer;
         let accept = match declared.body {
             SuccessBody::Bytes | SuccessBody::Text => {
                 let mut media: Vec<String> = Vec::new();

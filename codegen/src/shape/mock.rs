@@ -428,66 +428,13 @@ fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
     }
 }
 
-/// The answer method of a status: its reason phrase in snake case (`too_many_requests`), or
-/// `status_<code>` for a status without one.
+/// The answer method of a status: its reason phrase by the naming rule (`too_many_requests`),
+/// or `status_<code>` for a status without one.
 fn status_method(code: u16) -> String {
-    let reason = match code {
-        100 => "continue_",
-        101 => "switching_protocols",
-        200 => "ok",
-        201 => "created",
-        202 => "accepted",
-        203 => "non_authoritative_information",
-        204 => "no_content",
-        205 => "reset_content",
-        206 => "partial_content",
-        300 => "multiple_choices",
-        301 => "moved_permanently",
-        302 => "found",
-        303 => "see_other",
-        304 => "not_modified",
-        307 => "temporary_redirect",
-        308 => "permanent_redirect",
-        400 => "bad_request",
-        401 => "unauthorized",
-        402 => "payment_required",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        406 => "not_acceptable",
-        407 => "proxy_authentication_required",
-        408 => "request_timeout",
-        409 => "conflict",
-        410 => "gone",
-        411 => "length_required",
-        412 => "precondition_failed",
-        413 => "payload_too_large",
-        414 => "uri_too_long",
-        415 => "unsupported_media_type",
-        416 => "range_not_satisfiable",
-        417 => "expectation_failed",
-        418 => "im_a_teapot",
-        421 => "misdirected_request",
-        422 => "unprocessable_entity",
-        423 => "locked",
-        424 => "failed_dependency",
-        426 => "upgrade_required",
-        428 => "precondition_required",
-        429 => "too_many_requests",
-        431 => "request_header_fields_too_large",
-        451 => "unavailable_for_legal_reasons",
-        500 => "internal_server_error",
-        501 => "not_implemented",
-        502 => "bad_gateway",
-        503 => "service_unavailable",
-        504 => "gateway_timeout",
-        505 => "http_version_not_supported",
-        507 => "insufficient_storage",
-        508 => "loop_detected",
-        511 => "network_authentication_required",
-        _ => return format!("status_{code}"),
-    };
-    reason.to_string()
+    http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .map_or_else(|| format!("status_{code}"), crate::naming::snake_case)
 }
 
 /// The answer method of a status class (`4XX` → `client_error`).
