@@ -135,6 +135,7 @@ impl<'a> Lowering<'a> {
                 location,
                 required: data.required || location == ParameterLocation::Path,
                 schema: schema_kind(self.spec, schema),
+                declared: schema.clone(),
                 shape,
                 style,
                 explode,

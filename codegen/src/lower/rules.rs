@@ -10,10 +10,7 @@ use openapiv3::{
 use crate::CLIENT_HEADERS;
 use crate::access::{self, FORM_MEDIA_TYPE, SpecOperation};
 use crate::error::pointer_segment;
-use crate::ir::{BodyMedia, FieldLocation, FieldRule, ValueShape};
-
-/// The header the token travels in: the only scheme the client answers with its token.
-const TOKEN_HEADER: &str = "x-plex-token";
+use crate::ir::{BodyMedia, FieldLocation, FieldRule, TOKEN_HEADER, ValueShape};
 
 /// Whether an operation sends the token: from the first of its security requirements (or the
 /// document's) that the client can satisfy. A requirement is satisfied when each of its schemes
@@ -21,17 +18,17 @@ const TOKEN_HEADER: &str = "x-plex-token";
 /// itself (its identity: an `apiKey` in `X-Plex-Client-Identifier`, say); an empty requirement
 /// asks for nothing. When none is satisfiable, the refusal names where the requirements are
 /// declared.
-pub(super) fn token_header(
+pub(super) fn sends_token(
     spec: &OpenAPI,
     op: &SpecOperation<'_>,
-) -> Result<Option<String>, (String, String)> {
+) -> Result<bool, (String, String)> {
     let (requirements, pointer) = match (&op.operation.security, &spec.security) {
         (Some(own), _) => (own, format!("{}/security", op.pointer)),
         (None, Some(document)) => (document, "/security".to_string()),
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(false),
     };
     if requirements.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut reasons = Vec::new();
     for requirement in requirements {
@@ -54,7 +51,7 @@ pub(super) fn token_header(
             }
         }
         match unsatisfied {
-            None => return Ok(token.then(|| TOKEN_HEADER.to_string())),
+            None => return Ok(token),
             Some(reason) => reasons.push(reason),
         }
     }

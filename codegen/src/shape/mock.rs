@@ -308,11 +308,55 @@ fn body_matcher(op: &Operation, ty: &syn::Type) -> Result<TokenStream, CodegenEr
     })
 }
 
+/// The answer of a success declared as `2XX` or `default`: `success(status, …)`, any 2xx.
+fn any_success_answer(op: &Operation, body: SuccessBody, success_type: &syn::Type) -> TokenStream {
+    let check = quote! {
+        assert!((200..300).contains(&status), "a success is a 2xx status, not {status}");
+    };
+    match body {
+        SuccessBody::Json => quote! {
+            /// Answers `status` (a 2xx) with `value` as JSON.
+            pub fn success(self, status: u16, value: &#success_type) -> Self {
+                #check
+                Self(
+                    self.0
+                        .status(status)
+                        .header("content-type", "application/json")
+                        .json_body_obj(value),
+                )
+            }
+        },
+        SuccessBody::Bytes | SuccessBody::Text => {
+            let media = op
+                .accept
+                .first()
+                .map_or("application/octet-stream", String::as_str);
+            let doc = format!("Answers `status` (a 2xx) with `value` as the body, as `{media}`.");
+            quote! {
+                #[doc = #doc]
+                pub fn success(self, status: u16, value: impl AsRef<[u8]>) -> Self {
+                    #check
+                    Self(self.0.status(status).header("content-type", #media).body(value))
+                }
+            }
+        }
+        SuccessBody::Empty => quote! {
+            /// Answers `status` (a 2xx) without a body.
+            pub fn success(self, status: u16) -> Self {
+                #check
+                Self(self.0.status(status))
+            }
+        },
+    }
+}
+
 /// The `Then` wrapper of an operation: one method per declared status.
 fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
     let name = then_name(op);
     let success_type = &raw.success;
     let mut answers = Vec::new();
+    // `2XX` and `default` (a success only when nothing else is) share one answer.
+    let mut any_success = false;
     for status in &op.success.statuses {
         answers.push(match (op.success.body, status) {
             (SuccessBody::Json, ResponseStatus::Code(code)) => {
@@ -334,11 +378,8 @@ fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
                 let method = format_ident!("{}", status_method(*code));
                 let media = op
                     .accept
-                    .as_deref()
-                    .and_then(|accept| accept.split(',').next())
-                    .unwrap_or("application/octet-stream")
-                    .trim()
-                    .to_string();
+                    .first()
+                    .map_or("application/octet-stream", String::as_str);
                 let doc = format!("Answers {code} with `value` as the body, as `{media}`.");
                 quote! {
                     #[doc = #doc]
@@ -357,7 +398,13 @@ fn then(op: &Operation, raw: &RawMethod) -> TokenStream {
                     }
                 }
             }
-            (_, ResponseStatus::Range(_) | ResponseStatus::Default) => continue,
+            (body, ResponseStatus::Range(_) | ResponseStatus::Default) => {
+                if any_success {
+                    continue;
+                }
+                any_success = true;
+                any_success_answer(op, body, success_type)
+            }
         });
     }
     for error in &op.errors {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation};
+use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation, TOKEN_HEADER};
 
 /// The static describing `op`.
 pub(super) fn operation_static(op: &Operation) -> TokenStream {
@@ -14,13 +14,16 @@ pub(super) fn operation_static(op: &Operation) -> TokenStream {
     let id = &op.id;
     let method = http_method(op.method);
     let path = &op.path;
-    let token_header = match &op.token_header {
-        Some(header) => quote! { Some(reqwest::header::HeaderName::from_static(#header)) },
-        None => quote! { None },
+    let token_header = if op.sends_token {
+        quote! { Some(reqwest::header::HeaderName::from_static(#TOKEN_HEADER)) }
+    } else {
+        quote! { None }
     };
-    let accept = match &op.accept {
-        Some(media) => quote! { Some(reqwest::header::HeaderValue::from_static(#media)) },
-        None => quote! { None },
+    let accept = if op.accept.is_empty() {
+        quote! { None }
+    } else {
+        let media = op.accept.join(", ");
+        quote! { Some(reqwest::header::HeaderValue::from_static(#media)) }
     };
     let rules = op.rules.iter().map(field_rule);
     let doc = format!("How `{id}` is called and checked.");
