@@ -200,7 +200,9 @@ impl ResponseStatus {
             return Some(ResponseStatus::Default);
         }
         match key.as_bytes() {
-            [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(ResponseStatus::Range(class - b'0')),
+            [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => {
+                Some(ResponseStatus::Range(class - b'0'))
+            }
             [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => key.parse().ok().map(ResponseStatus::Code),
             _ => None,
         }
@@ -455,10 +457,16 @@ mod tests {
 
     #[test]
     fn statuses_parse_as_written_in_responses() {
-        assert_eq!(ResponseStatus::parse("401"), Some(ResponseStatus::Code(401)));
+        assert_eq!(
+            ResponseStatus::parse("401"),
+            Some(ResponseStatus::Code(401))
+        );
         assert_eq!(ResponseStatus::parse("4XX"), Some(ResponseStatus::Range(4)));
         assert_eq!(ResponseStatus::parse("4xx"), Some(ResponseStatus::Range(4)));
-        assert_eq!(ResponseStatus::parse("default"), Some(ResponseStatus::Default));
+        assert_eq!(
+            ResponseStatus::parse("default"),
+            Some(ResponseStatus::Default)
+        );
         for bad in ["", "40", "4011", "600", "6XX", "x01", "Default", "+01"] {
             assert_eq!(ResponseStatus::parse(bad), None, "{bad}");
         }

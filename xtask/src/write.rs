@@ -236,7 +236,11 @@ mod tests {
             }
             fs::rename(from, to)
         };
-        let new = [file("a.rs", "new a"), file("b.rs", "new b"), file("c.rs", "c")];
+        let new = [
+            file("a.rs", "new a"),
+            file("b.rs", "new b"),
+            file("c.rs", "c"),
+        ];
         let err = write_all_with(&new, &dir, failing).expect_err("the rename fails");
         assert!(err.contains("injected"), "{err}");
         assert!(err.contains("are as they were"), "{err}");

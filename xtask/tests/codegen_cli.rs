@@ -272,5 +272,8 @@ fn path_items_given_by_ref_are_refused_without_upsetting_the_count() {
     let operations = text.matches("operationId:").count();
     let generated = format!("({operations} of {operations} operations)");
     assert!(stdout.contains(&generated), "{stdout}");
-    assert!(stdout.contains("  - path /elsewhere at /paths/~1elsewhere (line "), "{stdout}");
+    assert!(
+        stdout.contains("  - path /elsewhere at /paths/~1elsewhere (line "),
+        "{stdout}"
+    );
 }

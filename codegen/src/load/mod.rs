@@ -225,7 +225,8 @@ mod tests {
     #[test]
     fn a_document_error_names_keys_with_dots_and_indexes_whole() {
         let refused = |tail: &str| {
-            let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{tail}");
+            let text =
+                format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{tail}");
             match load(&text) {
                 Err(CodegenError::InvalidDocument { place, .. }) => place,
                 other => panic!("the document is refused: {other:?}"),

@@ -226,7 +226,9 @@ mod tests {
                     application/json:";
         let rules = rules_of(&LINK.replace("MEDIA", both));
         assert!(
-            rules.iter().all(|rule| rule.location != FieldLocation::Form),
+            rules
+                .iter()
+                .all(|rule| rule.location != FieldLocation::Form),
             "{rules:?}"
         );
     }
@@ -238,7 +240,12 @@ mod tests {
             panic!("{rules:?}");
         };
         assert_eq!(
-            (rule.location, rule.name.as_str(), rule.required, rule.min_length),
+            (
+                rule.location,
+                rule.name.as_str(),
+                rule.required,
+                rule.min_length
+            ),
             (FieldLocation::Form, "code", true, Some(4))
         );
     }

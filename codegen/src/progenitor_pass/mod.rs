@@ -11,8 +11,8 @@
 mod fix;
 mod view;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 use proc_macro2::TokenStream;
