@@ -68,7 +68,10 @@
 //! - `format: date`, `date-time`, `time`, `duration` and `uuid` stay strings: what the server
 //!   sent is kept as it is, and the caller parses it with the crate of its choice;
 //! - a `pattern` on a query parameter or form field compiles with regex-lite, the engine the
-//!   client checks it with before sending (`minLength` and `required` are checked there too);
+//!   client checks it with before sending (`minLength` and `required` are checked there too;
+//!   `required` only on single values: an object or a list is written under other keys, or not
+//!   at all when empty, and its Rust type already asks for it). Form fields are checked only
+//!   when the body goes out as a form: a body that also declares JSON is sent as JSON;
 //! - extensions: `x-rust-replacement` (a Rust type stands for a component schema),
 //!   `x-rust-example` (the method doc's example), `x-error-kinds` (declared error statuses →
 //!   `ErrorKind` variants, linked from the method docs).
@@ -77,7 +80,10 @@
 //!
 //! - names follow the naming rule of `naming` (`include_ipv6`, `pin_id`, `type_`); names
 //!   still equal are numbered (`guid`, `guid_2`; parameters in the method's order, fields in
-//!   the order of their wire names), wire names kept;
+//!   the order of their wire names), wire names kept. Operations are numbered when their
+//!   type names would meet (`get_a_2` and `get_a2` are both `GetA2`), or their options struct
+//!   would take a schema's name; parameters named `options`, `body`, `request`, `new`,
+//!   `into_inner` or `default` are numbered too (the generated code uses those names itself);
 //! - an operation's arguments are its path parameters (in path order), its query
 //!   parameters (by name), its body, its header parameters (by name); an operation with two
 //!   or more optional query or header parameters takes those in one `<Operation>Options`
