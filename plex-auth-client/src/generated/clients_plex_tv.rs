@@ -182,7 +182,7 @@ Sends `POST /api/v2/auth/token` (operation `exchangeJwtToken`), without a token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidSignature`](crate::ErrorKind::InvalidSignature)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)), `422` ([`InvalidSignature`](crate::ErrorKind::InvalidSignature)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 

@@ -88,8 +88,8 @@ Lists the profiles of the token's Plex Home, each with the `uuid` that
 (the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
 Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
 2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
-2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
-byte, so the fixture is derived.
+2020, `Content-Type: application/json`) shows its fields; no byte-for-byte capture of
+the answer is published.
 
 Sends `GET /home/users` (operation `getHomeUsers`) with the client's token.
 
@@ -406,7 +406,7 @@ Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per us
 is shared with (`type` `server`), each with the user it was issued to (`invited`).
 Called with a server's token (its `accessToken` from `/resources`). Every token in the
 answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
-`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
+`AccessToken` type, a JSON array); no capture of the answer is published.
 
 Sends `GET /server/access_tokens` (operation `getServerAccessTokens`) with the client's token.
 
