@@ -240,3 +240,40 @@ fn keep_going_generates_the_accepted_operations_and_lists_every_refused_one() {
     assert!(!plex_tv.contains("pub async fn get_token_details("));
     assert!(!plex_tv.contains("pub async fn link_pin("));
 }
+
+#[test]
+fn path_items_given_by_ref_are_refused_without_upsetting_the_count() {
+    let dir = scratch("path-item-refs");
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("generated");
+    // Two path items given by $ref: refused, yet not counted among the spec's operations.
+    let text = spec_text().replacen(
+        "paths:\n",
+        "paths:\n  /elsewhere:\n    $ref: \"other.yaml#/a\"\n  /further:\n    $ref: \"other.yaml#/b\"\n",
+        1,
+    );
+    assert_ne!(text, spec_text());
+    fs::write(&spec, &text).expect("write spec");
+    let (spec_arg, out_arg) = (spec.to_str().expect("utf8"), out.to_str().expect("utf8"));
+    let kept = xtask(&[
+        "codegen",
+        "--spec",
+        spec_arg,
+        "--out",
+        out_arg,
+        "--keep-going",
+    ]);
+    let stdout = String::from_utf8_lossy(&kept.stdout);
+    assert!(
+        kept.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
+    let operations = text.matches("operationId:").count();
+    let generated = format!("({operations} of {operations} operations)");
+    assert!(stdout.contains(&generated), "{stdout}");
+    assert!(
+        stdout.contains("  - path /elsewhere at /paths/~1elsewhere (line "),
+        "{stdout}"
+    );
+}
