@@ -13,6 +13,7 @@
 use plex_auth_harness as harness;
 
 use harness::{Answer, Refused, Server, Step};
+use plex_auth_client::safe_text::{inert, shown_url};
 use plex_auth_client::types::GetServerResourcesOptions;
 use plex_auth_client::{ClientIdentity, Connector, PlexTvClient, load_or_create_client_identifier};
 
@@ -56,10 +57,11 @@ async fn report(
         let answer = pms.get_server_identity().await?;
         text += &format!(
             "{}: {} connections listed; reached at {}; it is {}\n",
-            server.name,
+            // A server's text reaches the terminal inert: no escape sequence, no forged line.
+            inert(&server.name),
             server.connections.len(),
-            pms.base_url(),
-            answer.media_container.machine_identifier,
+            shown_url(pms.base_url()),
+            inert(&answer.media_container.machine_identifier),
         );
     }
     Ok(text)
@@ -115,7 +117,7 @@ async fn runs_offline() {
     assert_eq!(
         text,
         format!(
-            "Box: 2 connections listed; reached at {}; it is client_id2\n",
+            "Box: 2 connections listed; reached at {}/; it is client_id2\n",
             offline.server.url()
         )
     );

@@ -10,6 +10,7 @@
 
 use plex_auth_harness as harness;
 
+use plex_auth_client::safe_text::{inert, shown_url};
 use plex_auth_client::{ClientIdentity, FlexBool, PmsClient};
 
 /// The source of the replayed answer.
@@ -51,13 +52,18 @@ async fn report(client: &PmsClient, source: &str) -> Result<String, plex_auth_cl
     let info = client.get_source_connection_information(source).await?;
     let mut text = String::new();
     for device in info.media_container.device.iter().flatten() {
-        text.push_str(&format!("{} ({})\n", device.name, device.client_identifier));
+        // A server's text reaches the terminal inert; a URL without credentials.
+        text.push_str(&format!(
+            "{} ({})\n",
+            inert(&device.name),
+            inert(&device.client_identifier)
+        ));
         for connection in device.connection.iter().flatten() {
             let local = connection.local.is_some_and(FlexBool::get);
             let relay = connection.relay.is_some_and(FlexBool::get);
             text.push_str(&format!(
                 "  {}{}{}\n",
-                connection.uri,
+                shown_url(&connection.uri),
                 if local { "  local" } else { "  remote" },
                 if relay { " relay" } else { "" }
             ));
@@ -76,9 +82,9 @@ async fn runs_offline() {
     assert_eq!(
         text,
         "PlexCorp (plex-corp) (243b471948ace337a8f92f129ec97d1902fcb1df)\n\
-         \x20 https://10-0-2-123.93b10b279ff8456686414add109854cd.plex.direct:32400  local\n\
-         \x20 https://64-71-188-222.93b10b279ff8456686414add109854cd.plex.direct:32403  remote\n\
-         \x20 https://139-162-158-105.93b10b279ff8456686414add109854cd.plex.direct:8443  remote relay\n"
+         \x20 https://10-0-2-123.93b10b279ff8456686414add109854cd.plex.direct:32400/  local\n\
+         \x20 https://64-71-188-222.93b10b279ff8456686414add109854cd.plex.direct:32403/  remote\n\
+         \x20 https://139-162-158-105.93b10b279ff8456686414add109854cd.plex.direct:8443/  remote relay\n"
     );
     assert_eq!(replay.count(), 1);
 }

@@ -10,6 +10,7 @@
 
 use plex_auth_harness as harness;
 
+use plex_auth_client::safe_text::inert;
 use plex_auth_client::{ClientIdentity, PlexTvClient};
 
 #[tokio::main]
@@ -48,10 +49,11 @@ async fn report(client: &PlexTvClient) -> Result<String, plex_auth_client::Error
     Ok(format!(
         "the token is valid; it belongs to:\n  username: {}\n  email:    {}\n  uuid:     {}\n  \
          Plex Pass subscription: {}\n  token:    {:?}\n",
-        account.username,
-        account.email,
-        account.uuid,
-        subscription.unwrap_or("none"),
+        // plex.tv's text reaches the terminal inert: no escape sequence, no forged line.
+        inert(&account.username),
+        inert(&account.email),
+        inert(&account.uuid),
+        inert(subscription.unwrap_or("none")),
         account.auth_token,
     ))
 }

@@ -3,13 +3,14 @@
 //! device JWTs answers a plex.tv JWT. No legacy token and no key registration on the way.
 //!
 //! With PLEX_CLIENT_IDENTIFIER set it asks plex.tv (clients.plex.tv) for a PIN and waits for
-//! you to link it, keeping the key and the JWT in PLEX_KEY_DIR (else a folder in the system's
-//! temporary folder). Otherwise a loopback stand-in of plex.tv approves the PIN at its second
+//! you to link it, keeping the key and the JWT in PLEX_KEY_DIR (a folder of yours; it must be
+//! set). Otherwise a loopback stand-in of plex.tv approves the PIN at its second
 //! poll:
 //!
 //! ```sh
 //! cargo run -p plex-auth-client --example jwt_pin_login
-//! PLEX_CLIENT_IDENTIFIER=$(uuidgen) cargo run -p plex-auth-client --example jwt_pin_login
+//! PLEX_CLIENT_IDENTIFIER=$(uuidgen) PLEX_KEY_DIR=~/.config/plex-auth-examples \
+//!     cargo run -p plex-auth-client --example jwt_pin_login
 //! ```
 
 use plex_auth_harness as harness;
@@ -28,9 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match std::env::var("PLEX_CLIENT_IDENTIFIER") {
         Ok(id) => {
             let identity = ClientIdentity::new(id, "plex-auth examples", "1.0");
-            let folder = std::env::var_os("PLEX_KEY_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| std::env::temp_dir().join("plex-auth-examples"));
+            let folder = key_folder()?;
             let source = TokenSource::jwt(
                 identity,
                 DeviceKey::load_or_create(folder.join("device-key"))?,
@@ -47,6 +46,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// Where the key and the JWT are kept between runs: PLEX_KEY_DIR, a folder of yours. Never a
+/// default in the shared temporary folder: another user could create it first and plant a
+/// device key there, which would then be registered with your token.
+fn key_folder() -> Result<PathBuf, String> {
+    std::env::var_os("PLEX_KEY_DIR")
+        .filter(|folder| !folder.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            "set PLEX_KEY_DIR to a folder of yours (your config folder, say) to keep the device \
+             key and the JWT in"
+                .to_string()
+        })
 }
 
 /// A source on a stand-in of plex.tv that approves a PIN at its second poll.

@@ -3,13 +3,14 @@
 //! keep it valid. Calls made through a client built from the source never see an expired JWT.
 //!
 //! With PLEX_CLIENT_IDENTIFIER and PLEX_TOKEN set it does so on plex.tv, keeping the device key
-//! and the JWT in PLEX_KEY_DIR (else a folder in the system's temporary folder): run it again
-//! and it resumes without registering again. Otherwise it runs against a loopback stand-in of
+//! and the JWT in PLEX_KEY_DIR (a folder of yours; it must be set): run it again and it resumes
+//! without registering again. Otherwise it runs against a loopback stand-in of
 //! plex.tv that checks device JWTs and issues its own, and lets a week pass:
 //!
 //! ```sh
 //! cargo run -p plex-auth-client --example jwt_upgrade
-//! PLEX_CLIENT_IDENTIFIER=… PLEX_TOKEN=… cargo run -p plex-auth-client --example jwt_upgrade
+//! PLEX_CLIENT_IDENTIFIER=… PLEX_TOKEN=… PLEX_KEY_DIR=~/.config/plex-auth-examples \
+//!     cargo run -p plex-auth-client --example jwt_upgrade
 //! ```
 
 use plex_auth_harness as harness;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use harness::{LEGACY_TOKEN, StandIn, TestClock};
+use plex_auth_client::safe_text::inert;
 use plex_auth_client::{
     ClientIdentity, DeviceKey, FileTokenStore, MemoryTokenStore, PlexTvClient, Secret, TokenSource,
 };
@@ -30,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ) {
         (Ok(id), Ok(token)) => {
             let identity = ClientIdentity::new(id, "plex-auth examples", "1.0");
-            let folder = key_folder();
+            let folder = key_folder()?;
             let key = DeviceKey::load_or_create(folder.join("device-key"))?;
             let source = TokenSource::jwt(identity.clone(), key)
                 .store(FileTokenStore::new(folder.join("plex-token")))
@@ -45,7 +47,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let plex = PlexTvClient::builder(identity)
                 .token_source(source.clone())
                 .build()?;
-            println!("signed in as {}", plex.get_token_details().await?.username);
+            // plex.tv's text reaches the terminal inert: no escape sequence, no forged line.
+            let account = plex.get_token_details().await?;
+            println!("signed in as {}", inert(&account.username));
             println!("{:?}", source.kind());
         }
         _ => {
@@ -60,11 +64,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Where the key and the JWT are kept between runs.
-fn key_folder() -> PathBuf {
+/// Where the key and the JWT are kept between runs: PLEX_KEY_DIR, a folder of yours. Never a
+/// default in the shared temporary folder: another user could create it first and plant a
+/// device key there, which would then be registered with your token.
+fn key_folder() -> Result<PathBuf, String> {
     std::env::var_os("PLEX_KEY_DIR")
+        .filter(|folder| !folder.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("plex-auth-examples"))
+        .ok_or_else(|| {
+            "set PLEX_KEY_DIR to a folder of yours (your config folder, say) to keep the device \
+             key and the JWT in"
+                .to_string()
+        })
 }
 
 /// The upgrade, then a call now and a call a week later, against the stand-in.
@@ -83,14 +94,16 @@ async fn offline() -> Result<Vec<String>, plex_auth_client::Error> {
         .build()?;
     let mut lines = vec![format!(
         "signed in as {}",
-        plex.get_token_details().await?.username
+        inert(&plex.get_token_details().await?.username)
     )];
     clock.advance(Duration::from_secs(7 * 24 * 60 * 60));
     let account = plex.get_token_details().await?;
     let counts = stand_in.counts();
     lines.push(format!(
         "a week later, still signed in as {} ({} registration, {} exchanges)",
-        account.username, counts.registrations, counts.exchanges
+        inert(&account.username),
+        counts.registrations,
+        counts.exchanges
     ));
     Ok(lines)
 }

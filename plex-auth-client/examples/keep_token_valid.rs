@@ -11,6 +11,7 @@
 
 use plex_auth_harness as harness;
 
+use plex_auth_client::safe_text::inert;
 use plex_auth_client::{ClientIdentity, PlexTvClient, TokenStatus};
 
 #[tokio::main]
@@ -63,7 +64,8 @@ async fn keep_valid(client: &PlexTvClient) -> String {
                 // A failed ping says nothing about the token: keep it.
                 Err(error) => format!("ping failed, token kept: {error}"),
             };
-            format!("token valid for {}\n{ping}\n", account.username)
+            // plex.tv's text reaches the terminal inert.
+            format!("token valid for {}\n{ping}\n", inert(&account.username))
         }
         // The one case where the token goes: plex.tv refused it.
         TokenStatus::Invalid(reason) => format!("token invalid, sign in again: {reason}\n"),

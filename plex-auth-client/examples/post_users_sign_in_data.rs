@@ -12,6 +12,7 @@
 
 use plex_auth_harness as harness;
 
+use plex_auth_client::safe_text::inert;
 use plex_auth_client::types::SignInRequest;
 use plex_auth_client::{ClientIdentity, ErrorKind, PlexTvClient, Secret};
 
@@ -85,8 +86,9 @@ async fn sign_in(
     };
     Ok(format!(
         "signed in as {} ({}); received a token of {} characters: keep it, the other calls need it",
-        account.username,
-        account.email,
+        // plex.tv's text reaches the terminal inert: no escape sequence, no forged line.
+        inert(&account.username),
+        inert(&account.email),
         account.auth_token.expose().len()
     ))
 }

@@ -17,6 +17,7 @@
 use plex_auth_harness as harness;
 
 use harness::{Answer, Exchange, Refused, Server, Step};
+use plex_auth_client::safe_text::{inert, shown_url};
 use plex_auth_client::types::{
     GetServerResourcesOptions, SignInRequest, TransientTokenScope, TransientTokenType,
 };
@@ -80,7 +81,8 @@ async fn sign_in_and_connect(
         }
         other => other?,
     };
-    let mut text = format!("signed in as {}\n", account.username);
+    // A server's text reaches the terminal inert: no escape sequence, no forged line.
+    let mut text = format!("signed in as {}\n", inert(&account.username));
 
     // The account's servers, every connection of each (https, relay and IPv6 ones too).
     let plex = plex.with_options(CallOptions::new().token(account.auth_token.clone()));
@@ -100,7 +102,11 @@ async fn sign_in_and_connect(
 
     // Probes carry no token; the client returned carries the server's own.
     let pms = Connector::new(identity).connect(device).await?;
-    text += &format!("connected to {} at {}\n", device.name, pms.base_url());
+    text += &format!(
+        "connected to {} at {}\n",
+        inert(&device.name),
+        shown_url(pms.base_url())
+    );
     let transient = pms
         .get_transient_token(TransientTokenScope::All, TransientTokenType::Delegation)
         .await?;
@@ -203,7 +209,7 @@ async fn runs_offline() {
     assert_eq!(
         text,
         format!(
-            "signed in as ZjFvKLCb\nconnected to Box at {}\nthe server gave a transient token of \
+            "signed in as ZjFvKLCb\nconnected to Box at {}/\nthe server gave a transient token of \
              46 characters\n",
             offline.server.url()
         )

@@ -2,8 +2,8 @@
 //! working token behind.
 //!
 //! With PLEX_CLIENT_IDENTIFIER set it signs out the JWT that the `jwt_upgrade` or
-//! `jwt_pin_login` example kept in PLEX_KEY_DIR (else a folder in the system's temporary
-//! folder): your legacy token is not touched. Otherwise it signs in to a loopback stand-in of
+//! `jwt_pin_login` example kept in PLEX_KEY_DIR (a folder of yours; it must be set): your
+//! legacy token is not touched. Otherwise it signs in to a loopback stand-in of
 //! plex.tv, signs out, and shows that plex.tv no longer takes the token:
 //!
 //! ```sh
@@ -25,9 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match std::env::var("PLEX_CLIENT_IDENTIFIER") {
         Ok(id) => {
             let identity = ClientIdentity::new(id, "plex-auth examples", "1.0");
-            let folder = std::env::var_os("PLEX_KEY_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| std::env::temp_dir().join("plex-auth-examples"));
+            let folder = key_folder()?;
             let source = TokenSource::jwt(
                 identity.clone(),
                 DeviceKey::load_or_create(folder.join("device-key"))?,
@@ -46,6 +44,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// Where the key and the JWT are kept between runs: PLEX_KEY_DIR, a folder of yours. Never a
+/// default in the shared temporary folder: another user could create it first and plant a
+/// device key there, which would then be registered with your token.
+fn key_folder() -> Result<PathBuf, String> {
+    std::env::var_os("PLEX_KEY_DIR")
+        .filter(|folder| !folder.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            "set PLEX_KEY_DIR to a folder of yours (your config folder, say) to keep the device \
+             key and the JWT in"
+                .to_string()
+        })
 }
 
 /// Signs in to the stand-in, signs out, then tries the old token.

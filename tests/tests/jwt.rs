@@ -102,7 +102,11 @@ async fn a_legacy_token_is_upgraded_and_refreshed_before_each_expiry() {
         let counts = stand_in.counts();
         assert_eq!((counts.nonces, counts.exchanges), (1 + week, 1 + week));
         assert_eq!(counts.registrations, 1, "no new registration");
-        assert_eq!(counts.key_fetches, 1, "plex.tv's keys are cached");
+        assert_eq!(
+            counts.key_fetches,
+            1 + week,
+            "plex.tv's keys, six days old, are fetched again"
+        );
         plex_tv(&stand_in, &token)
             .get_token_details()
             .await
@@ -145,6 +149,7 @@ async fn a_jwt_signed_by_another_key_or_for_another_audience_is_refused() {
     let (stand_in, clock) = stand_in();
     let source = source(&stand_in, &clock, MemoryTokenStore::new());
     stand_in.configure(|settings| settings.sign_with_rogue_key = true);
+    let mut refusals = Vec::new();
     let error = source
         .upgrade(&Secret::new(LEGACY_TOKEN))
         .await
@@ -155,6 +160,7 @@ async fn a_jwt_signed_by_another_key_or_for_another_audience_is_refused() {
         "exchangeJwtToken: the JWT plex.tv sent failed verification: its signature does not verify"
     );
     assert_eq!(source.kind(), None, "nothing held");
+    refusals.push(error);
 
     stand_in.configure(|settings| {
         settings.sign_with_rogue_key = false;
@@ -166,6 +172,7 @@ async fn a_jwt_signed_by_another_key_or_for_another_audience_is_refused() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidJwt);
     assert!(error.to_string().contains("audience"), "{error}");
+    refusals.push(error);
 
     stand_in.configure(|settings| {
         settings.audience = "plex.tv".into();
@@ -176,6 +183,7 @@ async fn a_jwt_signed_by_another_key_or_for_another_audience_is_refused() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("thumbprint"), "{error}");
+    refusals.push(error);
 
     // The audience may also be this client.
     stand_in.configure(|settings| {
@@ -186,9 +194,12 @@ async fn a_jwt_signed_by_another_key_or_for_another_audience_is_refused() {
     assert!(matches!(source.kind(), Some(TokenKind::Jwt { .. })));
     let issued = stand_in.issued();
     assert_eq!(issued.len(), 4);
-    // No refused JWT leaks into an error.
-    for token in &issued[..3] {
-        assert!(!error.to_string().contains(token.as_str()));
+    // No refused JWT leaks into any of the errors.
+    for error in &refusals {
+        let shown = format!("{error} {error:?}");
+        for token in &issued[..3] {
+            assert!(!shown.contains(token.as_str()), "{shown}");
+        }
     }
 }
 
@@ -377,7 +388,7 @@ async fn a_failed_refresh_keeps_a_valid_token_and_is_not_retried_at_once_after_e
         "not retried within a minute"
     );
 
-    clock.advance(DAY);
+    pass(&clock, DAY).await;
     let error = source.token().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(stand_in.counts().exchanges, 3);
@@ -394,10 +405,149 @@ async fn a_failed_refresh_keeps_a_valid_token_and_is_not_retried_at_once_after_e
 
     // plex.tv recovers: the next attempt, seconds later, succeeds.
     stand_in.configure(|settings| settings.nonce_lifetime = 300);
-    clock.advance(Duration::from_secs(11));
+    pass(&clock, Duration::from_secs(11)).await;
     let token = source.token().await.unwrap();
     assert_ne!(token, jwt);
     plex_tv(&stand_in, &token).ping_token().await.unwrap();
+}
+
+/// Moves the wall clock and tokio's monotonic clock together, as time passing does: the source
+/// judges expiry by the first and spaces its retries by the second.
+async fn pass(clock: &TestClock, by: Duration) {
+    clock.advance(by);
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
+#[tokio::test]
+async fn a_wall_clock_stepping_back_does_not_hold_back_the_retry_of_a_failed_refresh() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    stand_in.configure(|settings| settings.nonce_lifetime = 0);
+    clock.advance(DAY * 6 + Duration::from_secs(3600));
+    assert_eq!(source.token().await.unwrap(), jwt, "failed; still valid");
+    assert_eq!(stand_in.counts().exchanges, 2);
+
+    // NTP steps the clock back half an hour (still within the margin); a minute passes.
+    clock.step_back(Duration::from_secs(1800));
+    stand_in.configure(|settings| settings.nonce_lifetime = 300);
+    pass(&clock, Duration::from_secs(61)).await;
+    let token = source.token().await.unwrap();
+    assert_ne!(token, jwt, "the refresh was tried again");
+    assert_eq!(stand_in.counts().exchanges, 3);
+}
+
+#[tokio::test]
+async fn a_jwt_shorter_than_the_margin_is_refreshed_at_half_its_life_not_on_every_call() {
+    let (stand_in, clock) = stand_in();
+    // 10 minutes: the whole lifetime is inside the 1-day margin.
+    stand_in.configure(|settings| settings.jwt_lifetime = 600);
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    assert_eq!(source.token().await.unwrap(), jwt);
+    assert_eq!(source.token().await.unwrap(), jwt);
+    clock.advance(Duration::from_secs(299));
+    assert_eq!(source.token().await.unwrap(), jwt);
+    assert_eq!(
+        stand_in.counts().exchanges,
+        1,
+        "no refresh before half-life"
+    );
+
+    clock.advance(Duration::from_secs(2));
+    let renewed = source.token().await.unwrap();
+    assert_ne!(renewed, jwt);
+    assert_eq!(source.token().await.unwrap(), renewed);
+    let counts = stand_in.counts();
+    assert_eq!(
+        (counts.nonces, counts.exchanges),
+        (2, 2),
+        "exactly one refresh"
+    );
+}
+
+#[tokio::test]
+async fn an_early_refresh_does_not_stall_a_caller_whose_jwt_is_still_valid() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    let jwt = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    clock.advance(DAY * 6 + Duration::from_secs(3600));
+    let gate = stand_in.hold_exchanges();
+    let refreshing = tokio::spawn({
+        let source = source.clone();
+        async move { source.token().await }
+    });
+    // The refresh is running: its exchange reached the stand-in, whose answer waits.
+    for _ in 0..3000 {
+        if stand_in.counts().exchanges == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stand_in.counts().exchanges, 2, "the refresh started");
+
+    // Without waiting for plex.tv: the generous bound only turns a stall into a failure.
+    let meanwhile = tokio::time::timeout(Duration::from_secs(30), source.token()).await;
+    assert_eq!(meanwhile.expect("answered at once").unwrap(), jwt);
+    assert!(!refreshing.is_finished(), "while the refresh still runs");
+
+    gate.open();
+    let renewed = refreshing.await.unwrap().unwrap();
+    assert_ne!(renewed, jwt);
+    assert_eq!(source.token().await.unwrap(), renewed);
+    let counts = stand_in.counts();
+    assert_eq!((counts.nonces, counts.exchanges), (2, 2), "one refresh");
+}
+
+#[tokio::test]
+async fn plex_tv_keys_are_fetched_again_once_a_day_old_and_a_withdrawn_key_stops_being_trusted() {
+    let (stand_in, clock) = stand_in();
+    let source = source(&stand_in, &clock, MemoryTokenStore::new());
+    source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
+    clock.advance(Duration::from_secs(3600));
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 1, "an hour old: cached");
+    clock.advance(DAY);
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 2, "a day old: fetched again");
+
+    stand_in.configure(|settings| settings.withdraw_signing_key = true);
+    clock.advance(Duration::from_secs(3600));
+    source.refresh().await.unwrap();
+    assert_eq!(stand_in.counts().key_fetches, 2);
+    clock.advance(DAY);
+    let error = source.refresh().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidJwt);
+    assert!(error.to_string().contains("does not list"), "{error}");
+    assert_eq!(stand_in.counts().key_fetches, 3);
+}
+
+#[tokio::test]
+async fn an_approved_pin_keeps_its_jwt_when_fetching_plex_tv_keys_fails_once() {
+    let (stand_in, clock) = stand_in();
+    stand_in.configure(|settings| {
+        settings.approve_at_poll = 2;
+        settings.failing_key_fetches = 1;
+    });
+    let store = Arc::new(MemoryTokenStore::new());
+    let source = source(&stand_in, &clock, store.clone());
+    let pin = source.create_pin(PinKind::Short).await.unwrap();
+    let polling = PinPolling::new().with_interval(Duration::from_millis(10));
+    let jwt = source.wait_for_pin(&pin, polling).await.unwrap();
+    let counts = stand_in.counts();
+    assert_eq!(
+        (counts.polls, counts.issued),
+        (2, 1),
+        "no new approval needed"
+    );
+    assert_eq!(
+        counts.key_fetches, 2,
+        "the failed fetch, then one that worked"
+    );
+    assert_eq!(stand_in.issued(), vec![jwt.expose().to_string()]);
+    assert_eq!(store.load().unwrap(), Some(jwt));
 }
 
 #[tokio::test]

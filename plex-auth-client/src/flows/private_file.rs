@@ -81,10 +81,12 @@ pub(crate) fn create_new(path: &Path, contents: &[u8]) -> io::Result<bool> {
     // A hard link fails when the target exists, unlike a rename: a process that lost a race
     // keeps the winner's file.
     let linked = match fs::hard_link(&temporary, path) {
-        Ok(()) => Ok(true),
+        Ok(()) => sync_folder(path).map(|()| true),
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
         // File systems without hard links: a rename is still atomic, but replaces.
-        Err(_) if !path.exists() => fs::rename(&temporary, path).map(|()| true),
+        Err(_) if !path.exists() => fs::rename(&temporary, path)
+            .and_then(|()| sync_folder(path))
+            .map(|()| true),
         Err(err) => Err(err),
     };
     let _ = fs::remove_file(&temporary);
@@ -98,7 +100,34 @@ pub(crate) fn replace(path: &Path, contents: &[u8]) -> io::Result<()> {
     if renamed.is_err() {
         let _ = fs::remove_file(&temporary);
     }
-    renamed
+    renamed.and_then(|()| sync_folder(path))
+}
+
+/// Syncs the folder of `path`, so that a name just linked or renamed into it survives a crash
+/// (the file's own sync does not cover its folder's entry). Unix only: other systems give no
+/// portable way to sync a folder. A folder that cannot be synced (not readable, or a file system
+/// without folder syncs) is not an error: the file is in place either way.
+fn sync_folder(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        match File::open(folder).and_then(|folder| folder.sync_all()) {
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::PermissionDenied
+                        | io::ErrorKind::InvalidInput
+                        | io::ErrorKind::Unsupported
+                ) => {}
+            synced => return synced,
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Removes the file at `path`; no file is not an error.
@@ -154,6 +183,22 @@ pub(crate) mod tests {
         ));
         let _ = fs::remove_dir_all(&dir);
         dir
+    }
+
+    #[test]
+    fn syncs_the_folder_of_a_path_with_or_without_one() {
+        let dir = scratch("sync-folder");
+        fs::create_dir_all(&dir).unwrap();
+        sync_folder(&dir.join("file")).unwrap();
+        // A bare name is in the current folder.
+        sync_folder(Path::new("file")).unwrap();
+        #[cfg(unix)]
+        {
+            let missing = dir.join("missing/file");
+            let err = sync_folder(&missing).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        }
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

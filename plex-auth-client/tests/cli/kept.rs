@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use plex_auth_client::{AccountStore, KeptAccount, KeptCredential, Secret};
 
@@ -366,11 +367,13 @@ fn the_token_given_wins_over_the_kept_account_and_status_says_so() {
     assert_eq!(names, ["alice"]);
 }
 
-/// The stand-in of plex.tv and clients.plex.tv, issuing JWTs that live 10 minutes: less than
-/// the tool's refresh margin (a day), so each run renews the JWT it finds.
+/// The stand-in of plex.tv and clients.plex.tv, issuing JWTs that live an hour, issued 50
+/// minutes ago by its clock: past half their life, so each run renews the JWT it finds.
 fn jwt_stand_in() -> StandIn {
-    let stand_in = StandIn::start(TestClock::now());
-    stand_in.configure(|settings| settings.jwt_lifetime = 600);
+    let clock = TestClock::now();
+    clock.step_back(Duration::from_secs(50 * 60));
+    let stand_in = StandIn::start(clock);
+    stand_in.configure(|settings| settings.jwt_lifetime = 60 * 60);
     stand_in
 }
 

@@ -20,7 +20,9 @@ use plex_auth_client::ClientIdentity;
 
 pub use encodings::Encoding;
 pub use exchange::{Exchange, Expectation};
-pub use plex_stand_in::{Counts, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock};
+pub use plex_stand_in::{
+    Counts, ExchangeGate, LEGACY_TOKEN, PLEX_KEY_ID, Settings, StandIn, TestClock,
+};
 pub use server::{
     Answer, Certificate, Options, Refused, Seen, Server, Silent, Step, test_authority_pem,
 };

@@ -1,8 +1,12 @@
 //! A stand-in of plex.tv and clients.plex.tv on loopback, for JWT device authentication. It
 //! checks what a client sends as plex.tv does: device JWTs verified against the key registered
-//! for the client identifier (or given with the PIN), single-use nonces that expire, `aud`,
-//! `iss` and `exp`. It issues JWTs signed with a key of its own, listed by `/auth/keys`, that
-//! expire after a configurable time and are answered 498 after it; and it counts what it saw.
+//! for the client identifier (or given with the PIN), nonces that expire, `aud`, `iss` and
+//! `exp`. It issues JWTs signed with a key of its own, listed by `/auth/keys`, that expire after
+//! a configurable time and are answered 498 after it; and it counts what it saw.
+//!
+//! Nonces: an exchange uses its nonce up; a PIN poll uses it up only when it approves the PIN,
+//! so one device JWT serves every poll before. That is an assumption, not plex.tv's established
+//! behaviour: the client makes a new device JWT once when a poll's is refused, either way.
 //!
 //! Its clock is a [`TestClock`] the test shares with the client, so expiries are crossed
 //! without waiting. Paths: clients.plex.tv's at the root (`/api/v2/auth/…`, `/api/v2/pins…`),
@@ -10,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -50,6 +54,35 @@ impl TestClock {
     /// Moves the clock forward by `by` (whole seconds), for every holder of a clone.
     pub fn advance(&self, by: Duration) {
         self.0.fetch_add(by.as_secs() as i64, Ordering::SeqCst);
+    }
+
+    /// Steps the clock back by `by`, as a wall clock corrected by NTP can.
+    pub fn step_back(&self, by: Duration) {
+        self.0.fetch_sub(by.as_secs() as i64, Ordering::SeqCst);
+    }
+}
+
+/// A gate the stand-in's answers to `POST /auth/token` wait at while it is closed (from
+/// [`StandIn::hold_exchanges`] to [`ExchangeGate::open`]): a slow plex.tv, as slow as the test
+/// wants. The stand-in's state is not locked meanwhile.
+#[derive(Clone, Debug, Default)]
+pub struct ExchangeGate(Arc<(Mutex<bool>, Condvar)>);
+
+impl ExchangeGate {
+    /// Lets every held and later exchange answer.
+    pub fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().expect("gate") = true;
+        changed.notify_all();
+    }
+
+    /// Waits until the gate opens; a minute at most, so that a failed test ends.
+    fn pass(&self) {
+        let (open, changed) = &*self.0;
+        let guard = open.lock().expect("gate");
+        let _ = changed
+            .wait_timeout_while(guard, Duration::from_secs(60), |open| !*open)
+            .expect("gate");
     }
 }
 
@@ -107,6 +140,10 @@ pub struct Settings {
     pub thumbprint_override: Option<String>,
     /// Quote a refused device JWT in the error message, as a careless server would.
     pub echo_refused: bool,
+    /// Answer this many of the next `GET /auth/keys` with a 500.
+    pub failing_key_fetches: usize,
+    /// Leave the key the stand-in signs with out of `/auth/keys`: plex.tv withdrew it.
+    pub withdraw_signing_key: bool,
 }
 
 impl Default for Settings {
@@ -120,6 +157,8 @@ impl Default for Settings {
             sign_with_rogue_key: false,
             thumbprint_override: None,
             echo_refused: false,
+            failing_key_fetches: 0,
+            withdraw_signing_key: false,
         }
     }
 }
@@ -161,6 +200,7 @@ struct State {
     key: SigningKey,
     rogue: SigningKey,
     next_id: i64,
+    exchange_gate: Option<ExchangeGate>,
 }
 
 /// The stand-in: a loopback [`Server`] answering as plex.tv and clients.plex.tv.
@@ -186,10 +226,19 @@ impl StandIn {
             key: SigningKey::from_seed([7; 32], PLEX_KEY_ID),
             rogue: SigningKey::from_seed([9; 32], PLEX_KEY_ID),
             next_id: 1000,
+            exchange_gate: None,
         }));
         let shared = state.clone();
         let server = Server::start(move |_, request| {
-            let answer = shared.lock().expect("stand-in state").answer(request);
+            let (answer, gate) = {
+                let mut state = shared.lock().expect("stand-in state");
+                let gate = state.exchange_gate.clone();
+                let is_exchange = request.path() == "/api/v2/auth/token";
+                (state.answer(request), gate.filter(|_| is_exchange))
+            };
+            if let Some(gate) = gate {
+                gate.pass();
+            }
             vec![Step::Answer(answer)]
         });
         Self { server, state }
@@ -213,6 +262,14 @@ impl StandIn {
     /// Changes how the stand-in behaves from now on.
     pub fn configure(&self, change: impl FnOnce(&mut Settings)) {
         change(&mut self.state().settings);
+    }
+
+    /// Holds the answers to `POST /auth/token` (counted and issued, not yet sent) until the
+    /// gate returned opens.
+    pub fn hold_exchanges(&self) -> ExchangeGate {
+        let gate = ExchangeGate::default();
+        self.state().exchange_gate = Some(gate.clone());
+        gate
     }
 
     /// Every JWT issued so far answers 498 from now on, whatever its `exp`: plex.tv's clock
@@ -396,15 +453,21 @@ impl State {
 
     fn keys(&mut self) -> Answer {
         self.counts.key_fetches += 1;
-        let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0");
-        json(
-            200,
-            serde_json::json!({"keys": [other.public_jwk(), self.key.public_jwk()]}),
-        )
+        if self.settings.failing_key_fetches > 0 {
+            self.settings.failing_key_fetches -= 1;
+            return error(500, 0, "Internal Server Error");
+        }
+        let other = SigningKey::from_seed([3; 32], "stand-in-plex-key-0").public_jwk();
+        let mut keys = vec![other];
+        if !self.settings.withdraw_signing_key {
+            keys.push(self.key.public_jwk());
+        }
+        json(200, serde_json::json!({ "keys": keys }))
     }
 
     /// Checks a device JWT: signed by `key`, for plex.tv, issued by `client`, not expired,
-    /// carrying a nonce this stand-in gave that is unused and alive; `consume` uses it up.
+    /// carrying a nonce this stand-in gave that is unused and alive; `consume` uses it up (an
+    /// exchange, an approving poll; see the module's note on nonces).
     fn check_device_jwt(
         &mut self,
         token: &str,

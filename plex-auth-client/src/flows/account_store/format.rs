@@ -34,9 +34,8 @@ pub(super) fn write(account: &KeptAccount) -> Secret {
         KeptCredential::Jwt { token, key } => {
             document["kind"] = "jwt".into();
             document["token"] = token.expose().into();
-            // The key's JWK is JSON already: kept as an object, not as a string of JSON.
-            let jwk: Value = serde_json::from_str(key.to_bytes().expose()).unwrap_or_default();
-            document["deviceKey"] = jwk;
+            // Kept as an object, not as a string of JSON.
+            document["deviceKey"] = key.private_jwk();
         }
     }
     Secret::new(format!("{document:#}\n"))

@@ -31,7 +31,8 @@ fn read(path: &Path) -> io::Result<Option<Vec<u8>>> {
 /// Make one per installation and keep it, as the client identifier is kept: plex.tv ties the
 /// registered key to the identifier. [`DeviceKey::load_or_create`] keeps it in a file;
 /// [`DeviceKey::from_bytes`] and [`DeviceKey::to_bytes`] let an application keep it
-/// elsewhere (a keyring, a secrets manager). Cloning is cheap.
+/// elsewhere (a keyring, a secrets manager); [`DeviceKey::from_raw_seed`] reads a raw key
+/// (python-plexapi's key files). Cloning is cheap.
 ///
 /// Its `Debug` output shows the key id only, never the private key.
 #[derive(Clone)]
@@ -87,7 +88,8 @@ impl DeviceKey {
     /// # Errors
     /// An I/O error when the file cannot be read or written; [`io::ErrorKind::InvalidData`]
     /// when the path is not a regular file (a FIFO is refused without blocking), is larger than
-    /// 4 KiB or holds no key. Such a file is never replaced: the registered key would be lost.
+    /// 4 KiB or does not hold the private JWK this writes (a raw 32-byte key is refused too).
+    /// Such a file is never replaced: the registered key would be lost.
     pub fn load_or_create(path: impl AsRef<Path>) -> io::Result<Self> {
         let path = path.as_ref();
         if let Some(bytes) = read(path)? {
@@ -117,22 +119,22 @@ impl DeviceKey {
     }
 
     /// A key from what [`to_bytes`](Self::to_bytes) gave: a private JWK (`kty` `OKP`, `crv`
-    /// `Ed25519`, `d`, and `x` when present must match). Also the 32 raw bytes of an Ed25519
-    /// private key, as python-plexapi's key files hold them.
+    /// `Ed25519`, `d`, and `x` when present must match). The only format of a key file.
     ///
     /// # Errors
     /// [`io::ErrorKind::InvalidData`] naming what is wrong (never quoting the key).
     pub fn from_bytes(bytes: &[u8]) -> io::Result<Self> {
         let invalid = |message: &str| io::Error::new(io::ErrorKind::InvalidData, message);
-        if bytes.len() == 32 {
-            let mut seed = Seed([0; 32]);
-            seed.0.copy_from_slice(bytes);
-            return Self::from_seed(seed, None);
-        }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| invalid("neither a private JWK nor a 32-byte Ed25519 key"))?;
-        let jwk: serde_json::Value = serde_json::from_str(text.trim())
-            .map_err(|_| invalid("neither a private JWK nor a 32-byte Ed25519 key"))?;
+        let not_a_jwk = || {
+            // Raw seeds are never guessed: a damaged 32-byte file would load as another key.
+            invalid(if bytes.len() == 32 {
+                "not a private JWK (a raw 32-byte Ed25519 key is read by DeviceKey::from_raw_seed)"
+            } else {
+                "not a private JWK"
+            })
+        };
+        let text = std::str::from_utf8(bytes).map_err(|_| not_a_jwk())?;
+        let jwk: serde_json::Value = serde_json::from_str(text.trim()).map_err(|_| not_a_jwk())?;
         let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
         if field("kty") != Some("OKP") || field("crv") != Some("Ed25519") {
             return Err(invalid(
@@ -154,6 +156,21 @@ impl DeviceKey {
             ));
         }
         Ok(key)
+    }
+
+    /// A key from the 32 raw bytes of an Ed25519 private key (its seed), as python-plexapi's
+    /// key files hold them. Any 32 bytes make a key: check where they came from.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::InvalidData`] when `seed` is not 32 bytes long.
+    pub fn from_raw_seed(seed: &[u8]) -> io::Result<Self> {
+        let bytes: [u8; 32] = seed.try_into().map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a raw Ed25519 private key is 32 bytes long",
+            )
+        })?;
+        Self::from_seed(Seed(bytes), None)
     }
 
     fn from_seed(seed: Seed, key_id: Option<String>) -> io::Result<Self> {
@@ -186,7 +203,13 @@ impl DeviceKey {
     /// The key as bytes to keep: its private JWK, as JSON. A [`Secret`]: whoever holds it signs
     /// in as this installation.
     pub fn to_bytes(&self) -> Secret {
-        let jwk = serde_json::json!({
+        Secret::new(format!("{}\n", self.private_jwk()))
+    }
+
+    /// The private JWK, as a JSON value (for a document that keeps the key inside it). Whoever
+    /// holds it signs in as this installation.
+    pub(crate) fn private_jwk(&self) -> serde_json::Value {
+        serde_json::json!({
             "kty": "OKP",
             "crv": "Ed25519",
             "x": base64url(self.public_key()),
@@ -194,8 +217,7 @@ impl DeviceKey {
             "kid": self.0.key_id,
             "use": "sig",
             "alg": "EdDSA",
-        });
-        Secret::new(format!("{jwk}\n"))
+        })
     }
 
     /// The public JWK registered with plex.tv: `kty` `OKP`, `crv` `Ed25519`, `x`, `kid`, `use`
@@ -289,14 +311,20 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_bytes_and_accepts_a_raw_private_key() {
+    fn round_trips_through_bytes_and_reads_a_raw_private_key_apart() {
         let key = DeviceKey::generate().unwrap();
         assert_ne!(key, DeviceKey::generate().unwrap());
         let again = DeviceKey::from_bytes(key.to_bytes().expose().as_bytes()).unwrap();
         assert_eq!(again, key);
         assert_eq!(again.thumbprint(), key.thumbprint());
         let raw = from_base64url(RFC_8037_D).unwrap();
-        assert_eq!(DeviceKey::from_bytes(&raw).unwrap(), rfc_key());
+        assert_eq!(DeviceKey::from_raw_seed(&raw).unwrap(), rfc_key());
+        let err = DeviceKey::from_raw_seed(&raw[..31]).unwrap_err();
+        assert!(err.to_string().contains("32 bytes"), "{err}");
+        assert_eq!(
+            key.private_jwk(),
+            serde_json::from_str::<serde_json::Value>(key.to_bytes().expose()).unwrap()
+        );
         let renamed = rfc_key().with_key_id("python-plexapi-id");
         assert_eq!(renamed.key_id(), "python-plexapi-id");
         assert_eq!(renamed.thumbprint(), RFC_8037_THUMBPRINT);
@@ -307,7 +335,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_ed25519_private_key_without_quoting_it() {
         let cases = [
-            (b"garbage".to_vec(), "neither a private JWK"),
+            (b"garbage".to_vec(), "not a private JWK"),
+            (from_base64url(RFC_8037_D).unwrap(), "from_raw_seed"),
             (br#"{"kty":"RSA","n":"x"}"#.to_vec(), "not an Ed25519 key"),
             (
                 format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{RFC_8037_X}"}}"#).into_bytes(),
@@ -318,7 +347,7 @@ mod tests {
                     .into_bytes(),
                 "does not match",
             ),
-            (vec![0xff; 31], "neither a private JWK"),
+            (vec![0xff; 31], "not a private JWK"),
         ];
         for (bytes, expected) in cases {
             let err = DeviceKey::from_bytes(&bytes).unwrap_err();
@@ -355,6 +384,12 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("it is kept as it is"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key");
+        // 32 bytes are never taken for a raw key: a damaged file is not another key.
+        std::fs::write(&path, [7u8; 32]).unwrap();
+        let err = DeviceKey::load_or_create(&path).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("not a private JWK"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), [7u8; 32]);
         std::fs::write(&path, vec![b' '; MAX_FILE_LEN as usize + 1]).unwrap();
         let err = DeviceKey::load_or_create(&path).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);

@@ -35,8 +35,8 @@ pub(crate) fn sign(claims: &Value, key: &DeviceKey) -> Secret {
     Secret::new(format!("{signing_input}.{}", base64url(&signature)))
 }
 
-/// A compact JWS read but not yet verified.
-#[derive(Debug)]
+/// A compact JWS read but not yet verified. `Debug` shows the header only: the claims and the
+/// signature are the token.
 pub(crate) struct Compact {
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
@@ -108,6 +108,14 @@ impl Compact {
     }
 }
 
+impl std::fmt::Debug for Compact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compact")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
 fn object(part: &str) -> Option<Map<String, Value>> {
     match serde_json::from_slice(&from_base64url(part)?).ok()? {
         Value::Object(map) => Some(map),
@@ -139,6 +147,22 @@ mod tests {
             parsed.verify(&other.public_jwk()).unwrap_err(),
             "its signature does not verify"
         );
+    }
+
+    #[test]
+    fn debug_shows_the_header_and_never_the_claims_or_the_signature() {
+        let (key, token) = sample();
+        let parsed = Compact::parse(token.expose()).unwrap();
+        let shown = format!("{parsed:?}");
+        assert!(
+            shown.contains("EdDSA") && shown.contains(key.key_id()),
+            "{shown}"
+        );
+        let mut parts = token.expose().split('.').skip(1);
+        let (claims, signature) = (parts.next().unwrap(), parts.next().unwrap());
+        for hidden in [claims, signature, "plex.tv", "\"n\""] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown}");
+        }
     }
 
     #[test]

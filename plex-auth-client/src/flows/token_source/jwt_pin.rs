@@ -4,8 +4,8 @@
 use tokio::time::Instant;
 
 use super::TokenSource;
-use super::plex_jwt::{DEVICE_JWT_LIFETIME, device_jwt};
-use super::source::{Held, storage_error};
+use super::plex_jwt::{DEVICE_JWT_LIFETIME, Lifetime, device_jwt};
+use super::source::{Held, Jwt, storage_error};
 use crate::flows::pin::{WaitEnd, is_transient};
 use crate::types::JwtPinRequest;
 use crate::{CallOptions, Error, ErrorKind, PendingPin, PinKind, PinPolling, RetryConfig, Secret};
@@ -41,15 +41,17 @@ impl TokenSource {
     /// As [`PlexTvClient::wait_for_token`](crate::PlexTvClient::wait_for_token) does, each poll
     /// is one attempt, a transient failure (no connection, a timeout, a 5xx, a 429) is waited
     /// out until the PIN expires or the wait's deadline passes ([`PinPolling::deadline`]), and
-    /// dropping the future stops the polling. A device JWT
-    /// lives 5 minutes: a new one (with a new nonce) is made before it ends, so a PIN can be
-    /// approved at any time of its life.
+    /// dropping the future stops the polling. So is a transient failure to verify the JWT an
+    /// approval carried (plex.tv's keys out of reach): the approval is not lost to it. A device
+    /// JWT lives 5 minutes: a new one (with a new nonce) is made before it ends, so a PIN can
+    /// be approved at any time of its life.
     ///
     /// # Errors
     /// [`ErrorKind::PinExpired`] when the PIN expired; [`ErrorKind::Timeout`] when the wait's
-    /// deadline passed first; [`ErrorKind::InvalidJwt`] when the JWT
-    /// that came fails verification; [`ErrorKind::Storage`] when the store cannot keep it (the
-    /// source holds it anyway); any other error an answer gives.
+    /// deadline passed first; [`ErrorKind::InvalidJwt`] when the JWT that came fails
+    /// verification; the last transient failure when its verification could not be done before
+    /// the wait's end; [`ErrorKind::Storage`] when the store cannot keep it (the source holds
+    /// it anyway); any other error an answer gives.
     pub async fn wait_for_pin(
         &self,
         pin: &PendingPin,
@@ -95,7 +97,7 @@ impl TokenSource {
                 Ok(answer) => {
                     refused_in_a_row = 0;
                     if let Some(token) = answer.into_inner().auth_token.filter(|t| !t.is_empty()) {
-                        let lifetime = self.verify(jwt, "getJwtByPinId", &token).await?;
+                        let lifetime = self.verify_approved(jwt, &token, &end, polling).await?;
                         let _flight = self.exclusive().await;
                         let held = Held {
                             token: token.clone(),
@@ -120,6 +122,32 @@ impl TokenSource {
                 }
                 Err(error) => return Err(error),
             }
+            tokio::time::sleep(end.pause(polling)).await;
+        }
+    }
+
+    /// Verifies the JWT of an approved PIN. The approval is spent: a transient failure (of
+    /// `getAuthKeys`, say) is tried again until the wait's end rather than losing the JWT;
+    /// then that failure is returned.
+    async fn verify_approved(
+        &self,
+        jwt: &Jwt,
+        token: &Secret,
+        end: &WaitEnd,
+        polling: PinPolling,
+    ) -> Result<Lifetime, Error> {
+        loop {
+            let error = match end.bound(self.verify(jwt, "getJwtByPinId", token)).await {
+                Ok(Ok(lifetime)) => return Ok(lifetime),
+                Ok(Err(error)) if is_transient(&error) => error,
+                Ok(Err(error)) => return Err(error),
+                // Cut short by the wait's end: the approval stands, the JWT is unverified.
+                Err(ended) => return Err(ended),
+            };
+            if end.remaining().is_zero() {
+                return Err(error);
+            }
+            tracing::debug!(error = %error, "verifying the PIN's JWT failed; trying again");
             tokio::time::sleep(end.pause(polling)).await;
         }
     }

@@ -3,10 +3,12 @@
 //! upgrade of a legacy token) and out (sign-out); where the token is kept ([`TokenStore`]);
 //! the device key, the JWTs it signs and the checks of plex.tv's. One concern per file.
 
+mod builder;
 mod clock;
 mod device_key;
 mod jws;
 mod jwt_pin;
+mod kind;
 mod plex_jwt;
 mod plex_keys;
 mod sign_out;
@@ -14,7 +16,9 @@ mod source;
 mod token_store;
 mod upgrade;
 
+pub use builder::TokenSourceBuilder;
 pub use clock::{Clock, SystemClock};
 pub use device_key::DeviceKey;
-pub use source::{TokenKind, TokenSource, TokenSourceBuilder};
+pub use kind::TokenKind;
+pub use source::TokenSource;
 pub use token_store::{FileTokenStore, MemoryTokenStore, TokenStore};

@@ -1,9 +1,9 @@
 //! plex.tv's public keys (`getAuthKeys`), cached, and the verification of a plex.tv JWT
 //! against them.
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::jws::Compact;
@@ -18,16 +18,54 @@ const MAX_KEYS: usize = 16;
 /// than this: a server sending JWTs with made-up key ids cannot make every check a fetch.
 const REFETCH_AFTER: Duration = Duration::from_secs(60);
 
+/// Keys older than this (by the source's clock) are fetched again before they are trusted: a
+/// key plex.tv withdrew stops being trusted within a day.
+const MAX_AGE_SECONDS: i64 = 24 * 60 * 60;
+
 /// plex.tv's keys as last fetched.
 #[derive(Debug, Default)]
 pub(crate) struct PlexKeys {
+    /// Read without waiting: a verification with a cached key never waits behind a fetch.
     cached: Mutex<Option<Fetched>>,
+    /// Held while keys are fetched: one fetch at a time.
+    fetching: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug)]
 struct Fetched {
     keys: Vec<Jwk>,
+    /// When, by the source's clock (Unix seconds): the cache's age.
+    fetched_at: i64,
+    /// When, monotonic: spaces fetches for unknown key ids.
     at: Instant,
+}
+
+/// What the cache says of a key id.
+enum Cached {
+    Found(Jwk),
+    /// Fetched recently and not listed: a made-up key id.
+    Unlisted,
+    /// No keys, keys too old, or a key id not seen for a while: fetch.
+    Fetch,
+}
+
+impl Fetched {
+    fn look_up(&self, key_id: &str, now: i64) -> Cached {
+        let age = now.saturating_sub(self.fetched_at);
+        // A clock stepped back (a negative age) cannot vouch for the keys either.
+        if !(0..MAX_AGE_SECONDS).contains(&age) {
+            return Cached::Fetch;
+        }
+        match self
+            .keys
+            .iter()
+            .find(|key| key.kid.as_deref() == Some(key_id))
+        {
+            Some(key) => Cached::Found(key.clone()),
+            None if self.at.elapsed() < REFETCH_AFTER => Cached::Unlisted,
+            None => Cached::Fetch,
+        }
+    }
 }
 
 impl PlexKeys {
@@ -49,7 +87,7 @@ impl PlexKeys {
         let key_id = parsed
             .key_id()
             .ok_or_else(|| invalid("its header names no key (`kid`)".into()))?;
-        let Some(key) = self.key(clients, key_id).await? else {
+        let Some(key) = self.key(clients, key_id, expected.now).await? else {
             return Err(invalid(
                 "it is signed by a key plex.tv does not list".into(),
             ));
@@ -58,31 +96,50 @@ impl PlexKeys {
         check_claims(&parsed.claims, expected).map_err(invalid)
     }
 
-    /// The key `key_id`, from the cache, or from a fetch when the cache has none or does not
-    /// hold it (and was not fetched in the last [`REFETCH_AFTER`]).
-    async fn key(&self, clients: &ClientsPlexTvClient, key_id: &str) -> Result<Option<Jwk>, Error> {
-        let mut cached = self.cached.lock().await;
-        let find = |fetched: &Fetched| {
-            fetched
-                .keys
-                .iter()
-                .find(|key| key.kid.as_deref() == Some(key_id))
-                .cloned()
-        };
-        if let Some(fetched) = cached.as_ref() {
-            if let Some(key) = find(fetched) {
-                return Ok(Some(key));
-            }
-            if fetched.at.elapsed() < REFETCH_AFTER {
-                return Ok(None);
-            }
+    /// The key `key_id`, from the cache while it is younger than a day and holds it, else
+    /// from a fetch (for an unknown key id, not more than once every [`REFETCH_AFTER`]).
+    async fn key(
+        &self,
+        clients: &ClientsPlexTvClient,
+        key_id: &str,
+        now: i64,
+    ) -> Result<Option<Jwk>, Error> {
+        if let Some(answer) = self.cached(key_id, now) {
+            return Ok(answer);
+        }
+        let _fetching = self.fetching.lock().await;
+        // Another caller may have fetched while this one waited.
+        if let Some(answer) = self.cached(key_id, now) {
+            return Ok(answer);
         }
         let mut keys = clients.get_auth_keys().await?.into_inner().keys;
         keys.truncate(MAX_KEYS);
-        let fetched = cached.insert(Fetched {
+        let found = keys
+            .iter()
+            .find(|key| key.kid.as_deref() == Some(key_id))
+            .cloned();
+        *self.cache() = Some(Fetched {
             keys,
+            fetched_at: now,
             at: Instant::now(),
         });
-        Ok(find(fetched))
+        Ok(found)
+    }
+
+    /// What the cache answers for `key_id` (the key, or that it is not listed), or `None`
+    /// when the keys must be fetched.
+    fn cached(&self, key_id: &str, now: i64) -> Option<Option<Jwk>> {
+        match self.cache().as_ref()?.look_up(key_id, now) {
+            Cached::Found(key) => Some(Some(key)),
+            Cached::Unlisted => Some(None),
+            Cached::Fetch => None,
+        }
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Option<Fetched>> {
+        // Nothing panics while holding it; a poisoned lock still holds a whole cache.
+        self.cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

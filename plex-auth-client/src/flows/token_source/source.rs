@@ -3,17 +3,20 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::clock::{Clock, SystemClock, unix_seconds};
-use super::plex_jwt::{DEFAULT_SCOPES, Expected, Lifetime, device_jwt, unverified_lifetime};
+use super::kind::system_time;
+use super::plex_jwt::{Expected, Lifetime, device_jwt};
 use super::plex_keys::PlexKeys;
-use super::{DeviceKey, TokenStore};
+use super::{DeviceKey, TokenKind, TokenStore};
 use crate::types::JwtExchangeRequest;
-use crate::{ClientIdentity, ClientsPlexTvClient, Error, ErrorKind, Secret, Timeouts};
+use crate::{ClientsPlexTvClient, Error, ErrorKind, Secret};
 
 /// A refresh that failed is not tried again for this long while the token is still valid.
-const RETRY_WHILE_VALID: i64 = 60;
+const RETRY_WHILE_VALID: Duration = Duration::from_secs(60);
 
 /// A JWT issued less than this many seconds ago is not renewed after a 498: a new one would
 /// get the same answer (a server that answers 498 to everything, a clock far off), and each
@@ -22,7 +25,7 @@ const RENEW_AFTER_498_FROM_AGE: i64 = 60;
 
 /// A refresh that failed is not tried again for this long once the token expired: callers
 /// get the failure at once rather than each trying in turn.
-const RETRY_WHEN_EXPIRED: i64 = 10;
+const RETRY_WHEN_EXPIRED: Duration = Duration::from_secs(10);
 
 /// The token an application holds, and hands to its clients.
 ///
@@ -30,11 +33,13 @@ const RETRY_WHEN_EXPIRED: i64 = 10;
 /// - [`TokenSource::jwt`]: a plex.tv JWT, signed in with a [`DeviceKey`] (by
 ///   [`upgrade`](Self::upgrade) of a legacy token, or a PIN with
 ///   [`create_pin`](Self::create_pin)), then kept valid by itself: [`token`](Self::token)
-///   refreshes it when less than the refresh margin (1 day by default) is left, each new JWT
-///   is verified against plex.tv's keys, and a [`TokenStore`] keeps it across restarts.
+///   refreshes it when less than the refresh margin (1 day by default) is left, or half its
+///   lifetime when that is shorter; each new JWT is verified against plex.tv's keys, and a
+///   [`TokenStore`] keeps it across restarts.
 ///
-/// However many tasks ask at the moment a JWT needs refreshing, one refresh runs and every
-/// caller gets its result. A refresh that fails while the token is still valid is logged and
+/// However many tasks ask at the moment a JWT needs refreshing, one refresh runs. Callers whose
+/// JWT is still valid get it at once while that refresh runs; callers whose JWT expired wait
+/// for the refresh's result. A refresh that fails while the token is still valid is logged and
 /// the valid token answered. Cloning is cheap: clones share the token.
 ///
 /// `Debug` shows the token's kind and expiry, never the token.
@@ -56,9 +61,25 @@ pub(super) struct Jwt {
     pub(super) client_identifier: String,
     pub(super) clients: ClientsPlexTvClient,
     pub(super) keys: PlexKeys,
-    /// Seconds before `exp` at which a refresh starts.
-    margin: i64,
+    /// Seconds before `exp` at which a refresh starts (at most half the JWT's lifetime).
+    pub(super) margin: i64,
     pub(super) scopes: String,
+}
+
+impl Jwt {
+    /// When a JWT of `lifetime` is refreshed, in Unix seconds: the margin before its end, but
+    /// not before half its life, or a JWT shorter than the margin would be refreshed on every
+    /// call. A JWT without `iat` takes the whole margin.
+    fn refresh_at(&self, lifetime: Lifetime) -> i64 {
+        let half_life = lifetime
+            .expires_at
+            .saturating_sub(lifetime.issued_at)
+            .max(0)
+            / 2;
+        lifetime
+            .expires_at
+            .saturating_sub(self.margin.min(half_life))
+    }
 }
 
 #[derive(Default)]
@@ -76,39 +97,10 @@ pub(super) struct Held {
 
 /// The last refresh failure.
 struct Failure {
-    at: i64,
+    /// Monotonic: a wall clock stepping back must not stretch the wait before the next try.
+    at: Instant,
     kind: ErrorKind,
     message: String,
-}
-
-/// What a [`TokenSource`] holds, without the token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TokenKind {
-    /// A legacy token: no expiry of its own, never refreshed.
-    Legacy,
-    /// A plex.tv JWT, refreshed before `expires_at`.
-    Jwt {
-        /// When it was issued (`iat`).
-        issued_at: SystemTime,
-        /// When it ends (`exp`).
-        expires_at: SystemTime,
-    },
-}
-
-impl TokenKind {
-    /// What `token` claims to be, read without verifying it: a JWT (with the `iat` and `exp`
-    /// its claims say) when it is one with a numeric `exp`, else a legacy token. For showing a
-    /// token someone gave; a [`TokenSource`] knows what it holds ([`TokenSource::kind`]).
-    pub fn of(token: &Secret) -> Self {
-        match unverified_lifetime(token) {
-            Some(lifetime) => TokenKind::Jwt {
-                issued_at: system_time(lifetime.issued_at),
-                expires_at: system_time(lifetime.expires_at),
-            },
-            None => TokenKind::Legacy,
-        }
-    }
 }
 
 impl TokenSource {
@@ -118,37 +110,31 @@ impl TokenSource {
             token: token.into(),
             lifetime: None,
         };
+        Self::new(Some(held), None, None, Arc::new(SystemClock))
+    }
+
+    /// A source holding `held`; `jwt` is `None` for a legacy source.
+    pub(super) fn new(
+        held: Option<Held>,
+        jwt: Option<Jwt>,
+        store: Option<Box<dyn TokenStore>>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self(Arc::new(Shared {
             state: Mutex::new(State {
-                held: Some(held),
+                held,
                 failure: None,
             }),
             refreshing: tokio::sync::Mutex::new(()),
-            jwt: None,
-            store: None,
-            clock: Arc::new(SystemClock),
+            jwt,
+            store,
+            clock,
         }))
     }
 
-    /// A JWT source for `identity`, signing with `key`: see [`TokenSourceBuilder`].
-    pub fn jwt(identity: ClientIdentity, key: DeviceKey) -> TokenSourceBuilder {
-        TokenSourceBuilder {
-            identity,
-            key,
-            store: None,
-            margin: Duration::from_secs(24 * 60 * 60),
-            clock: Arc::new(SystemClock),
-            clients_base_url: None,
-            timeouts: None,
-            scopes: DEFAULT_SCOPES
-                .iter()
-                .map(|scope| scope.to_string())
-                .collect(),
-        }
-    }
-
-    /// A valid token: the one held, or for a JWT near its end (within the refresh margin) a
-    /// new one. However many tasks call this at once, one refresh runs.
+    /// A valid token: the one held, or for a JWT near its end (within the refresh margin, or
+    /// past half its lifetime) a new one. However many tasks call this at once, one refresh
+    /// runs; while it runs, callers whose JWT is still valid get that JWT without waiting.
     ///
     /// # Errors
     /// [`ErrorKind::NoToken`] when the source holds no token (sign in first). When a refresh
@@ -158,13 +144,10 @@ impl TokenSource {
     /// verification).
     pub async fn token(&self) -> Result<Secret, Error> {
         let held = self.held("token")?;
-        match (&self.0.jwt, held.lifetime) {
-            (Some(jwt), Some(lifetime))
-                if self.now().saturating_add(jwt.margin) >= lifetime.expires_at =>
-            {
-                self.refresh_held(&held.token, false).await
-            }
-            _ => Ok(held.token),
+        if self.refresh_due(&held) {
+            self.refresh_held(&held.token, false).await
+        } else {
+            Ok(held.token)
         }
     }
 
@@ -173,14 +156,25 @@ impl TokenSource {
     pub(crate) fn fresh(&self) -> Option<Secret> {
         let state = self.state();
         let held = state.held.as_ref()?;
+        (!self.refresh_due(held)).then(|| held.token.clone())
+    }
+
+    /// Whether `held` is a JWT past its refresh point.
+    fn refresh_due(&self, held: &Held) -> bool {
         match (&self.0.jwt, held.lifetime) {
-            (Some(jwt), Some(lifetime))
-                if self.now().saturating_add(jwt.margin) >= lifetime.expires_at =>
-            {
-                None
-            }
-            _ => Some(held.token.clone()),
+            (Some(jwt), Some(lifetime)) => self.now() >= jwt.refresh_at(lifetime),
+            _ => false,
         }
+    }
+
+    /// The JWT held while it has not expired.
+    fn still_valid(&self) -> Option<Secret> {
+        let now = self.now();
+        let state = self.state();
+        let held = state.held.as_ref()?;
+        held.lifetime
+            .is_some_and(|lifetime| lifetime.expires_at > now)
+            .then(|| held.token.clone())
     }
 
     /// Whether a token this source answered can be renewed after a 498: it holds a JWT.
@@ -243,12 +237,20 @@ impl TokenSource {
     }
 
     /// Refreshes `seen` once, for every caller that saw it: a caller that waited while
-    /// another refreshed gets that refresh's token.
+    /// another refreshed gets that refresh's token. Unless `forced`, a caller whose token is
+    /// still valid does not wait for a refresh already running: it gets that token.
     async fn refresh_held(&self, seen: &Secret, forced: bool) -> Result<Secret, Error> {
         let Some(jwt) = &self.0.jwt else {
             return self.held("refresh").map(|held| held.token);
         };
-        let _flight = self.0.refreshing.lock().await;
+        let _flight = match self.0.refreshing.try_lock() {
+            Ok(flight) => flight,
+            Err(_) => match self.still_valid().filter(|_| !forced) {
+                // An early refresh: a slow plex.tv must not stall every call meanwhile.
+                Some(valid) => return Ok(valid),
+                None => self.0.refreshing.lock().await,
+            },
+        };
         let held = self.held("refresh")?;
         let now = self.now();
         let lifetime = held.lifetime.filter(|_| held.token == *seen);
@@ -263,7 +265,7 @@ impl TokenSource {
             } else {
                 RETRY_WHEN_EXPIRED
             };
-            if now.saturating_sub(failure.at) < wait {
+            if failure.at.elapsed() < wait {
                 return if valid {
                     Ok(held.token)
                 } else {
@@ -286,7 +288,7 @@ impl TokenSource {
             }
             Err(error) => {
                 self.state().failure = Some(Failure {
-                    at: now,
+                    at: Instant::now(),
                     kind: error.kind(),
                     message: error.to_string(),
                 });
@@ -411,170 +413,11 @@ pub(super) fn storage_error(source: std::io::Error) -> Error {
     }
 }
 
-/// Unix seconds as a time. A kept token can claim any `exp`: it is clamped to about a thousand
-/// years either side of 1970, which every platform's `SystemTime` holds.
-fn system_time(seconds: i64) -> SystemTime {
-    const LIMIT: i64 = 1000 * 366 * 24 * 60 * 60;
-    let seconds = seconds.clamp(-LIMIT, LIMIT);
-    let offset = Duration::from_secs(seconds.unsigned_abs());
-    if seconds >= 0 {
-        UNIX_EPOCH + offset
-    } else {
-        UNIX_EPOCH - offset
-    }
-}
-
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSource")
             .field("kind", &self.kind())
             .field("device_key", &self.device_key())
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds a JWT [`TokenSource`]: start with [`TokenSource::jwt`].
-#[must_use]
-pub struct TokenSourceBuilder {
-    identity: ClientIdentity,
-    key: DeviceKey,
-    store: Option<Box<dyn TokenStore>>,
-    margin: Duration,
-    clock: Arc<dyn Clock>,
-    clients_base_url: Option<String>,
-    timeouts: Option<Timeouts>,
-    scopes: Vec<String>,
-}
-
-impl fmt::Debug for TokenSourceBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenSourceBuilder")
-            .field("identity", &self.identity)
-            .field("key", &self.key)
-            .field("store", &self.store.is_some())
-            .field("margin", &self.margin)
-            .field("scopes", &self.scopes)
-            .finish_non_exhaustive()
-    }
-}
-
-impl TokenSourceBuilder {
-    /// Where the token is kept across restarts; without one it lives in memory only.
-    pub fn store(mut self, store: impl TokenStore) -> Self {
-        self.store = Some(Box::new(store));
-        self
-    }
-
-    /// How long before a JWT's end a refresh starts (1 day by default; plex.tv's JWTs last 7).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
-        self
-    }
-
-    /// Where the time is read ([`SystemClock`] by default).
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Sends the JWT calls to `url` instead of `https://clients.plex.tv` (a proxy, a test
-    /// server).
-    pub fn clients_base_url(mut self, url: impl Into<String>) -> Self {
-        self.clients_base_url = Some(url.into());
-        self
-    }
-
-    /// Timeouts of the JWT calls.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = Some(timeouts);
-        self
-    }
-
-    /// The scopes asked for (default: every scope plex.tv documents: `username`, `email`,
-    /// `friendly_name`, `restricted`, `anonymous`, `joinedAt`).
-    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Builds the source, holding the token the store kept, if any (a JWT kept there was
-    /// verified before it was kept, and is not verified again).
-    ///
-    /// # Errors
-    /// [`ErrorKind::Config`] for an unusable base URL, identity or margin;
-    /// [`ErrorKind::Storage`] when the store cannot be read.
-    pub fn build(self) -> Result<TokenSource, Error> {
-        let margin = i64::try_from(self.margin.as_secs()).map_err(|_| Error::Config {
-            message: "the refresh margin is too large".into(),
-        })?;
-        let client_identifier = self.identity.client_identifier().to_string();
-        let mut clients = ClientsPlexTvClient::builder(self.identity);
-        if let Some(url) = self.clients_base_url {
-            clients = clients.base_url(url);
-        }
-        if let Some(timeouts) = self.timeouts {
-            clients = clients.timeouts(timeouts);
-        }
-        let clients = clients.build()?;
-        let held = match &self.store {
-            Some(store) => store.load().map_err(|source| Error::Storage {
-                operation: "token store",
-                message: format!("cannot read the kept token: {source}"),
-                source,
-            })?,
-            None => None,
-        };
-        let held = held.map(|token| Held {
-            lifetime: unverified_lifetime(&token),
-            token,
-        });
-        Ok(TokenSource(Arc::new(Shared {
-            state: Mutex::new(State {
-                held,
-                failure: None,
-            }),
-            refreshing: tokio::sync::Mutex::new(()),
-            jwt: Some(Jwt {
-                key: self.key,
-                client_identifier,
-                clients,
-                keys: PlexKeys::default(),
-                margin,
-                scopes: self.scopes.join(","),
-            }),
-            store: self.store,
-            clock: self.clock,
-        })))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_given_is_told_a_jwt_by_its_claims_else_legacy() {
-        let key = DeviceKey::generate().unwrap();
-        let jwt = device_jwt(
-            &key,
-            "client-1",
-            &Secret::new("nonce"),
-            "username",
-            1_750_000_000,
-        );
-        assert_eq!(
-            TokenKind::of(&jwt),
-            TokenKind::Jwt {
-                issued_at: UNIX_EPOCH + Duration::from_secs(1_750_000_000),
-                expires_at: UNIX_EPOCH + Duration::from_secs(1_750_000_300),
-            }
-        );
-        for legacy in ["legacy-token-abc", "a.b.c", "", "x.e30.y"] {
-            assert_eq!(
-                TokenKind::of(&Secret::new(legacy)),
-                TokenKind::Legacy,
-                "{legacy}"
-            );
-        }
     }
 }
