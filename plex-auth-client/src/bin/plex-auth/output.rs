@@ -129,7 +129,7 @@ fn stdout_failed(err: &std::io::Error) -> ! {
 
 /// A token as it may be printed: printable ASCII, of a sensible length. Anything else is not
 /// a token a script can use, and would put a server's bytes on a terminal.
-fn printable(token: &Secret) -> Result<&str, Failure> {
+pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
     let text = token.expose();
     if !text.is_empty()
         && text.len() <= MAX_TOKEN_LENGTH

@@ -76,7 +76,14 @@ impl Run for Login {
             Ok(account) => shown.secrets_of(account),
             Err(_) => shown,
         };
-        finish(context, account.as_ref(), credential, &self.keep, &shown)
+        finish(
+            context,
+            account.as_ref(),
+            credential,
+            &self.keep,
+            &shown,
+            Vec::new(),
+        )
     }
 }
 
@@ -105,7 +112,12 @@ impl Login {
             Some(deadline) => pin.remaining().min(deadline),
             None => pin.remaining(),
         };
-        let countdown = Countdown::on_terminal(pin.code(), started + left);
+        // A strong PIN's code is in the URL above, and too long for a line that must not wrap.
+        let code = match pin.kind() {
+            PinKind::Strong => None,
+            _ => Some(pin.code()),
+        };
+        let countdown = Countdown::on_terminal(code, started + left);
         if countdown.is_none() {
             let minutes = pin.remaining().as_secs().div_ceil(60);
             output.note(&format!(
