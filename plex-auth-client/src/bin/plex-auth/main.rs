@@ -104,3 +104,65 @@ fn run() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line of `help` that lists the option or argument `arg`, if any.
+    fn listed_at(help: &str, arg: &clap::Arg) -> Option<usize> {
+        help.lines().position(|line| {
+            let line = line.trim_start();
+            match arg.get_long() {
+                Some(long) => {
+                    let flag = format!("--{long}");
+                    line.split([' ', ',', '=', '[', '<'])
+                        .take(3)
+                        .any(|word| word == flag)
+                }
+                None => {
+                    let name = arg
+                        .get_value_names()
+                        .and_then(|names| names.first())
+                        .map_or(arg.get_id().as_str(), |name| name.as_str());
+                    line.starts_with(&format!("<{name}>")) || line.starts_with(&format!("[{name}]"))
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn each_command_lists_its_own_arguments_before_the_shared_heading() {
+        let mut cli = command();
+        cli.build();
+        let heading = format!("{}:", flags::SHARED_HEADING);
+        let mut checked = 0;
+        // clap's own `help` command takes no flag.
+        for command in cli
+            .get_subcommands_mut()
+            .filter(|command| command.get_name() != "help")
+        {
+            let name = command.get_name().to_string();
+            let help = command.render_long_help().to_string();
+            let shared = help
+                .lines()
+                .position(|line| line == heading)
+                .unwrap_or_else(|| panic!("{name}: no shared heading:\n{help}"));
+            let own: Vec<&clap::Arg> = command
+                .get_arguments()
+                .filter(|arg| !arg.is_global_set() && !arg.is_hide_set())
+                .collect();
+            for arg in own {
+                let at = listed_at(&help, arg)
+                    .unwrap_or_else(|| panic!("{name}: {} not listed:\n{help}", arg.get_id()));
+                assert!(
+                    at < shared,
+                    "{name}: {} comes after the shared heading:\n{help}",
+                    arg.get_id()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 30, "only {checked} arguments checked");
+    }
+}
