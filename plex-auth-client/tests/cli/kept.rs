@@ -21,10 +21,10 @@ const MACHINE_ID: &str = "kept-test-machine";
 const DEVICE_TOKEN: &str = "kept-test-device-token";
 
 /// A config folder of the test's own: HOME and XDG_CONFIG_HOME point into it.
-struct Home(PathBuf);
+pub(super) struct Home(PathBuf);
 
 impl Home {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "plex-auth-cli-{name}-{}-{:x}",
             std::process::id(),
@@ -47,12 +47,12 @@ impl Home {
         ]
     }
 
-    fn accounts(&self) -> PathBuf {
+    pub(super) fn accounts(&self) -> PathBuf {
         self.0.join("config/plex-auth/accounts")
     }
 
     /// Runs the binary with this home, and `extra` in the environment.
-    fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
+    pub(super) fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
         let env = self.env();
         let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         all.extend_from_slice(extra);
@@ -67,7 +67,7 @@ impl Drop for Home {
 }
 
 /// Whether a request carried `token`.
-fn token_of(seen: &Seen) -> Option<&str> {
+pub(super) fn token_of(seen: &Seen) -> Option<&str> {
     seen.header("x-plex-token")
 }
 
@@ -111,7 +111,7 @@ fn plex_tv(pms: &Server) -> Server {
     })
 }
 
-fn with(args: Vec<String>, more: &[&str]) -> Vec<String> {
+pub(super) fn with(args: Vec<String>, more: &[&str]) -> Vec<String> {
     let mut args = args;
     args.extend(more.iter().map(|arg| arg.to_string()));
     args
@@ -368,13 +368,13 @@ fn the_token_given_wins_over_the_kept_account_and_status_says_so() {
 
 /// The stand-in of plex.tv and clients.plex.tv, issuing JWTs that live 10 minutes: less than
 /// the tool's refresh margin (a day), so each run renews the JWT it finds.
-fn jwt_stand_in() -> StandIn {
+pub(super) fn jwt_stand_in() -> StandIn {
     let stand_in = StandIn::start(TestClock::now());
     stand_in.configure(|settings| settings.jwt_lifetime = 600);
     stand_in
 }
 
-fn jwt_args(stand_in: &StandIn, command: &str) -> Vec<String> {
+pub(super) fn jwt_args(stand_in: &StandIn, command: &str) -> Vec<String> {
     vec![
         command.into(),
         "--plex-tv-url".into(),
