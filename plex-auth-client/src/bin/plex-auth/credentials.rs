@@ -13,7 +13,7 @@ use crate::clients::{identity, identity_as, timeouts};
 use crate::config;
 use crate::failure::Failure;
 use crate::flags::{ConnectionFlags, TokenArg};
-use crate::output::Output;
+use crate::output::{Output, first_of};
 
 /// How many kept accounts a message names before "and N more".
 const ACCOUNTS_NAMED: usize = 10;
@@ -256,19 +256,9 @@ pub(crate) fn choose<'a>(
     }
 }
 
-/// "alice, bob and 3 more".
+/// "alice, bob, and 3 more".
 fn names(accounts: &[KeptAccount]) -> String {
-    let listed: Vec<&str> = accounts
-        .iter()
-        .take(ACCOUNTS_NAMED)
-        .map(|account| account.name.as_str())
-        .collect();
-    let more = accounts.len().saturating_sub(ACCOUNTS_NAMED);
-    let mut text = listed.join(", ");
-    if more > 0 {
-        text += &format!(" and {more} more");
-    }
-    text
+    first_of(accounts, ACCOUNTS_NAMED, |account| account.name.clone()).join(", ")
 }
 
 /// What to do when nobody is signed in and a command needs a token.

@@ -10,6 +10,7 @@
 //!
 //! This file parses the command line and dispatches; each command is a file of `commands/`.
 
+mod account_name;
 mod clients;
 mod commands;
 mod config;
@@ -17,6 +18,7 @@ mod credentials;
 mod exit;
 mod failure;
 mod flags;
+mod keep;
 mod message;
 mod output;
 mod panics;

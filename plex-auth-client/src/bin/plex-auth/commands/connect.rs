@@ -14,6 +14,7 @@ use crate::clients::identity;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::{TokenArg, parse_seconds};
+use crate::output::first_of;
 use crate::run::{Context, Run};
 
 /// How many servers the "choose one" message names before "and N more".
@@ -130,14 +131,9 @@ fn choose<'a>(
         [] => Err(Failure::bad_input("this account has no server")),
         [only] => Ok(only),
         _ => {
-            let mut listed: Vec<String> = servers
-                .iter()
-                .take(SERVERS_PRINTED)
-                .map(|s| shown.text(&ServerSummary::from(s).to_string()))
-                .collect();
-            if servers.len() > SERVERS_PRINTED {
-                listed.push(format!("and {} more", servers.len() - SERVERS_PRINTED));
-            }
+            let listed = first_of(servers, SERVERS_PRINTED, |s| {
+                shown.text(&ServerSummary::from(s).to_string())
+            });
             Err(Failure::bad_input(format!(
                 "this account has several servers: choose one with --server NAME_OR_CLIENT_ID \
                  ({})",

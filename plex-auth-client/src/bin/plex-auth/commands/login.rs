@@ -9,11 +9,11 @@ use plex_auth_client::{
 };
 use tokio::time::Instant;
 
-use super::keep::{account_of, finish};
 use crate::clients::{identity, plex_tv};
 use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::{KeepArgs, parse_seconds};
+use crate::keep::{account_of, finish};
 use crate::progress::Countdown;
 use crate::run::{Context, Run};
 

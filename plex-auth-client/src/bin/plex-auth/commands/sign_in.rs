@@ -7,11 +7,11 @@ use clap::Args;
 use plex_auth_client::types::SignInRequest;
 use plex_auth_client::{ErrorKind, KeptCredential, Redactor, Secret, TokenSource};
 
-use super::keep::finish;
 use crate::clients::{plex_tv, plex_tv_with};
 use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::KeepArgs;
+use crate::keep::finish;
 use crate::message::describe;
 use crate::run::{Context, Run};
 

@@ -7,8 +7,7 @@ use clap::Args;
 use plex_auth_client::{ErrorKind, Redactor, TokenKind, TokenStatus};
 use serde_json::json;
 
-use super::account_name::account_name;
-use super::token_details::date;
+use crate::account_name::account_name;
 use crate::clients::plex_tv;
 use crate::config;
 use crate::credentials::{Credentials, Origin};
@@ -16,6 +15,7 @@ use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
 use crate::message::describe;
+use crate::output::date;
 use crate::run::{Context, Run};
 
 /// Show who is signed in, with which token, and whether plex.tv takes it.

@@ -9,7 +9,7 @@ use plex_auth_client::types::UserPlexAccount;
 use plex_auth_client::{KeptAccount, KeptCredential, Redactor, TokenSource};
 use serde_json::json;
 
-use super::account_name::{account_name, display_name};
+use crate::account_name::{account_name, display_name};
 use crate::clients::{identity, plex_tv_with};
 use crate::config;
 use crate::exit;
@@ -33,7 +33,7 @@ pub(super) async fn account_of(
 /// terminal, where a long-lived token on screen helps nobody (`plex-auth token` prints it).
 /// `account` is `Err` when plex.tv could not say whose the token is: it is printed, not kept.
 /// `shown` redacts the account's texts; `warnings` are the sign-in's own.
-pub(super) fn finish(
+pub(crate) fn finish(
     context: &Context<'_>,
     account: Result<&UserPlexAccount, &Failure>,
     credential: KeptCredential,

@@ -14,7 +14,7 @@ pub(crate) fn account_name(account: &UserPlexAccount) -> &str {
 }
 
 /// The username (the title for a managed user) and the email, redacted.
-pub(super) fn display_name(account: &UserPlexAccount, shown: &Redactor) -> String {
+pub(crate) fn display_name(account: &UserPlexAccount, shown: &Redactor) -> String {
     let name = account_name(account);
     if account.email.is_empty() {
         shown.text(name)
