@@ -98,12 +98,13 @@ pub(crate) struct ServerArg {
 /// Whether to keep what a sign-in obtained, and as what: for `login` and `sign-in`.
 #[derive(Args)]
 pub(crate) struct KeepArgs {
-    /// Keep nothing: only print the token.
+    /// Keep nothing: only print the token (on a terminal too).
     #[arg(long)]
     pub(crate) no_store: bool,
     /// Sign in with a plex.tv JWT, renewed by this tool with a device key of its own, instead
     /// of a legacy token. Off by default until Plex Media Servers are known to accept JWTs:
     /// the commands that call a server (transient-token, resources) may need a legacy token.
+    /// With sign-in, the legacy token the JWT replaces is signed out.
     #[arg(long)]
     pub(crate) jwt: bool,
 }

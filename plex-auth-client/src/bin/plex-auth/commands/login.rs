@@ -1,5 +1,6 @@
 //! `plex-auth login`: the PIN flow. The user approves this device at plex.tv/link or in a
-//! browser, and the command never sees a password; it keeps the token and prints it.
+//! browser, and the command never sees a password; it keeps the token, and prints it unless it
+//! was kept and stdout is a terminal.
 
 use std::time::Duration;
 
@@ -21,7 +22,9 @@ use crate::run::{Context, Run};
 ///
 /// Says on stderr where to go and the code to enter (with --strong, the app.plex.tv page to
 /// open instead), waits for the approval (on a terminal, with the time left), keeps the
-/// token as the current account's, says who signed in, and prints the token alone on stdout.
+/// token as the current account's, says who signed in, and prints the token alone on stdout
+/// for a script (`TOKEN=$(plex-auth login)`); on a terminal a kept token is not shown:
+/// `plex-auth token` prints it.
 /// Accounts that sign in with Google, Apple or another provider have no password: this is
 /// their way in. Needs no terminal.
 #[derive(Args)]

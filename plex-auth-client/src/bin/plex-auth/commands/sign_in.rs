@@ -20,7 +20,8 @@ use crate::run::{Context, Run};
 /// Asks for the two-factor code when the account needs one and none was given, then tries
 /// once more; without an answer (no terminal, stdin closed) it exits 3 and says to pass
 /// --code. Keeps the token as the current account's, says who signed in, and prints the
-/// token alone on stdout.
+/// token alone on stdout for a script; on a terminal a kept token is not shown: `plex-auth
+/// token` prints it.
 #[derive(Args)]
 pub(crate) struct SignIn {
     /// The account's email address or username (asked for when absent).
