@@ -45,32 +45,6 @@ pub enum CodegenError {
         /// What is wrong there.
         message: String,
     },
-    /// An operation has no `operationId`; the generated method is named from it.
-    #[error("operation at {place} has no operationId")]
-    MissingOperationId {
-        /// The operation.
-        place: Place,
-    },
-    /// Two operations share an `operationId`.
-    #[error("duplicate operationId {operation:?} at {first} and {second}")]
-    DuplicateOperationId {
-        /// The shared id.
-        operation: String,
-        /// The first operation.
-        first: Place,
-        /// The second operation.
-        second: Place,
-    },
-    /// A rule of the generator is broken by one operation.
-    #[error("operation {operation:?} at {place}: {message}")]
-    Operation {
-        /// The operation's id.
-        operation: String,
-        /// The offending part.
-        place: Place,
-        /// What is wrong.
-        message: String,
-    },
     /// A document-level rule is broken (servers, components).
     #[error("{place}: {message}")]
     Document {

@@ -8,6 +8,9 @@ use openapiv3::OpenAPI;
 
 use crate::load::LineMap;
 
+/// The header the token travels in, lower-cased: the only scheme the client answers with it.
+pub(crate) const TOKEN_HEADER: &str = "x-plex-token";
+
 /// Everything the later stages generate from.
 #[derive(Debug)]
 pub(crate) struct Plan {
@@ -73,15 +76,17 @@ pub(crate) struct Operation {
     pub path: String,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Its place among the spec's operations (`access::operations`), for progenitor's view.
+    pub spec_index: usize,
     pub summary: Option<String>,
     pub description: Option<String>,
     /// `x-rust-example`: Rust code calling the operation on a `client`.
     pub example: Option<String>,
-    /// Header that carries the token (lower-cased), when the operation sends one.
-    pub token_header: Option<String>,
-    /// The `Accept` header the operation sends instead of the client's
-    /// `application/json`, for a success that is not JSON.
-    pub accept: Option<String>,
+    /// Whether the operation sends the token (in [`TOKEN_HEADER`], the only header it goes in).
+    pub sends_token: bool,
+    /// The media types of the `Accept` header the operation sends instead of the client's
+    /// `application/json`, for a success that is not JSON; empty otherwise.
+    pub accept: Vec<String>,
     /// The parameters the caller gives, in the order of the generated method's arguments
     /// (progenitor's order: path parameters as in the path, then query parameters by name,
     /// then header parameters by name).
@@ -156,14 +161,6 @@ impl HttpMethod {
             .map(|(method, _)| *method)
     }
 
-    /// The key in a path item (`get`).
-    pub fn key(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(method, _)| *method == self)
-            .map_or("get", |(_, name)| name)
-    }
-
     /// As sent (`GET`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -197,6 +194,20 @@ pub(crate) enum ResponseStatus {
 }
 
 impl ResponseStatus {
+    /// From a key of `responses` as written: `201`, `4XX` (or `4xx`), `default`.
+    pub fn parse(key: &str) -> Option<Self> {
+        if key == "default" {
+            return Some(ResponseStatus::Default);
+        }
+        match key.as_bytes() {
+            [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => {
+                Some(ResponseStatus::Range(class - b'0'))
+            }
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => key.parse().ok().map(ResponseStatus::Code),
+            _ => None,
+        }
+    }
+
     /// Whether the status is a success: a 2xx code or the `2XX` class.
     pub fn is_success(self) -> bool {
         matches!(
@@ -245,6 +256,8 @@ pub(crate) struct Parameter {
     pub required: bool,
     /// What its schema is.
     pub schema: SchemaKind,
+    /// Its schema as declared (a `$ref` kept), for progenitor's view.
+    pub declared: openapiv3::ReferenceOr<openapiv3::Schema>,
     /// Whether its value is one value, a list or an object.
     pub shape: ValueShape,
     /// How its value is written (OpenAPI `style`).
@@ -436,4 +449,26 @@ pub(crate) struct FieldRule {
     pub pattern: Option<String>,
     /// JSON pointer of the schema the constraints are written in, for errors.
     pub schema_pointer: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResponseStatus;
+
+    #[test]
+    fn statuses_parse_as_written_in_responses() {
+        assert_eq!(
+            ResponseStatus::parse("401"),
+            Some(ResponseStatus::Code(401))
+        );
+        assert_eq!(ResponseStatus::parse("4XX"), Some(ResponseStatus::Range(4)));
+        assert_eq!(ResponseStatus::parse("4xx"), Some(ResponseStatus::Range(4)));
+        assert_eq!(
+            ResponseStatus::parse("default"),
+            Some(ResponseStatus::Default)
+        );
+        for bad in ["", "40", "4011", "600", "6XX", "x01", "Default", "+01"] {
+            assert_eq!(ResponseStatus::parse(bad), None, "{bad}");
+        }
+    }
 }

@@ -136,11 +136,6 @@ pub(crate) fn distinct(names: Vec<String>) -> Vec<String> {
     out
 }
 
-/// The static holding a field's compiled pattern: `GET_PIN` + `code` → `GET_PIN_CODE_PATTERN`.
-pub(crate) fn pattern_static(operation_constant: &str, field: &str) -> String {
-    format!("{operation_constant}_{}_PATTERN", constant_case(field))
-}
-
 /// A Rust type name in CamelCase: an ASCII capital then letters and digits.
 pub(crate) fn is_camel_case(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
@@ -197,7 +192,6 @@ mod tests {
             "POST_USERS_SIGN_IN_DATA"
         );
         assert_eq!(constant_case("type"), "TYPE");
-        assert_eq!(pattern_static("GET_PIN", "code"), "GET_PIN_CODE_PATTERN");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Stage 6, `render`: formats each file with prettyplease under the do-not-edit header.
+//! Stage 5, `render`: formats each file with prettyplease under the do-not-edit header.
 
 use crate::shape::ShapedFile;
 use crate::{GeneratedFile, generated_header};

@@ -102,7 +102,6 @@ fn scenario(name: &str) -> Scenario {
     let mut servers = Vec::new();
     let mut silent = Vec::new();
     let mut connector = Connector::new(identity());
-    let mut expected = None;
     // Held for the scenario's life: no other server can take its port meanwhile.
     let refused = Refused::new();
     let connections: Vec<(String, At)> = match name {
@@ -146,12 +145,8 @@ fn scenario(name: &str) -> Scenario {
         }
         other => panic!("no scenario {other}"),
     };
-    if matches!(name, "a" | "c" | "d") {
-        // The remote: the first server started.
-        expected = Some(servers[0].url());
-    } else if name == "b" {
-        expected = Some(servers[0].url());
-    }
+    // The first server started is the one to choose: the remote in a, c and d, the local in b.
+    let expected = matches!(name, "a" | "b" | "c" | "d").then(|| servers[0].url());
     Scenario {
         device: device(&connections),
         expected,

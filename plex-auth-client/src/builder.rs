@@ -2,6 +2,7 @@
 //! that can change per call.
 
 use std::marker::PhantomData;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -93,6 +94,9 @@ pub struct ClientBuilder<C> {
     root_certificates: Vec<Vec<u8>>,
     /// A TLS configuration made for several clients at once (the connector's).
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// A host name and the address it is sent to, whatever the name resolves to (the
+    /// connector's proven peer).
+    pinned: Option<(String, SocketAddr)>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -124,6 +128,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             root_certificates: Vec::new(),
             tls: None,
+            pinned: None,
             client: PhantomData,
         }
     }
@@ -143,9 +148,16 @@ impl<C: ClientKind> ClientBuilder<C> {
     }
 
     /// Where every operation that needs a token gets it, as it is sent: a JWT kept valid by
-    /// the source (refreshed before its end), or a legacy token. A call answered 498 (token
-    /// expired) gets a renewed token from the source and is sent once more with it. Replaces a
+    /// the source (refreshed before its end), or a legacy token. Replaces a
     /// [`token`](Self::token); a [`CallOptions::token`] replaces the source for its calls.
+    ///
+    /// A call the server itself answers 498 (token expired) gets a renewed JWT from the source
+    /// and is sent once more with it. The 498 is the call's answer when it came through a
+    /// redirect (it says nothing of the token), when the token is a legacy one, or when the
+    /// JWT was issued less than a minute ago (a new one would get the same answer, and every
+    /// renewal is a call to plex.tv). When the renewal itself fails, its error is the call's
+    /// (the renewal's operation and cause: a transport error, a refused nonce…), since that
+    /// is what needs acting on; the 498 is not returned.
     pub fn token_source(mut self, source: TokenSource) -> Self {
         self.token_source = Some(source);
         self.token = None;
@@ -193,6 +205,13 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
+    /// Sends every request for `host` to `addr` (its port is the URL's), never resolving the
+    /// name: the address a connection proved to be the server at.
+    pub(crate) fn pin_host(mut self, host: String, addr: SocketAddr) -> Self {
+        self.pinned = Some((host, addr));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -217,7 +236,11 @@ impl<C: ClientKind> ClientBuilder<C> {
         };
         // The identity is the same on every request of the client: reqwest adds default
         // headers while it builds each request, with no per-call work of ours.
-        reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some((host, addr)) = &self.pinned {
+            builder = builder.resolve(host, *addr);
+        }
+        builder
             .default_headers(self.identity.headers()?)
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.total)

@@ -1,6 +1,7 @@
 //! The successful answer of an operation: the decoded value, with the status and headers.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::ops::Deref;
 
 use progenitor_client::ResponseValue;
@@ -15,6 +16,7 @@ pub struct Response<T> {
     // progenitor's value as it came: taking the status and headers out of it would copy the
     // header map on every call.
     inner: ResponseValue<T>,
+    remote_addr: Option<SocketAddr>,
 }
 
 impl<T> Response<T> {
@@ -23,12 +25,27 @@ impl<T> Response<T> {
     }
 
     pub(crate) fn from_value(inner: ResponseValue<T>) -> Self {
-        Self { inner }
+        Self {
+            inner,
+            remote_addr: None,
+        }
+    }
+
+    /// The answer, with the address of the peer that sent it.
+    pub(crate) fn answered_by(mut self, remote_addr: Option<SocketAddr>) -> Self {
+        self.remote_addr = remote_addr;
+        self
     }
 
     /// The HTTP status (a 2xx).
     pub fn status(&self) -> StatusCode {
         self.inner.status()
+    }
+
+    /// The address (IP and port) of the peer that answered, as the connection reports it:
+    /// the server's, or a proxy's. `None` when the connection did not say.
+    pub fn remote_addr(&self) -> Option<SocketAddr> {
+        self.remote_addr
     }
 
     /// The response headers.

@@ -9,8 +9,12 @@
 
 use std::time::{Duration, Instant};
 
-use plex_auth_client::types::{PlexDevice, TransientTokenScope, TransientTokenType};
-use plex_auth_client::{AttemptOutcome, Connector, ErrorKind, PmsClient};
+use plex_auth_client::types::{
+    GetServerResourcesOptions, PlexDevice, TransientTokenScope, TransientTokenType,
+};
+use plex_auth_client::{
+    AttemptOutcome, Connector, ErrorKind, PlexTvClient, PmsClient, find_server,
+};
 use plex_auth_tests::harness::{
     self, Answer, Certificate, Refused, Seen, Server, Silent, Step, TOKEN, identity,
     test_authority_pem,
@@ -143,7 +147,13 @@ async fn no_token_reaches_an_address_before_it_proved_to_be_the_server() {
         (slow.url(), At::Local),
         (real.url(), At::Remote),
     ]);
-    let pms = Connector::new(identity()).connect(&server).await.unwrap();
+    // The silent local addresses hold the choice for the grace: long enough, on a loaded
+    // machine, for every other probe to have been read.
+    let pms = Connector::new(identity())
+        .grace(Duration::from_secs(2))
+        .connect(&server)
+        .await
+        .unwrap();
     assert_eq!(pms.base_url(), real.url());
     // Every probe was answered without a token, the real server's too.
     assert_eq!((impostor.count(), echo.count(), real.count()), (1, 1, 1));
@@ -553,4 +563,175 @@ async fn a_url_the_client_refuses_is_not_probed_and_its_credentials_are_not_show
     assert!(err.to_string().contains("(0 probed, 2 not tried)"), "{err}");
     assert!(!format!("{err} {err:?}").contains("hunter2"));
     assert_eq!(real.count(), 0);
+}
+
+#[tokio::test]
+async fn no_limit_on_the_deadline_the_grace_or_the_probe_timeout_panics() {
+    let refused = Refused::new();
+    let real = real(Duration::ZERO);
+    let server = device(&[(refused.url(), At::Local), (real.url(), At::Remote)]);
+    let pms = Connector::new(identity())
+        .timeout(Duration::MAX)
+        .deadline(Duration::MAX)
+        .grace(Duration::MAX)
+        .connect(&server)
+        .await
+        .unwrap();
+    assert_eq!(pms.base_url(), real.url());
+    carries_the_device_token(&pms, &real).await;
+}
+
+#[tokio::test]
+async fn a_listing_that_echoes_the_servers_token_is_redacted_in_every_error() {
+    let refused = Refused::new();
+    let closed = refused.url();
+    let unprobed = Server::always(vec![Step::Answer(Answer::new(200))]);
+    let mut listed = device(&[
+        (format!("{closed}/{DEVICE_TOKEN}/"), At::Local),
+        (
+            format!("{}/?X-Plex-Token={DEVICE_TOKEN}", unprobed.url()),
+            At::Local,
+        ),
+        (format!("ftp://{DEVICE_TOKEN}.example/"), At::Remote),
+    ]);
+    listed.name = format!("Box {DEVICE_TOKEN}");
+    let err = Connector::new(identity())
+        .connect(&listed)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NoConnection);
+    let Some(plex_auth_client::Error::NoConnection { server, attempts }) = Some(&err) else {
+        unreachable!();
+    };
+    assert_eq!(server, "Box <redacted>");
+    let outcomes: Vec<AttemptOutcome> = attempts.iter().map(|a| a.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            AttemptOutcome::Unreachable,
+            AttemptOutcome::UnusableUrl,
+            AttemptOutcome::UnusableUrl
+        ]
+    );
+    assert_eq!(attempts[0].url, format!("{closed}/<redacted>/"));
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(DEVICE_TOKEN), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+    // The connection whose URL carries the token in its query was refused, not probed.
+    assert_eq!(unprobed.count(), 0);
+
+    // A device named after the account token, which plex.tv lists as an owned server's.
+    let mut owned = device(&[]);
+    owned.name = format!("{TOKEN}!");
+    owned.access_token = Some(TOKEN.into());
+    let err = Connector::new(identity())
+        .connect(&owned)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no connection to server \"<redacted>!\": plex.tv lists no connection for it"
+    );
+    owned.provides = Some("player".into());
+    let err = Connector::new(identity())
+        .connect(&owned)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "connect: invalid input: device \"<redacted>!\" is not a server"
+    );
+}
+
+#[tokio::test]
+async fn a_server_listed_without_a_client_identifier_is_refused_before_any_probe() {
+    // It answers any identity: an empty identifier would be "proven" by every machine.
+    let anyone = other("");
+    for identifier in ["", "  "] {
+        let mut server = device(&[(anyone.url(), At::Local)]);
+        server.client_identifier = identifier.into();
+        let err = Connector::new(identity())
+            .connect(&server)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            err.to_string(),
+            "connect: invalid input: plex.tv lists server \"Box\" without a client identifier: \
+             it cannot be proven (nothing was sent)"
+        );
+    }
+    assert_eq!(anyone.count(), 0);
+}
+
+#[tokio::test]
+async fn from_plex_tv_to_the_server_each_token_goes_only_where_it_belongs() {
+    let impostor = other("another-machine");
+    let real = real(Duration::ZERO);
+    let listing = serde_json::json!([
+        {"name": "TV", "clientIdentifier": "tv-1", "provides": "player", "connections": []},
+        {"name": "Box", "clientIdentifier": MACHINE_ID, "provides": "server",
+         "accessToken": DEVICE_TOKEN, "owned": true, "httpsRequired": false,
+         "connections": [connection(&impostor.url(), At::Local),
+                         connection(&real.url(), At::Remote)]},
+    ]);
+    let plex_tv = Server::always(vec![Step::Answer(Answer::json(200, listing.to_string()))]);
+    let account = PlexTvClient::builder(identity())
+        .base_url(plex_tv.url())
+        .token(TOKEN)
+        .build()
+        .unwrap();
+    let devices = account
+        .get_server_resources(GetServerResourcesOptions::new().include_https(true))
+        .await
+        .unwrap()
+        .into_inner();
+    let server = find_server(&devices, "Box").unwrap();
+    let pms = Connector::new(identity())
+        .grace(Duration::from_secs(2))
+        .connect(server)
+        .await
+        .unwrap();
+    assert_eq!(pms.base_url(), real.url());
+    carries_the_device_token(&pms, &real).await;
+
+    // The account token went to plex.tv alone, once; the device's token to the proven
+    // server alone, after its probe.
+    let asked = plex_tv.seen();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].path(), "/resources");
+    assert_eq!(asked[0].header("x-plex-token"), Some(TOKEN));
+    no_token_reached(&[&impostor]);
+    let reached: Vec<(String, Option<String>)> = real
+        .seen()
+        .iter()
+        .map(|s| {
+            (
+                s.path().to_string(),
+                s.header("x-plex-token").map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reached,
+        [
+            ("/identity".to_string(), None),
+            (
+                "/security/token".to_string(),
+                Some(DEVICE_TOKEN.to_string())
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_connection_by_name_is_kept_at_the_address_that_proved() {
+    let real = real(Duration::ZERO);
+    // The client returned sends to the proven peer (127.0.0.1, whatever `localhost` resolves
+    // to first): the unit test in flows/connect shows the name is not resolved again.
+    let by_name = real.url().replace("127.0.0.1", "localhost");
+    let server = device(&[(by_name.clone(), At::Local)]);
+    let pms = Connector::new(identity()).connect(&server).await.unwrap();
+    assert_eq!(pms.base_url(), by_name);
+    carries_the_device_token(&pms, &real).await;
 }

@@ -478,7 +478,9 @@ async fn a_498_is_answered_by_one_refresh_and_one_more_send() {
     let source = source(&stand_in, &clock, MemoryTokenStore::new());
     let first = source.upgrade(&Secret::new(LEGACY_TOKEN)).await.unwrap();
     let plex = client(&stand_in, &source);
-    // plex.tv's clock ran ahead: it takes the JWT for expired, the client does not.
+    // plex.tv's clock ran ahead: it takes the JWT for expired, the client does not. (A JWT
+    // under a minute old is not renewed after a 498: tests/resend.rs.)
+    clock.advance(Duration::from_secs(120));
     stand_in.expire_issued();
 
     plex.ping_token().await.unwrap();
@@ -497,7 +499,8 @@ async fn a_498_is_answered_by_one_refresh_and_one_more_send() {
         [first.expose().to_string(), stand_in.issued()[1].clone()]
     );
 
-    // A refresh that fails leaves the 498 to the caller, with why it could not renew.
+    // When the refresh fails, its error is the call's (the 498 is not returned).
+    clock.advance(Duration::from_secs(120));
     stand_in.expire_issued();
     stand_in.configure(|settings| settings.nonce_lifetime = 0);
     let error = plex.ping_token().await.unwrap_err();
@@ -597,6 +600,8 @@ async fn no_token_jwt_nonce_or_key_reaches_a_trace_an_error_or_debug_output() {
     plex.get_token_details().await.unwrap();
     clock.advance(DAY * 7);
     plex.get_token_details().await.unwrap();
+    // JWTs over a minute old: a 498 renews them.
+    clock.advance(Duration::from_secs(120));
     stand_in.expire_issued();
     plex.ping_token().await.unwrap();
     // A refusal quoting the device JWT it refused.
@@ -604,6 +609,7 @@ async fn no_token_jwt_nonce_or_key_reaches_a_trace_an_error_or_debug_output() {
         settings.nonce_lifetime = 0;
         settings.echo_refused = true;
     });
+    clock.advance(Duration::from_secs(120));
     stand_in.expire_issued();
     let refused = plex.ping_token().await.unwrap_err();
     let pin = source.create_pin(PinKind::Short).await.unwrap();

@@ -175,10 +175,77 @@ async fn every_exchange_sends_its_request_and_reaches_its_outcome() {
 
 /// operationId → declared error status → the `ErrorKind`s the spec's `x-error-kinds` says it
 /// produces (what the generated docs link to).
-fn declared_error_kinds() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+fn spec() -> serde_yaml::Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/plex-auth.yaml");
-    let spec: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML");
+    serde_yaml::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML")
+}
+
+/// The spec's operations, as written in its `paths`.
+fn spec_operations() -> Vec<serde_yaml::Value> {
+    spec()["paths"]
+        .as_mapping()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_mapping().expect("a path item").values().cloned())
+        .filter(|operation| operation.get("operationId").is_some())
+        .collect()
+}
+
+/// Every operation of the spec is replayed by at least one exchange, so a new operation
+/// cannot land without its request and answer checked.
+#[test]
+fn every_operation_of_the_spec_has_an_exchange() {
+    let replayed: Vec<String> = Exchange::all()
+        .into_iter()
+        .map(|exchange| exchange.operation)
+        .collect();
+    let ids: Vec<String> = spec_operations()
+        .iter()
+        .map(|operation| operation["operationId"].as_str().expect("id").to_string())
+        .collect();
+    assert!(
+        ids.len() >= 23,
+        "{} operations read from the spec",
+        ids.len()
+    );
+    let missing: Vec<&String> = ids.iter().filter(|id| !replayed.contains(id)).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without an exchange: {missing:?}"
+    );
+}
+
+/// A kind that judges a token cannot be declared by an operation that sends none: the
+/// runtime gives those kinds only to calls that sent a token.
+#[test]
+fn operations_without_a_token_declare_no_kind_of_a_token() {
+    let mut checked = 0;
+    for operation in spec_operations() {
+        let tokenless = operation
+            .get("security")
+            .and_then(serde_yaml::Value::as_sequence)
+            .is_some_and(Vec::is_empty);
+        let Some(kinds) = operation.get("x-error-kinds").filter(|_| tokenless) else {
+            continue;
+        };
+        let kinds: BTreeMap<String, Vec<String>> =
+            serde_yaml::from_value(kinds.clone()).expect("status -> [kind]");
+        for (status, kinds) in kinds {
+            for kind in kinds {
+                assert!(
+                    !matches!(kind.as_str(), "InvalidToken" | "TokenExpired"),
+                    "{:?} sends no token but declares {kind} for {status}",
+                    operation["operationId"]
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} operations without a token checked");
+}
+
+fn declared_error_kinds() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+    let spec = spec();
     let mut declared = BTreeMap::new();
     for item in spec["paths"].as_mapping().expect("paths").values() {
         for operation in item.as_mapping().expect("a path item").values() {
@@ -238,6 +305,40 @@ fn provenance() -> BTreeMap<String, String> {
             Some((file.to_string(), hash.to_string()))
         })
         .collect()
+}
+
+/// The files the first column of PROVENANCE.md's section for `folder` names, sorted (a cell
+/// may name several, "`a`, `b`").
+fn documented_files(folder: &str) -> Vec<String> {
+    let text = String::from_utf8(harness::fixture("PROVENANCE.md")).expect("UTF-8");
+    let heading = format!("## `{folder}/`");
+    let section = text
+        .split("\n## ")
+        .find(|part| format!("## {part}").starts_with(&heading))
+        .unwrap_or_else(|| panic!("PROVENANCE.md has no section {heading}"));
+    let mut files: Vec<String> = section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .flat_map(|row| {
+            let cell = row.split(" |").next().unwrap_or_default();
+            cell.split(", ")
+                .map(|name| name.trim_matches('`').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_derived_body_and_test_certificate_is_documented() {
+    for folder in ["derived", "tls"] {
+        assert_eq!(
+            files_in(folder),
+            documented_files(folder),
+            "every file of fixtures/{folder}/ has one PROVENANCE.md row, and every row a file"
+        );
+    }
 }
 
 fn files_in(folder: &str) -> Vec<String> {

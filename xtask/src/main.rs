@@ -5,15 +5,16 @@
 //! `cargo xtask try-spec FILE` generates what it can of another spec and builds it.
 
 mod scratch;
+mod write;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plex_auth_codegen::GeneratedFile;
+use write::{generated_files_on_disk, write_all};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "plex-auth maintainer tasks")]
@@ -240,7 +241,7 @@ fn codegen(spec: &Path, out: &Path, check: bool, keep_going: bool) -> Result<Exi
         files.len(),
         out.display(),
         spec.display(),
-        generated.operations - generated.refused.len(),
+        generated.accepted,
         generated.operations
     );
     Ok(ExitCode::SUCCESS)
@@ -262,7 +263,7 @@ fn try_spec(spec: &Path) -> Result<(), String> {
     println!(
         "{} of {} operations generate and build, without and with the `mock` feature ({} \
          refused); the crate is {}",
-        generated.operations - generated.refused.len(),
+        generated.accepted,
         generated.operations,
         generated.refused.len(),
         crate_.root().display()
@@ -308,53 +309,4 @@ fn compare(files: &[GeneratedFile], out: &Path) -> ExitCode {
         );
         ExitCode::FAILURE
     }
-}
-
-fn generated_files_on_disk(out: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(out) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".rs"))
-        .collect();
-    names.sort();
-    names
-}
-
-/// Writes every file to a temporary sibling first, then renames them into place, so an error
-/// or an interruption never leaves a half-written generated file.
-fn write_all(files: &[GeneratedFile], out: &Path) -> Result<(), String> {
-    fs::create_dir_all(out).map_err(|err| format!("cannot create {}: {err}", out.display()))?;
-    let mut staged = Vec::new();
-    for file in files {
-        let target = out.join(&file.path);
-        let temporary = out.join(format!(".{}.tmp-codegen", file.path));
-        let written = fs::File::create(&temporary).and_then(|mut f| {
-            f.write_all(file.contents.as_bytes())
-                .and_then(|()| f.sync_all())
-        });
-        if let Err(err) = written {
-            for (temporary, _) in &staged {
-                let _ = fs::remove_file(temporary);
-            }
-            let _ = fs::remove_file(&temporary);
-            return Err(format!("cannot write {}: {err}", temporary.display()));
-        }
-        staged.push((temporary, target));
-    }
-    for (temporary, target) in &staged {
-        fs::rename(temporary, target)
-            .map_err(|err| format!("cannot move {} into place: {err}", target.display()))?;
-    }
-    // A file the spec no longer produces would otherwise linger and fail to compile.
-    let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for name in generated_files_on_disk(out) {
-        if !expected.contains(name.as_str()) {
-            fs::remove_file(out.join(&name))
-                .map_err(|err| format!("cannot remove stale {name}: {err}"))?;
-        }
-    }
-    Ok(())
 }

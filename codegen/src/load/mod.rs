@@ -68,7 +68,7 @@ pub(crate) fn load(text: &str) -> Result<Loaded, CodegenError> {
     }
     let spec: OpenAPI =
         serde_path_to_error::deserialize(&raw).map_err(|err| CodegenError::InvalidDocument {
-            place: lines.place(path_to_pointer(&err.path().to_string())),
+            place: lines.place(path_to_pointer(err.path())),
             message: err.inner().to_string(),
         })?;
     Ok(Loaded { spec, lines })
@@ -101,13 +101,17 @@ fn check_version(raw: &Value, lines: &LineMap) -> Result<Version, CodegenError> 
     })
 }
 
-/// serde_path_to_error writes `paths./user.get`; turn it into a JSON pointer.
-fn path_to_pointer(path: &str) -> String {
-    if path == "." || path.is_empty() {
-        return String::new();
-    }
-    path.split('.')
-        .map(|segment| format!("/{}", pointer_segment(segment)))
+/// The JSON pointer of serde_path_to_error's path, segment by segment (a key may hold `.`).
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .map(|segment| format!("/{}", pointer_segment(&segment)))
         .collect()
 }
 
@@ -216,5 +220,22 @@ mod tests {
                 .to_string(),
             "/paths/~1pins~1{id}/get/requestBody (line 4)"
         );
+    }
+
+    #[test]
+    fn a_document_error_names_keys_with_dots_and_indexes_whole() {
+        let refused = |tail: &str| {
+            let text =
+                format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{tail}");
+            match load(&text) {
+                Err(CodegenError::InvalidDocument { place, .. }) => place,
+                other => panic!("the document is refused: {other:?}"),
+            }
+        };
+        let place = refused("servers:\n  - url: a\n  - url: [b]\n");
+        assert_eq!(place.to_string(), "/servers/1/url (line 6)");
+        let place = refused("components:\n  schemas:\n    file.m3u8: 7\n");
+        assert_eq!(place.pointer, "/components/schemas/file.m3u8");
+        assert_eq!(place.line, Some(6));
     }
 }

@@ -10,13 +10,13 @@ mod responses;
 mod rules;
 mod servers;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::access::{self, SpecOperation};
 use crate::error::{CodegenError, Refusal, pointer_segment};
-use crate::ir::{OperationNames, Plan, Replacement};
+use crate::ir::{Operation, OperationNames, Plan, Replacement};
 use crate::load::{LineMap, Loaded};
 use crate::naming;
 
@@ -77,26 +77,17 @@ pub(crate) fn lower(loaded: Loaded) -> Result<Lowered, CodegenError> {
             lines: &lines,
             id: &id,
             op,
+            index,
         };
         match lowering.lower() {
             Ok(operation) => lowered.push((client, operation)),
             Err((place, reason)) => refused.push(refuse(place, reason)),
         }
     }
-    // Method names are one namespace (the mocks' traits have one method per operation).
-    let names = naming::distinct(
-        lowered
-            .iter()
-            .map(|(_, op)| op.names.method.clone())
-            .collect(),
-    );
+    let mut names = OperationNaming::new(&spec);
     let mut clients = clients.into_clients();
-    for ((client, mut operation), method) in lowered.into_iter().zip(names) {
-        operation.names = OperationNames {
-            pascal: naming::pascal_case(&method),
-            constant: naming::constant_case(&method),
-            method,
-        };
+    for (client, mut operation) in lowered {
+        operation.names = names.name(&operation);
         clients[client].operations.push(operation);
     }
     clients.retain(|client| !client.operations.is_empty());
@@ -109,6 +100,57 @@ pub(crate) fn lower(loaded: Loaded) -> Result<Lowered, CodegenError> {
         },
         refused,
     })
+}
+
+/// The names of the operations, made distinct the way [`naming::distinct`] does (the first
+/// keeps its name, the next get `_2`, `_3`…). Method names are one namespace (the mocks' traits
+/// have one method per operation), and so are the type names derived from them
+/// (`<Pascal>When`, `<Pascal>Then`, `<Pascal>Options`: `get_a_2` and `get_a2` are both
+/// `GetA2`); an options struct must not take a schema's type name either.
+struct OperationNaming {
+    methods: BTreeSet<String>,
+    types: BTreeSet<String>,
+    schema_types: BTreeSet<String>,
+}
+
+impl OperationNaming {
+    fn new(spec: &OpenAPI) -> Self {
+        let schema_types = spec
+            .components
+            .iter()
+            .flat_map(|components| components.schemas.keys())
+            .flat_map(|name| [name.clone(), naming::pascal_case(name)])
+            .collect();
+        Self {
+            methods: BTreeSet::new(),
+            types: BTreeSet::new(),
+            schema_types,
+        }
+    }
+
+    fn name(&mut self, operation: &Operation) -> OperationNames {
+        let base = operation.names.method.as_str();
+        let has_options = !operation.options().is_empty();
+        let mut method = base.to_string();
+        let mut number = 2;
+        loop {
+            let pascal = naming::pascal_case(&method);
+            let clashes = self.methods.contains(&method)
+                || self.types.contains(&pascal)
+                || (has_options && self.schema_types.contains(&format!("{pascal}Options")));
+            if !clashes {
+                self.methods.insert(method.clone());
+                self.types.insert(pascal.clone());
+                return OperationNames {
+                    constant: naming::constant_case(&method),
+                    pascal,
+                    method,
+                };
+            }
+            method = format!("{}_{number}", base.trim_end_matches('_'));
+            number += 1;
+        }
+    }
 }
 
 /// The operationId, or `METHOD /path` for an operation without one: the name errors and the

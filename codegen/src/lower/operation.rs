@@ -6,7 +6,9 @@ use openapiv3::OpenAPI;
 use super::rules;
 use crate::access::{self, ErrorKinds, FORM_MEDIA_TYPE, SpecOperation};
 use crate::error::{Place, pointer_segment};
-use crate::ir::{BodyMedia, ErrorResponse, HttpMethod, Operation, OperationNames, RequestBody};
+use crate::ir::{
+    BodyMedia, ErrorResponse, HttpMethod, Operation, OperationNames, RequestBody, ResponseStatus,
+};
 use crate::load::LineMap;
 use crate::naming::{self, is_camel_case};
 
@@ -17,6 +19,8 @@ pub(super) struct Lowering<'a> {
     /// Its operationId, or `METHOD /path`.
     pub id: &'a str,
     pub op: &'a SpecOperation<'a>,
+    /// Its place in `access::operations`.
+    pub index: usize,
 }
 
 /// Why an operation is refused: where, and what is wrong.
@@ -35,10 +39,10 @@ impl Lowering<'_> {
         let (success, errors, accept) = self.responses()?;
         let body = self.body()?;
         let parameters = self.parameters()?;
-        let token_header = rules::token_header(self.spec, self.op)
+        let sends_token = rules::sends_token(self.spec, self.op)
             .map_err(|(pointer, message)| self.at(pointer, message))?
-            .or_else(|| parameters.wants_token.then(|| "x-plex-token".to_string()));
-        let rules = rules::field_rules(self.spec, self.op);
+            || parameters.wants_token;
+        let rules = rules::field_rules(self.spec, self.op, body.as_ref().map(|body| body.media));
         for rule in &rules {
             if let Some(pattern) = &rule.pattern
                 && let Err(err) = regex_lite::Regex::new(pattern)
@@ -73,10 +77,11 @@ impl Lowering<'_> {
             method,
             path: self.op.path.to_string(),
             pointer: pointer.clone(),
+            spec_index: self.index,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             example,
-            token_header,
+            sends_token,
             accept,
             parameters: parameters.parameters,
             body,
@@ -161,7 +166,16 @@ impl Lowering<'_> {
         })?;
         for (status, names) in kinds {
             let at = format!("{pointer}/{}", pointer_segment(&status));
-            let Some(error) = errors.iter_mut().find(|e| e.status.to_string() == status) else {
+            let Some(parsed) = ResponseStatus::parse(&status) else {
+                return Err(self.at(
+                    at,
+                    format!(
+                        "x-error-kinds names {status:?}, which is not a response status (a code \
+                         such as 401, a class such as 4XX, or default)"
+                    ),
+                ));
+            };
+            let Some(error) = errors.iter_mut().find(|e| e.status == parsed) else {
                 let declared: Vec<String> = errors.iter().map(|e| e.status.to_string()).collect();
                 return Err(self.at(
                     at,

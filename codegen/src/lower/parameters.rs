@@ -135,6 +135,7 @@ impl<'a> Lowering<'a> {
                 location,
                 required: data.required || location == ParameterLocation::Path,
                 schema: schema_kind(self.spec, schema),
+                declared: schema.clone(),
                 shape,
                 style,
                 explode,
@@ -210,9 +211,12 @@ fn sort(parameters: &mut [Parameter], template: &[String]) {
     });
 }
 
-/// Rust names by the naming rule, made distinct (`body` and `options` are the method's own).
+/// Rust names by the naming rule, made distinct. Reserved: `body` and `options` (the method's
+/// own arguments), `request` (progenitor's binding of the request), `new` and `into_inner` (the
+/// mock matcher's and the options struct's own methods), `default` (`Default::default` in the
+/// options struct).
 fn name(parameters: &mut [Parameter]) {
-    let reserved = ["options", "body"];
+    let reserved = ["options", "body", "request", "new", "into_inner", "default"];
     let mut names: Vec<String> = reserved.iter().map(|name| name.to_string()).collect();
     names.extend(parameters.iter().map(|p| naming::snake_case(&p.wire_name)));
     let names = naming::distinct(names);
@@ -251,7 +255,7 @@ fn schema_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> SchemaKind {
 
 /// Whether a schema's value is one value, a list or an object (through references and
 /// single-member `allOf`s).
-fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
+pub(super) fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
     let mut schema = access::resolve_schema(spec, schema);
     for _ in 0..8 {
         match schema.map(|s| &s.schema_kind) {

@@ -22,7 +22,7 @@ use crate::error::pointer_segment;
 use crate::ir::{ErrorResponse, ResponseStatus, Success, SuccessBody};
 
 /// An operation's success, declared errors, and the `Accept` of a success that is not JSON.
-pub(super) type Responses = (Success, Vec<ErrorResponse>, Option<String>);
+pub(super) type Responses = (Success, Vec<ErrorResponse>, Vec<String>);
 
 /// The body a success response declares, with what compares two of them.
 #[derive(Debug, PartialEq)]
@@ -83,14 +83,16 @@ impl Lowering<'_> {
         if successes.is_empty()
             && let Some((pointer, response)) = default
         {
+            // The success, then, and not an error too.
+            errors.retain(|error| error.status != ResponseStatus::Default);
             successes.push((ResponseStatus::Default, pointer, response));
         }
-        let Some((_, first_pointer, first)) = successes.first() else {
+        let Some((_, _, first)) = successes.first() else {
             let success = Success {
                 statuses: Vec::new(),
                 body: SuccessBody::Empty,
             };
-            return Ok((success, errors, None));
+            return Ok((success, errors, Vec::new()));
         };
         let declared = self.declared(first);
         for (status, pointer, response) in successes.iter().skip(1) {
@@ -108,7 +110,6 @@ impl Lowering<'_> {
                 ));
             }
         }
-        let _ = first_pointer;
         let accept = match declared.body {
             SuccessBody::Bytes | SuccessBody::Text => {
                 let mut media: Vec<String> = Vec::new();
@@ -119,9 +120,9 @@ impl Lowering<'_> {
                         }
                     }
                 }
-                Some(media.join(", ")).filter(|media| !media.is_empty())
+                media
             }
-            SuccessBody::Json | SuccessBody::Empty => None,
+            SuccessBody::Json | SuccessBody::Empty => Vec::new(),
         };
         let success = Success {
             statuses: successes.iter().map(|(status, ..)| *status).collect(),

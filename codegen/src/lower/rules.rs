@@ -10,10 +10,7 @@ use openapiv3::{
 use crate::CLIENT_HEADERS;
 use crate::access::{self, FORM_MEDIA_TYPE, SpecOperation};
 use crate::error::pointer_segment;
-use crate::ir::{FieldLocation, FieldRule};
-
-/// The header the token travels in: the only scheme the client answers with its token.
-const TOKEN_HEADER: &str = "x-plex-token";
+use crate::ir::{BodyMedia, FieldLocation, FieldRule, TOKEN_HEADER, ValueShape};
 
 /// Whether an operation sends the token: from the first of its security requirements (or the
 /// document's) that the client can satisfy. A requirement is satisfied when each of its schemes
@@ -21,17 +18,17 @@ const TOKEN_HEADER: &str = "x-plex-token";
 /// itself (its identity: an `apiKey` in `X-Plex-Client-Identifier`, say); an empty requirement
 /// asks for nothing. When none is satisfiable, the refusal names where the requirements are
 /// declared.
-pub(super) fn token_header(
+pub(super) fn sends_token(
     spec: &OpenAPI,
     op: &SpecOperation<'_>,
-) -> Result<Option<String>, (String, String)> {
+) -> Result<bool, (String, String)> {
     let (requirements, pointer) = match (&op.operation.security, &spec.security) {
         (Some(own), _) => (own, format!("{}/security", op.pointer)),
         (None, Some(document)) => (document, "/security".to_string()),
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(false),
     };
     if requirements.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut reasons = Vec::new();
     for requirement in requirements {
@@ -54,7 +51,7 @@ pub(super) fn token_header(
             }
         }
         match unsatisfied {
-            None => return Ok(token.then(|| TOKEN_HEADER.to_string())),
+            None => return Ok(token),
             Some(reason) => reasons.push(reason),
         }
     }
@@ -100,8 +97,16 @@ fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(token_char)
 }
 
-/// The checks on query parameters and form fields: only fields with something to check.
-pub(super) fn field_rules(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<FieldRule> {
+/// The checks on query parameters and form fields: only fields with something to check. Form
+/// fields are checked only when the body chosen (`body_media`) is the form: a body sent as JSON is
+/// not a form, whatever else it declares. `required` is checked on single values only: an
+/// object or a list is written under other keys (`filter[genre]`, its own properties) or not at
+/// all when empty, and its Rust type (not an `Option`) already makes the caller give it.
+pub(super) fn field_rules(
+    spec: &OpenAPI,
+    op: &SpecOperation<'_>,
+    body_media: Option<BodyMedia>,
+) -> Vec<FieldRule> {
     let (operation, pointer) = (op.operation, &op.pointer);
     let mut rules = Vec::new();
     for (at, parameter) in access::parameters(op) {
@@ -118,7 +123,8 @@ pub(super) fn field_rules(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<FieldRu
             continue;
         };
         let at = written_at(schema, format!("{at}/schema"));
-        let (name, required) = (&parameter_data.name, parameter_data.required);
+        let single = super::parameters::value_shape(spec, schema) == ValueShape::Scalar;
+        let (name, required) = (&parameter_data.name, parameter_data.required && single);
         let schema = access::resolve_schema(spec, schema);
         rules.push(rule(FieldLocation::Query, name, required, schema, at));
     }
@@ -126,6 +132,9 @@ pub(super) fn field_rules(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<FieldRu
         "{pointer}/requestBody/content/{}",
         pointer_segment(FORM_MEDIA_TYPE)
     );
+    if body_media != Some(BodyMedia::Form) {
+        return finish(rules);
+    }
     let form = access::request_body(spec, operation)
         .and_then(|body| body.content.get(FORM_MEDIA_TYPE))
         .and_then(|media| media.schema.as_ref())
@@ -186,5 +195,78 @@ fn rule(
         min_length,
         pattern: pattern.map(str::to_owned),
         schema_pointer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{FieldLocation, FieldRule};
+
+    /// The rules of the one operation of `paths` (YAML under `paths:`).
+    fn rules_of(paths: &str) -> Vec<FieldRule> {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers:\n  - url: https://plex.tv\n    \
+             x-rust-client: {{name: PlexTvClient, module: plex_tv}}\npaths:\n{paths}"
+        );
+        let loaded = crate::load::load(&text).expect("the spec loads");
+        let lowered = super::super::lower(loaded).expect("the spec lowers");
+        assert!(lowered.refused.is_empty(), "{:?}", lowered.refused);
+        let operation = lowered.plan.operations().next().expect("one operation");
+        operation.rules.clone()
+    }
+
+    const LINK: &str = "  /link:\n    put:\n      operationId: link\n      requestBody:\n        \
+        content:\n          MEDIA\n            schema:\n              type: object\n              \
+        required: [code]\n              properties:\n                code: {type: string, \
+        minLength: 4}\n      responses:\n        '204': {description: ok}\n";
+
+    #[test]
+    fn a_body_sent_as_json_gets_no_form_rules() {
+        let both = "application/x-www-form-urlencoded:\n            schema: {type: object}\n          \
+                    application/json:";
+        let rules = rules_of(&LINK.replace("MEDIA", both));
+        assert!(
+            rules
+                .iter()
+                .all(|rule| rule.location != FieldLocation::Form),
+            "{rules:?}"
+        );
+    }
+
+    #[test]
+    fn a_body_sent_as_a_form_gets_its_fields_checked() {
+        let rules = rules_of(&LINK.replace("MEDIA", "application/x-www-form-urlencoded:"));
+        let [rule] = rules.as_slice() else {
+            panic!("{rules:?}");
+        };
+        assert_eq!(
+            (
+                rule.location,
+                rule.name.as_str(),
+                rule.required,
+                rule.min_length
+            ),
+            (FieldLocation::Form, "code", true, Some(4))
+        );
+    }
+
+    #[test]
+    fn required_objects_and_lists_are_not_looked_for_under_their_name() {
+        let rules = rules_of(
+            "  /items:\n    get:\n      operationId: items\n      parameters:\n        \
+             - {name: filter, in: query, required: true, style: deepObject, schema: {type: object, \
+             properties: {genre: {type: string}}}}\n        \
+             - {name: fields, in: query, required: true, schema: {type: object, properties: \
+             {a: {type: string}}}}\n        \
+             - {name: ids, in: query, required: true, schema: {type: array, items: {type: integer}}}\n        \
+             - {name: title, in: query, required: true, schema: {type: string}}\n      \
+             responses:\n        '204': {description: ok}\n",
+        );
+        let required: Vec<&str> = rules
+            .iter()
+            .filter(|rule| rule.required)
+            .map(|rule| rule.name.as_str())
+            .collect();
+        assert_eq!(required, ["title"]);
     }
 }

@@ -11,8 +11,9 @@
 mod fix;
 mod view;
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -111,21 +112,38 @@ fn find_culprit(
     }))
 }
 
-// progenitor reports several unsupported inputs by panicking. The panic hook is process-wide,
-// so silencing it is serialised.
-static PANIC_HOOK: Mutex<()> = Mutex::new(());
+thread_local! {
+    /// Set while this thread runs progenitor: its panics are expected, caught and reported.
+    static SILENT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// progenitor reports several unsupported inputs by panicking. The panic hook is process-wide:
+/// one hook is installed, once, that keeps quiet only on a thread inside [`catch`] and hands
+/// every other panic to the hook that was there before, so other threads' panics still show.
+fn install_quiet_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| std::panic::set_hook(quiet(std::panic::take_hook())));
+}
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// `previous`, silent on a thread inside [`catch`].
+fn quiet(previous: PanicHook) -> PanicHook {
+    Box::new(move |info| {
+        if !SILENT.with(Cell::get) {
+            previous(info);
+        }
+    })
+}
 
 /// Calls into progenitor with its panics caught (and kept off stderr) and reported as messages.
 fn catch(
     run: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
 ) -> Result<TokenStream, String> {
-    let _guard = PANIC_HOOK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    install_quiet_hook();
+    let was_silent = SILENT.with(|silent| silent.replace(true));
     let result = catch_unwind(AssertUnwindSafe(run));
-    std::panic::set_hook(previous);
+    SILENT.with(|silent| silent.set(was_silent));
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(err)) => Err(err.to_string()),
@@ -135,5 +153,31 @@ fn catch(
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .map(|message| format!("panicked: {message}"))
             .unwrap_or_else(|| "panicked".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn panics_of_other_threads_still_reach_the_hook_that_was_there() {
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = Arc::clone(&seen);
+        // Set as `install_quiet_hook` sets it, whether it ran already in this process or not.
+        std::panic::set_hook(quiet(Box::new(move |info| {
+            let message = info.payload().downcast_ref::<&str>().copied();
+            let mut record = record.lock().unwrap_or_else(|p| p.into_inner());
+            record.push(message.unwrap_or("?").to_string());
+        })));
+        let result = catch(|| {
+            let _ = std::thread::spawn(|| panic!("elsewhere")).join();
+            panic!("progenitor's own")
+        });
+        assert_eq!(result.err().as_deref(), Some("panicked: progenitor's own"));
+        let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+        assert_eq!(*seen, ["elsewhere"]);
     }
 }

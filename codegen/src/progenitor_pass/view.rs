@@ -39,10 +39,15 @@ pub(super) fn view(plan: &Plan, count: Option<usize>) -> Result<OpenAPI, Codegen
     let mut paths = Paths::default();
     let operations: Vec<&Operation> = plan.operations().collect();
     let count = count.unwrap_or(operations.len());
+    let declared = access::operations(&plan.spec);
     for (index, op) in operations.into_iter().take(count).enumerate() {
-        let Some(original) = find_operation(&plan.spec, op) else {
-            continue;
-        };
+        let original = declared
+            .get(op.spec_index)
+            .map(|declared| declared.operation)
+            .ok_or_else(|| CodegenError::Emit {
+                file: "the progenitor view".into(),
+                message: format!("{} is not among the spec's operations", op.id),
+            })?;
         let mut path = format!("/{index}");
         for parameter in op
             .parameters
@@ -83,14 +88,6 @@ pub(super) fn view(plan: &Plan, count: Option<usize>) -> Result<OpenAPI, Codegen
         })
 }
 
-/// The spec's operation the IR's `op` comes from.
-fn find_operation<'a>(spec: &'a OpenAPI, op: &Operation) -> Option<&'a SpecOp> {
-    access::operations(spec)
-        .into_iter()
-        .find(|spec_op| spec_op.path == op.path && spec_op.method == op.method.key())
-        .map(|spec_op| spec_op.operation)
-}
-
 fn operation(original: &SpecOp, op: &Operation, spec: &OpenAPI) -> SpecOp {
     let mut view = original.clone();
     view.operation_id = Some(op.names.method.clone());
@@ -101,7 +98,8 @@ fn operation(original: &SpecOp, op: &Operation, spec: &OpenAPI) -> SpecOp {
         .parameters
         .iter()
         .map(|parameter| {
-            let schema = schema_of(spec, original, op, &parameter.wire_name, parameter.location);
+            let mut schema = parameter.declared.clone();
+            strip_reference(&mut schema);
             let data = ParameterData {
                 name: parameter.rust_name.clone(),
                 description: None,
@@ -157,46 +155,6 @@ fn operation(original: &SpecOp, op: &Operation, spec: &OpenAPI) -> SpecOp {
     });
     view.responses = success_only(original, op, spec);
     view
-}
-
-/// The schema of a parameter, resolved from the operation's (or its path item's) declaration.
-fn schema_of(
-    spec: &OpenAPI,
-    original: &SpecOp,
-    op: &Operation,
-    wire: &str,
-    location: ParameterLocation,
-) -> ReferenceOr<Schema> {
-    let item_parameters = spec
-        .paths
-        .paths
-        .get(&op.path)
-        .and_then(ReferenceOr::as_item)
-        .map(|item| item.parameters.as_slice())
-        .unwrap_or_default();
-    let found = original
-        .parameters
-        .iter()
-        .chain(item_parameters)
-        .filter_map(|p| access::resolve_parameter(spec, p))
-        .find(|p| {
-            let same_location = matches!(
-                (p, location),
-                (Parameter::Path { .. }, ParameterLocation::Path)
-                    | (Parameter::Query { .. }, ParameterLocation::Query)
-                    | (Parameter::Header { .. }, ParameterLocation::Header)
-            );
-            same_location && p.parameter_data_ref().name == wire
-        });
-    let mut schema = match found.map(|p| &p.parameter_data_ref().format) {
-        Some(ParameterSchemaOrContent::Schema(schema)) => schema.clone(),
-        _ => ReferenceOr::Item(Schema {
-            schema_data: Default::default(),
-            schema_kind: SchemaKind::Type(Type::String(Default::default())),
-        }),
-    };
-    strip_reference(&mut schema);
-    schema
 }
 
 /// The operation's first success, as its only response: its JSON content when it has a JSON

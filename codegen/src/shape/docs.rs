@@ -49,7 +49,7 @@ pub(super) fn method_doc(client: &Client, op: &Operation) -> String {
     if let Some(description) = &op.description {
         let _ = write!(doc, "{}\n\n", description.trim_end());
     }
-    let token = if op.token_header.is_some() {
+    let token = if op.sends_token {
         " with the client's token"
     } else {
         ", without a token"
@@ -60,9 +60,12 @@ pub(super) fn method_doc(client: &Client, op: &Operation) -> String {
         op.method, op.path, op.id
     );
     request_doc(&mut doc, op);
-    doc.push_str("# Errors\n\nFails with [`crate::Error`]. Declared error responses:\n");
-    for line in error_lines(&op.errors) {
-        doc.push_str(&line);
+    doc.push_str("# Errors\n\nFails with [`crate::Error`].");
+    if !op.errors.is_empty() {
+        doc.push_str(" Declared error responses:\n");
+        for line in error_lines(&op.errors) {
+            doc.push_str(&line);
+        }
     }
     doc.push_str(
         "\nAny other status, a body that does not decode, a transport failure or a timeout is \
@@ -153,7 +156,11 @@ fn request_doc(doc: &mut String, op: &Operation) {
     } else {
         statuses.join(", ")
     };
-    let accept = op.accept.as_deref().unwrap_or("application/octet-stream");
+    let accept = if op.accept.is_empty() {
+        "application/octet-stream".to_string()
+    } else {
+        op.accept.join(", ")
+    };
     match op.success.body {
         SuccessBody::Empty => {
             let _ = write!(
@@ -224,17 +231,18 @@ fn example_doc(doc: &mut String, client: &Client, op: &Operation, example: &str)
     } else {
         format!("plex_auth_client::{}::builder(identity)", client.name)
     };
-    let token = if op.token_header.is_some() {
+    let token = if op.sends_token {
         ".token(\"<YOUR_PLEX_TOKEN>\")"
     } else {
         ""
     };
     doc.push_str("\n# Example\n\n```no_run\n");
-    doc.push_str("# async fn example() -> Result<(), plex_auth_client::Error> {\n");
+    doc.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    // One identifier per installation, kept from run to run: a new one is a new device.
     doc.push_str(
-        "let identity = plex_auth_client::ClientIdentity::new(\
-         \"3381b62b-9ab7-4e37-827b-203e9809eb58\", \"Plex for Roku\", \"2.4.1\")\n    \
-         .platform(\"Roku\")\n    .device(\"Roku 3\");\n",
+        "let id = plex_auth_client::load_or_create_client_identifier(\"my-app/client-identifier\")?;\n\
+         let identity = plex_auth_client::ClientIdentity::new(id, \"My App\", \"1.0.0\")\n    \
+         .platform(\"Linux\")\n    .device(\"Server\");\n",
     );
     let _ = writeln!(doc, "let client = {builder}{token}.build()?;");
     doc.push_str(example.trim_end());

@@ -88,7 +88,7 @@ pub(super) fn options_struct(
         impl #name {
             /// No parameter set.
             pub fn new() -> Self {
-                Self::default()
+                <Self as Default>::default()
             }
 
             #(#setters)*

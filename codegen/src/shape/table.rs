@@ -5,37 +5,29 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation};
-use crate::naming::pattern_static;
+use crate::ir::{FieldLocation, FieldRule, HttpMethod, Operation, TOKEN_HEADER};
 
-/// The static describing `op`, and the statics of its compiled patterns.
+/// The static describing `op`.
 pub(super) fn operation_static(op: &Operation) -> TokenStream {
     let constant = &op.names.constant;
     let ident = format_ident!("{constant}");
     let id = &op.id;
     let method = http_method(op.method);
     let path = &op.path;
-    let token_header = match &op.token_header {
-        Some(header) => quote! { Some(reqwest::header::HeaderName::from_static(#header)) },
-        None => quote! { None },
+    let token_header = if op.sends_token {
+        quote! { Some(reqwest::header::HeaderName::from_static(#TOKEN_HEADER)) }
+    } else {
+        quote! { None }
     };
-    let accept = match &op.accept {
-        Some(media) => quote! { Some(reqwest::header::HeaderValue::from_static(#media)) },
-        None => quote! { None },
+    let accept = if op.accept.is_empty() {
+        quote! { None }
+    } else {
+        let media = op.accept.join(", ");
+        quote! { Some(reqwest::header::HeaderValue::from_static(#media)) }
     };
-    // Patterns compile once, lazily: they live in statics of their own, since a `OnceLock`
-    // cannot sit in the constant rules table.
-    let patterns = op.rules.iter().filter_map(|rule| {
-        let pattern = rule.pattern.as_ref()?;
-        let name = format_ident!("{}", pattern_static(constant, &rule.name));
-        Some(quote! {
-            static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#pattern);
-        })
-    });
-    let rules = op.rules.iter().map(|rule| field_rule(constant, rule));
+    let rules = op.rules.iter().map(field_rule);
     let doc = format!("How `{id}` is called and checked.");
     quote! {
-        #(#patterns)*
         #[doc = #doc]
         static #ident: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
@@ -53,7 +45,7 @@ fn http_method(method: HttpMethod) -> TokenStream {
     quote! { reqwest::Method::#name }
 }
 
-fn field_rule(constant: &str, rule: &FieldRule) -> TokenStream {
+fn field_rule(rule: &FieldRule) -> TokenStream {
     let name = &rule.name;
     let required = rule.required;
     let location = match rule.location {
@@ -65,10 +57,15 @@ fn field_rule(constant: &str, rule: &FieldRule) -> TokenStream {
         None => quote! { None },
     };
     let pattern = match &rule.pattern {
-        Some(_) => {
-            let name = format_ident!("{}", pattern_static(constant, &rule.name));
-            quote! { Some(&#name) }
-        }
+        // A pattern compiles once, lazily: it lives in a static of its own, since a `OnceLock`
+        // cannot sit in the constant rules table. Declared in its own block, its name cannot
+        // meet another's.
+        Some(pattern) => quote! {
+            Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(#pattern);
+                &PATTERN
+            })
+        },
         None => quote! { None },
     };
     quote! {

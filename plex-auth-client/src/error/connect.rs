@@ -8,7 +8,8 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConnectAttempt {
-    /// The connection's URL: scheme, host, port and path only, made inert and bounded.
+    /// The connection's URL: scheme, host, port and path only, redacted (of the server's
+    /// token and every other secret of its listing), inert and bounded.
     pub url: String,
     /// Whether plex.tv marks it local (on the server's LAN).
     pub local: bool,
@@ -16,7 +17,8 @@ pub struct ConnectAttempt {
     pub relay: bool,
     /// What became of it.
     pub outcome: AttemptOutcome,
-    /// Why it was not chosen, as one bounded line (redacted: it may quote the answer).
+    /// Why it was not chosen, as one bounded line, redacted as the URL is (it may quote the
+    /// URL or the answer).
     pub reason: String,
 }
 
@@ -84,7 +86,7 @@ impl AttemptOutcome {
 }
 
 /// A server as a lookup error lists it: enough to tell servers of the same name apart. Every
-/// text is plex.tv's, made inert and bounded.
+/// text is plex.tv's, redacted (of the tokens plex.tv's list holds), inert and bounded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServerSummary {

@@ -154,15 +154,19 @@ error_kinds! {
                again (upgrade a legacy token), or sign in again",
         answers: &[Answer::plex_tv(422, Says::Naming("signature"))],
     };
-    /// Wrong login or password: plex.tv's error envelope on a 401 to a call without a token
-    /// (sign-in), answered directly and without a `WWW-Authenticate` challenge (code 1001).
+    /// Wrong login or password: plex.tv's error envelope on a 401 to a call that sent a
+    /// password and no token (a sign-in), answered directly and without a `WWW-Authenticate`
+    /// challenge (code 1001). A 401 to another call without a token (a JWT exchange, a PIN)
+    /// judges no credentials of the user's: it is [`Unauthorized`](Self::Unauthorized).
     InvalidCredentials => Facts {
         name: "invalid-credentials",
         category: ErrorCategory::Authentication,
         refuses_token: false,
         phrase: "wrong login or password",
         hint: "plex.tv refused the login or the password; repeated failures lock this IP out",
-        answers: &[Answer::plex_tv(401, Says::Anything).without_token()],
+        answers: &[Answer::plex_tv(401, Says::Anything)
+            .without_token()
+            .with_password()],
     };
     /// A 401 that is not plex.tv's word on the credentials: a Plex Media Server's 401 page, a
     /// proxy or captive portal asking for its own credentials (`WWW-Authenticate`), a 401
@@ -411,6 +415,7 @@ pub(crate) struct Answer {
     pub(crate) says: Says,
     pub(crate) via: Via,
     pub(crate) token_sent: Option<bool>,
+    pub(crate) password_sent: Option<bool>,
 }
 
 /// What plex.tv's error envelope must say.
@@ -447,6 +452,7 @@ impl Answer {
         says: Says::Anything,
         via: Via::Anywhere,
         token_sent: None,
+        password_sent: None,
     };
 
     /// Any answer with this status.
@@ -473,6 +479,7 @@ impl Answer {
             says,
             via: Via::PlexTv,
             token_sent: None,
+            password_sent: None,
         }
     }
 
@@ -484,10 +491,18 @@ impl Answer {
         }
     }
 
-    /// To a call that sent no token (a sign-in).
+    /// To a call that sent no token.
     const fn without_token(self) -> Self {
         Answer {
             token_sent: Some(false),
+            ..self
+        }
+    }
+
+    /// To a call that sent a password (a sign-in).
+    const fn with_password(self) -> Self {
+        Answer {
+            password_sent: Some(true),
             ..self
         }
     }
@@ -531,13 +546,6 @@ mod tests {
     }
 
     #[test]
-    fn all_lists_each_kind_once_in_the_order_of_declaration() {
-        for (at, &kind) in ErrorKind::ALL.iter().enumerate() {
-            assert_eq!(kind as usize, at, "{kind:?}");
-        }
-    }
-
-    #[test]
     fn kinds_that_answers_produce_come_first_and_http_takes_the_rest() {
         let produced = ErrorKind::ALL
             .iter()
@@ -556,7 +564,8 @@ mod tests {
                 status: None,
                 says: Says::Anything,
                 via: Via::Anywhere,
-                token_sent: None
+                token_sent: None,
+                password_sent: None,
             }]
         ));
     }

@@ -141,7 +141,8 @@ pub enum Error {
     /// attempts; [`Error::connect_attempts`] has them all.
     #[error("{}", no_connection(.server, .attempts))]
     NoConnection {
-        /// The server's name as plex.tv lists it, made inert (no control characters).
+        /// The server's name as plex.tv lists it, redacted (of the server's token and every
+        /// other secret of its listing), inert and bounded.
         server: String,
         /// Every connection plex.tv lists: those probed, best first, then those not tried.
         attempts: Vec<ConnectAttempt>,
@@ -152,23 +153,23 @@ pub enum Error {
          (nothing was sent to it)"
     )]
     NoServerToken {
-        /// The server's name, made inert.
+        /// The server's name, redacted, inert and bounded.
         server: String,
     },
     /// No server has the name or client identifier asked for.
     #[error("{}", server_not_found(.wanted, .servers))]
     ServerNotFound {
-        /// The name or client identifier asked for, made inert.
+        /// The name or client identifier asked for, redacted, inert and bounded.
         wanted: String,
-        /// The servers of the list.
+        /// The servers of the list, their texts redacted of every secret the list holds.
         servers: Vec<ServerSummary>,
     },
     /// More than one server has the name or client identifier asked for.
     #[error("{}", ambiguous_server(.wanted, .servers))]
     AmbiguousServer {
-        /// The name or client identifier asked for, made inert.
+        /// The name or client identifier asked for, redacted, inert and bounded.
         wanted: String,
-        /// The servers it matches.
+        /// The servers it matches, their texts redacted of every secret the list holds.
         servers: Vec<ServerSummary>,
     },
 }

@@ -62,10 +62,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 use plex_auth_client::types::DeviceJwkRegistration;
 
@@ -108,10 +109,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).build()?;
 let keys = client.get_auth_keys().await?;
 for key in &keys.keys {
@@ -146,10 +148,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).build()?;
 let nonce = client.get_auth_nonce().await?;
 println!("a nonce of {} characters", nonce.nonce.expose().len());
@@ -179,17 +182,18 @@ Sends `POST /api/v2/auth/token` (operation `exchangeJwtToken`), without a token.
 # Errors
 
 Fails with [`crate::Error`]. Declared error responses:
-- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`InvalidToken`](crate::ErrorKind::InvalidToken)), `422` ([`InvalidSignature`](crate::ErrorKind::InvalidSignature)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
+- `400` ([`ClientIdentifierMissing`](crate::ErrorKind::ClientIdentifierMissing)), `401` ([`Unauthorized`](crate::ErrorKind::Unauthorized)), `422` ([`InvalidSignature`](crate::ErrorKind::InvalidSignature)), `429` ([`RateLimited`](crate::ErrorKind::RateLimited)): plex.tv's error envelope. With `Accept: application/json` it is JSON; without it the same errors come as `<errors><error code=".." message=".." status=".."/></errors>`.
 
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).build()?;
 use plex_auth_client::{types::JwtExchangeRequest, Secret};
 
@@ -234,10 +238,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).build()?;
 use plex_auth_client::types::JwtPinRequest;
 
@@ -278,10 +283,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::ClientsPlexTvClient::builder(identity).build()?;
 let pin = client.get_jwt_by_pin_id(111222333, "<device JWT>").await?;
 if let Some(jwt) = &pin.auth_token {

@@ -62,10 +62,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let features = client.get_features().await?;
 println!("{}", features.into_inner());
@@ -87,8 +88,8 @@ Lists the profiles of the token's Plex Home, each with the `uuid` that
 (the v1 `https://plex.tv/api/home/users` that python-plexapi reads answers XML only).
 Sources: lcharlick/PlexKit `Sources/PlexKit/Requests/Service/HomeUsers.swift` (commit
 2cf6b15a) decodes this answer, and a published capture of Plex Web's request (June
-2020, `Content-Type: application/json`) shows its fields; no body was recorded byte for
-byte, so the fixture is derived.
+2020, `Content-Type: application/json`) shows its fields; no byte-for-byte capture of
+the answer is published.
 
 Sends `GET /home/users` (operation `getHomeUsers`) with the client's token.
 
@@ -102,10 +103,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let home = client.get_home_users().await?;
 for user in &home.users {
@@ -145,10 +147,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let profile = client.switch_home_user("0f1e2d3c4b5a6978", Some("0373")).await?;
 println!("switched to {}", profile.title);
@@ -188,10 +191,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let pong = client.ping_token().await?;
 println!("pong: {}", pong.pong.get());
@@ -227,10 +231,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
 let pin = client.get_pin(None).await?;
 println!("enter {} at https://plex.tv/link", pin.code.expose());
@@ -265,10 +270,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 use plex_auth_client::types::LinkPinRequest;
 
@@ -305,10 +311,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
 let pin = client.get_token_by_pin_id(111222333).await?;
 if let Some(token) = &pin.auth_token {
@@ -354,10 +361,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 use plex_auth_client::types::GetServerResourcesOptions;
 
@@ -398,7 +406,7 @@ Lists the tokens plex.tv issued for a Plex Media Server: its own, and one per us
 is shared with (`type` `server`), each with the user it was issued to (`invited`).
 Called with a server's token (its `accessToken` from `/resources`). Every token in the
 answer is a `Secret`. Shape from clambin/mediamon `cmd/qplex/qplex.go` (its
-`AccessToken` type, a JSON array); no body was recorded, so the fixture is derived.
+`AccessToken` type, a JSON array); no capture of the answer is published.
 
 Sends `GET /server/access_tokens` (operation `getServerAccessTokens`) with the client's token.
 
@@ -412,10 +420,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let tokens = client.get_server_access_tokens().await?;
 for token in tokens.iter() {
@@ -458,10 +467,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let account = client.get_token_details().await?;
 println!("signed in as {} ({})", account.username, account.uuid);
@@ -503,10 +513,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 use plex_auth_client::{types::ChangePasswordRequest, Secret};
 
@@ -549,10 +560,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).build()?;
 use plex_auth_client::types::SignInRequest;
 
@@ -599,10 +611,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvClient::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 client.sign_out().await?;
 # Ok(())
@@ -644,9 +657,6 @@ static GET_HOME_USERS: crate::runtime::Operation = crate::runtime::Operation {
     accept: None,
     rules: &[],
 };
-static SWITCH_HOME_USER_PIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^[0-9]{4}$",
-);
 ///How `switchHomeUser` is called and checked.
 static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
     id: "switchHomeUser",
@@ -660,7 +670,12 @@ static SWITCH_HOME_USER: crate::runtime::Operation = crate::runtime::Operation {
             name: "pin",
             required: false,
             min_length: None,
-            pattern: Some(&SWITCH_HOME_USER_PIN_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^[0-9]{4}$",
+                );
+                &PATTERN
+            }),
         },
     ],
 };
@@ -759,9 +774,6 @@ static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
         },
     ],
 };
-static POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "\\S",
-);
 ///How `post-users-sign-in-data` is called and checked.
 static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Operation {
     id: "post-users-sign-in-data",
@@ -775,7 +787,12 @@ static POST_USERS_SIGN_IN_DATA: crate::runtime::Operation = crate::runtime::Oper
             name: "login",
             required: true,
             min_length: Some(1usize),
-            pattern: Some(&POST_USERS_SIGN_IN_DATA_LOGIN_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "\\S",
+                );
+                &PATTERN
+            }),
         },
         crate::runtime::FieldRule {
             location: crate::runtime::FieldLocation::Form,

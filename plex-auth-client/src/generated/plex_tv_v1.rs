@@ -51,10 +51,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PlexTvV1Client::builder(identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let claim = client.get_claim_token().await?;
 println!("PLEX_CLAIM holds {} characters", claim.token.expose().len());

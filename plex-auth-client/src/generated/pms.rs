@@ -60,10 +60,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).build()?;
 let identity = client.get_server_identity().await?;
 println!("server {}", identity.media_container.machine_identifier);
@@ -103,10 +104,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).token("<YOUR_PLEX_TOKEN>").build()?;
 let info = client
     .get_source_connection_information("server://client-identifier")
@@ -151,10 +153,11 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 # Example
 
 ```no_run
-# async fn example() -> Result<(), plex_auth_client::Error> {
-let identity = plex_auth_client::ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "Plex for Roku", "2.4.1")
-    .platform("Roku")
-    .device("Roku 3");
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
+    .platform("Linux")
+    .device("Server");
 let client = plex_auth_client::PmsClient::builder("http://192.168.1.10:32400", identity).token("<YOUR_PLEX_TOKEN>").build()?;
 use plex_auth_client::types::{TransientTokenScope, TransientTokenType};
 
@@ -201,9 +204,6 @@ static GET_SERVER_IDENTITY: crate::runtime::Operation = crate::runtime::Operatio
     accept: None,
     rules: &[],
 };
-static GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^(server|provider)://.+",
-);
 ///How `getSourceConnectionInformation` is called and checked.
 static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::runtime::Operation {
     id: "getSourceConnectionInformation",
@@ -217,7 +217,12 @@ static GET_SOURCE_CONNECTION_INFORMATION: crate::runtime::Operation = crate::run
             name: "source",
             required: true,
             min_length: None,
-            pattern: Some(&GET_SOURCE_CONNECTION_INFORMATION_SOURCE_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^(server|provider)://.+",
+                );
+                &PATTERN
+            }),
         },
     ],
 };

@@ -1096,7 +1096,7 @@ pub struct GetServerResourcesOptions {
 impl GetServerResourcesOptions {
     /// No parameter set.
     pub fn new() -> Self {
-        Self::default()
+        <Self as Default>::default()
     }
     ///Sets `includeHttps`.
     pub fn include_https(mut self, value: impl Into<QueryFlag>) -> Self {

@@ -15,7 +15,7 @@ use super::sent::Sent;
 use super::transport::transport_message;
 use crate::error::{ApiError, DecodeError};
 use crate::safe_text::redact::is_secret_name;
-use crate::safe_text::{inert, truncate_chars};
+use crate::safe_text::truncate_chars;
 use crate::{Error, PlexError, Redactor};
 
 /// Error bodies are read up to this size; the rest is discarded unread.
@@ -48,6 +48,7 @@ pub(super) async fn failed<T: DeserializeOwned>(
     let failed = Failed {
         operation,
         redactor: &redactor,
+        sends_password: sent.sends_password(),
     };
     let error = match failure {
         Failure::Transport(source) => failed.transport(None, source),
@@ -76,6 +77,8 @@ pub(super) async fn failed<T: DeserializeOwned>(
 struct Failed<'a> {
     operation: &'static Operation,
     redactor: &'a Redactor,
+    /// Whether the call sent a password (a sign-in): only then does a 401 judge credentials.
+    sends_password: bool,
 }
 
 impl Failed<'_> {
@@ -128,6 +131,7 @@ impl Failed<'_> {
             errors: &errors,
             redirected,
             sends_token,
+            sends_password: self.sends_password,
         });
         let body = redactor.snippet(body);
         Error::Api(Box::new(ApiError {
@@ -173,8 +177,8 @@ impl Failed<'_> {
         Error::Decode(Box::new(DecodeError {
             operation: self.operation.id,
             status,
-            // The path is made of the server's keys.
-            path: truncate_chars(&inert(&path), 200),
+            // The path is made of the server's keys, which can echo what the call sent.
+            path: truncate_chars(&self.redactor.message(&path), 200),
             message: self.redactor.message(&message),
             body: self.redactor.snippet(body),
         }))
@@ -237,6 +241,22 @@ mod tests {
         }))
     }
 
+    #[test]
+    fn a_decode_path_made_of_the_servers_keys_is_redacted() {
+        let failed = Failed {
+            operation: operation(Some("x-plex-token")),
+            redactor: &Redactor::new(["sent-token-123"]),
+            sends_password: false,
+        };
+        let body = br#"{"sent-token-123":"not a number"}"#;
+        let error = failed.decode::<std::collections::BTreeMap<String, u32>>(StatusCode::OK, body);
+        let Error::Decode(decode) = error else {
+            panic!("a body that does not decode is a decode error");
+        };
+        assert_eq!(decode.path, "<redacted>");
+        assert!(!format!("{decode} {decode:?}").contains("sent-token-123"));
+    }
+
     /// Random bodies, built from pieces of the formats the parser knows so the random walk
     /// reaches deep into them, never make error handling panic, and the status always
     /// survives.
@@ -297,6 +317,7 @@ mod tests {
             let failed = Failed {
                 operation: operation(rng.bool().then_some("x-plex-token")),
                 redactor: &Redactor::default(),
+                sends_password: rng.bool(),
             };
             let Error::Api(error) = failed.api(status, &headers, rng.bool(), &body) else {
                 panic!("an error status is an API error");

@@ -2,6 +2,8 @@
 //! passes its operation's static description with the request; everything the call needs
 //! later (what it sent, for redaction) stays in the call's own variables.
 
+use std::net::SocketAddr;
+
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -26,9 +28,9 @@ pub async fn json<T: DeserializeOwned>(
     operation: &'static Operation,
     request: Built,
 ) -> Result<Response<T>, Error> {
-    let (sent, status, headers, body) = read::<T>(http, context, operation, request).await?;
-    match serde_json::from_slice(&body) {
-        Ok(value) => Ok(Response::new(value, status, headers)),
+    let (sent, status, headers, body, peer) = read::<T>(http, context, operation, request).await?;
+    match serde_json::from_slice::<T>(&body) {
+        Ok(value) => Ok(Response::new(value, status, headers).answered_by(peer)),
         Err(_) => Err(fail::<T>(operation, &sent, Failure::Decode(status, body)).await),
     }
 }
@@ -42,8 +44,8 @@ pub async fn bytes(
     operation: &'static Operation,
     request: Built,
 ) -> Result<Response<Bytes>, Error> {
-    let (_, status, headers, body) = read::<()>(http, context, operation, request).await?;
-    Ok(Response::new(body, status, headers))
+    let (_, status, headers, body, peer) = read::<()>(http, context, operation, request).await?;
+    Ok(Response::new(body, status, headers).answered_by(peer))
 }
 
 /// Runs a call whose success is text (subtitles, a playlist): the body of a 2xx as UTF-8; a
@@ -55,9 +57,9 @@ pub async fn text(
     operation: &'static Operation,
     request: Built,
 ) -> Result<Response<String>, Error> {
-    let (sent, status, headers, body) = read::<()>(http, context, operation, request).await?;
+    let (sent, status, headers, body, peer) = read::<()>(http, context, operation, request).await?;
     match String::from_utf8(body.to_vec()) {
-        Ok(text) => Ok(Response::new(text, status, headers)),
+        Ok(text) => Ok(Response::new(text, status, headers).answered_by(peer)),
         Err(_) => Err(fail::<()>(operation, &sent, Failure::NotText(status, body)).await),
     }
 }
@@ -76,17 +78,17 @@ pub async fn empty(
         return Err(fail::<()>(operation, &sent, Failure::Status(response)).await);
     }
     let headers = std::mem::take(response.headers_mut());
-    Ok(Response::new((), status, headers))
+    Ok(Response::new((), status, headers).answered_by(response.remote_addr()))
 }
 
-/// Sends the request and reads the body of a 2xx: what was sent, the status, the headers and
-/// the body. `T` is what a success decodes into, for the errors.
+/// Sends the request and reads the body of a 2xx: what was sent, the status, the headers, the
+/// body and the peer that answered. `T` is what a success decodes into, for the errors.
 async fn read<T: DeserializeOwned>(
     http: &reqwest::Client,
     context: &Context,
     operation: &'static Operation,
     request: Built,
-) -> Result<(Sent, StatusCode, HeaderMap, Bytes), Error> {
+) -> Result<(Sent, StatusCode, HeaderMap, Bytes, Option<SocketAddr>), Error> {
     let (sent, mut response) = send(http, context, operation, request).await?;
     let status = response.status();
     if !status.is_success() {
@@ -94,8 +96,9 @@ async fn read<T: DeserializeOwned>(
     }
     // Moved out rather than copied: the value keeps them.
     let headers = std::mem::take(response.headers_mut());
+    let peer = response.remote_addr();
     match response.bytes().await {
-        Ok(body) => Ok((sent, status, headers, body)),
+        Ok(body) => Ok((sent, status, headers, body, peer)),
         Err(error) => Err(fail::<T>(operation, &sent, Failure::Body(status, error)).await),
     }
 }

@@ -18,6 +18,8 @@ pub(super) struct Answered<'a> {
     pub(super) redirected: bool,
     /// Whether the call sent a token.
     pub(super) sends_token: bool,
+    /// Whether the call sent a password.
+    pub(super) sends_password: bool,
 }
 
 /// The kind of an error status: the first kind with an answer that matches, and
@@ -36,6 +38,9 @@ impl Answered<'_> {
         rule.status
             .is_none_or(|status| status == self.status.as_u16())
             && rule.token_sent.is_none_or(|sent| sent == self.sends_token)
+            && rule
+                .password_sent
+                .is_none_or(|sent| sent == self.sends_password)
             && match rule.via {
                 Via::Anywhere => true,
                 Via::Directly => !self.redirected,
@@ -100,6 +105,8 @@ mod tests {
             errors,
             redirected,
             sends_token,
+            // The calls without a token these tests stand for are sign-ins.
+            sends_password: !sends_token,
         })
     }
 
@@ -162,6 +169,24 @@ mod tests {
             kind(401, &two_factor, false, false, false),
             ErrorKind::VerificationCodeRequired
         );
+    }
+
+    #[test]
+    fn a_401_to_a_call_without_token_nor_password_judges_no_credentials() {
+        // A JWT exchange, a PIN: plex.tv's envelope on a 401 is not "wrong password".
+        let refused = [error(Some(1001), "User could not be authenticated")];
+        let answered = |sends_password| {
+            classify(&Answered {
+                status: StatusCode::UNAUTHORIZED,
+                headers: &HeaderMap::new(),
+                errors: &refused,
+                redirected: false,
+                sends_token: false,
+                sends_password,
+            })
+        };
+        assert_eq!(answered(false), ErrorKind::Unauthorized);
+        assert_eq!(answered(true), ErrorKind::InvalidCredentials);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! What one call sent that a server could echo back: its token and its credential fields,
+//! What one call sent that a server could echo back: its tokens and its credential fields,
 //! kept by the call itself so that the redaction of a failure knows them.
 
 use bytes::Bytes;
@@ -11,7 +11,9 @@ use crate::safe_text::redact::is_credential_field;
 /// read as text only when a failure is redacted.
 #[derive(Default)]
 pub(super) struct Sent {
-    token: Option<HeaderValue>,
+    /// Every token the call sent: a 498 resend sends a second one, and the second answer can
+    /// echo the first.
+    tokens: Vec<HeaderValue>,
     query: Option<String>,
     form: Option<Bytes>,
 }
@@ -20,7 +22,7 @@ impl Sent {
     /// What `request`, about to be sent with `token`, carries.
     pub(super) fn of(request: &reqwest::Request, token: Option<&HeaderValue>) -> Self {
         Self {
-            token: token.cloned(),
+            tokens: token.cloned().into_iter().collect(),
             query: request.url().query().map(str::to_owned),
             // A body held in memory; a stream (none of the generated requests) is not kept.
             form: request
@@ -30,19 +32,36 @@ impl Sent {
         }
     }
 
-    /// The token a token source gave the call, as it was sent.
-    pub(super) fn set_token(&mut self, token: &HeaderValue) {
-        self.token = Some(token.clone());
+    /// A token a token source gave the call, as it was sent; the ones sent before stay.
+    pub(super) fn add_token(&mut self, token: &HeaderValue) {
+        self.tokens.push(token.clone());
     }
 
-    /// Every credential sent, as text: the token (when it is text), and the values of the
+    /// Whether the call sent a password: a form or JSON body field, or a query parameter,
+    /// named `password` in any letter case (a sign-in).
+    pub(super) fn sends_password(&self) -> bool {
+        let is_password = |name: &str| name.eq_ignore_ascii_case("password");
+        let query = self.query.as_deref().is_some_and(|query| {
+            form_urlencoded::parse(query.as_bytes()).any(|(name, _)| is_password(&name))
+        });
+        let body = self.form.as_deref().is_some_and(|body| {
+            if body.first() == Some(&b'{') {
+                json_fields(body).iter().any(|(name, _)| is_password(name))
+            } else {
+                form_urlencoded::parse(body).any(|(name, _)| is_password(&name))
+            }
+        });
+        query || body
+    }
+
+    /// Every credential sent, as text: the tokens (those that are text), and the values of the
     /// query parameters, form fields and top-level string fields of a JSON body named like
     /// credentials (a password, a verification code, a PIN, a device JWT).
     pub(super) fn secrets(&self) -> Vec<String> {
-        let token = self
-            .token
-            .as_ref()
-            .and_then(|token| token.to_str().ok())
+        let tokens = self
+            .tokens
+            .iter()
+            .filter_map(|token| token.to_str().ok())
             .map(str::to_owned);
         let query = self
             .query
@@ -59,7 +78,7 @@ impl Sent {
             .chain(json.map(json_fields).into_iter().flatten())
             .filter(|(name, _)| is_credential_field(name))
             .map(|(_, value)| value);
-        token.into_iter().chain(fields).collect()
+        tokens.chain(fields).collect()
     }
 }
 
@@ -92,5 +111,34 @@ mod tests {
         *request.body_mut() = Some(r#"{"jwt":"a.b.c","jwk":{"x":"public"},"strong":true}"#.into());
         assert_eq!(Sent::of(&request, None).secrets(), ["1234", "a.b.c"]);
         assert!(Sent::default().secrets().is_empty());
+    }
+
+    #[test]
+    fn a_token_added_by_a_resend_keeps_the_first() {
+        let url = reqwest::Url::parse("http://localhost/x").unwrap();
+        let request = reqwest::Request::new(reqwest::Method::GET, url);
+        let mut sent = Sent::default();
+        sent.add_token(&HeaderValue::from_static("expired-jwt"));
+        sent.add_token(&HeaderValue::from_static("renewed-jwt"));
+        assert_eq!(sent.secrets(), ["expired-jwt", "renewed-jwt"]);
+        let first = HeaderValue::from_static("first");
+        let mut sent = Sent::of(&request, Some(&first));
+        sent.add_token(&HeaderValue::from_static("second"));
+        assert_eq!(sent.secrets(), ["first", "second"]);
+    }
+
+    #[test]
+    fn a_password_is_sent_by_a_sign_in_only() {
+        let url = reqwest::Url::parse("http://localhost/users/signin").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        *request.body_mut() = Some("login=a&Password=p".into());
+        assert!(Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some(r#"{"password":"p"}"#.into());
+        assert!(Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some(r#"{"jwt":"a.b.c"}"#.into());
+        assert!(!Sent::of(&request, None).sends_password());
+        *request.body_mut() = Some("login=a&passwordHint=x".into());
+        assert!(!Sent::of(&request, None).sends_password());
+        assert!(!Sent::default().sends_password());
     }
 }

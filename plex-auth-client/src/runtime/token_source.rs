@@ -1,8 +1,10 @@
 //! A client built from a [`TokenSource`]: the token is asked of the source as each call is
-//! sent, and a 498 (token expired) is answered by one renewal and one more send.
+//! sent, and a 498 (token expired) the server itself answered is answered by one renewal and
+//! one more send.
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use super::redirect::Redirected;
 use super::send::execute;
 use super::sent::Sent;
 use super::{Context, Operation};
@@ -18,8 +20,10 @@ pub(super) fn source_for<'a>(
 }
 
 /// Sends `request` with the source's token, and after a 498 for it, once more with a renewed
-/// one. `Err` when the source gave no token (nothing was sent), or failed to renew one; the
-/// inner result is the send's.
+/// one. A 498 reached through a redirect says nothing of the token (a portal, another
+/// endpoint): it stands, as does a 498 to a token issued moments ago (see
+/// `TokenSource::renew_rejected`). `Err` when the source gave no token (nothing was sent), or
+/// failed to renew one; the inner result is the send's.
 pub(super) async fn execute_with(
     source: &TokenSource,
     header: &'static HeaderName,
@@ -40,7 +44,8 @@ pub(super) async fn execute_with(
     // memory: they copy.
     let copy = source.renews().then(|| request.try_clone()).flatten();
     let answer = execute(http, context, request, operation).await;
-    let expired = matches!(&answer, Ok(response) if response.status().as_u16() == 498);
+    let expired = matches!(&answer, Ok(response)
+        if response.status().as_u16() == 498 && response.extensions().get::<Redirected>().is_none());
     let (true, Some(mut copy)) = (expired, copy) else {
         return Ok(answer);
     };
@@ -74,7 +79,7 @@ fn insert(
         }
     };
     value.set_sensitive(true);
-    sent.set_token(&value);
+    sent.add_token(&value);
     request.headers_mut().insert(header.clone(), value);
     Ok(())
 }

@@ -440,3 +440,101 @@ async fn switch_home_user_stubs_the_pin_round() {
     refused.assert_calls_async(1).await;
     accepted.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn ping_token_sends_the_token_and_reads_pong() {
+    let server = MockServer::start_async().await;
+    let stubbed: plex_auth_client::types::Pong =
+        serde_json::from_value(json!({"pong": true})).expect("a valid pong");
+    let mock = server
+        .ping_token_async(|when, then| {
+            when.into_inner().header("x-plex-token", TOKEN);
+            then.ok(&stubbed);
+        })
+        .await;
+
+    let answer = plex_tv(&server, Some(TOKEN))
+        .ping_token()
+        .await
+        .expect("the stub answers");
+
+    assert!(answer.pong.get());
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn get_server_identity_is_asked_without_a_token() {
+    let server = MockServer::start_async().await;
+    let stubbed: plex_auth_client::types::ServerIdentity = serde_json::from_value(json!({
+        "MediaContainer": {"size": 0, "claimed": true, "machineIdentifier": "machine-0a1b"}
+    }))
+    .expect("a valid identity");
+    let mock = server
+        .get_server_identity_async(|when, then| {
+            // The identity proves a server before its token is sent: none may travel here.
+            when.into_inner().header_missing("x-plex-token");
+            then.ok(&stubbed);
+        })
+        .await;
+
+    let answer = pms(&server)
+        .get_server_identity()
+        .await
+        .expect("the stub answers");
+
+    assert_eq!(answer.media_container.machine_identifier, "machine-0a1b");
+    assert_eq!(
+        answer.media_container.claimed.map(|claimed| claimed.get()),
+        Some(true)
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn get_server_resources_matches_its_flags() {
+    use plex_auth_client::types::{GetServerResourcesOptions, PlexDevice, QueryFlag};
+
+    let server = MockServer::start_async().await;
+    let device: PlexDevice = serde_json::from_value(json!({
+        "name": "Box",
+        "clientIdentifier": "machine-0a1b",
+        "provides": "server",
+        "accessToken": "device-token",
+        "connections": [{
+            "protocol": "https",
+            "address": "10.0.0.2",
+            "port": 32400,
+            "uri": "https://10-0-0-2.0a1b.plex.direct:32400",
+            "local": true,
+            "relay": false,
+        }],
+    }))
+    .expect("a valid device");
+    let mock = server
+        .get_server_resources_async(|when, then| {
+            when.include_https(QueryFlag::ON)
+                .include_relay(QueryFlag::OFF)
+                .include_ipv6(None)
+                .into_inner()
+                .header("x-plex-token", TOKEN);
+            then.ok(&vec![device]);
+        })
+        .await;
+
+    let options = GetServerResourcesOptions::new()
+        .include_https(QueryFlag::ON)
+        .include_relay(QueryFlag::OFF);
+    let devices = plex_tv(&server, Some(TOKEN))
+        .get_server_resources(options)
+        .await
+        .expect("the stub answers");
+
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].name, "Box");
+    assert_eq!(
+        devices[0].access_token.as_ref().map(Secret::expose),
+        Some("device-token")
+    );
+    assert_eq!(devices[0].connections[0].port, Some(32400));
+    mock.assert_calls_async(1).await;
+}

@@ -12,7 +12,7 @@ pub enum Encoding {
     Raw,
     /// In capitals.
     Upper,
-    /// JSON-escaped as PHP does: `/` as `\/`, the rest as it is, `-` as `\u002d`.
+    /// JSON-escaped as PHP does: `/` as `\/` and `-` as `\u002d`, every other character as it is.
     JsonSlash,
     /// Every character as `\uXXXX`.
     JsonEveryChar,
@@ -39,8 +39,11 @@ pub enum Encoding {
     /// base64 of the secret after `before` other bytes and before one more, in the standard
     /// or URL-safe alphabet, padded or not.
     Base64 {
+        /// Bytes encoded before the secret, which shift its alignment in the base64 text.
         before: usize,
+        /// The URL-safe alphabet (`-`, `_`) instead of the standard one (`+`, `/`).
         url_safe: bool,
+        /// With `=` padding.
         padded: bool,
     },
 }

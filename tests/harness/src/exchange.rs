@@ -22,7 +22,9 @@ pub struct Exchange {
     /// The arguments of the call, by parameter name.
     #[serde(default)]
     pub call: BTreeMap<String, String>,
+    /// The request the call must send.
     pub request: ExpectedRequest,
+    /// The answer the stand-in server replays.
     pub response: Replayed,
     /// `ok:` or `error:` (a map, not serde_yaml's default `!tag`).
     #[serde(with = "serde_yaml::with::singleton_map")]
@@ -77,6 +79,7 @@ pub enum Expectation {
     Error {
         /// The `ErrorKind` variant's name.
         kind: String,
+        /// The answer's status.
         status: u16,
         /// The first Plex error code, when the body carries one.
         code: Option<i64>,

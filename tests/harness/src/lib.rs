@@ -6,6 +6,8 @@
 //! examples and benches, and the workspace's `tests` crates, each take it as a
 //! dev-dependency. Not published: a packaged plex-auth-client leaves it out.
 
+#![warn(missing_docs)]
+
 mod encodings;
 mod exchange;
 mod jose;

@@ -42,10 +42,12 @@ impl TestClock {
         Self::at(now.as_secs() as i64)
     }
 
+    /// The clock's time, in seconds since the Unix epoch.
     pub fn seconds(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
     }
 
+    /// Moves the clock forward by `by` (whole seconds), for every holder of a clone.
     pub fn advance(&self, by: Duration) {
         self.0.fetch_add(by.as_secs() as i64, Ordering::SeqCst);
     }
@@ -203,6 +205,7 @@ impl StandIn {
         format!("{}/api/v2", self.server.url())
     }
 
+    /// How many requests of each kind the stand-in answered so far.
     pub fn counts(&self) -> Counts {
         self.state().counts.clone()
     }
@@ -248,6 +251,7 @@ impl StandIn {
         self.state().key.sign(claims)
     }
 
+    /// The requests the stand-in read, in order of arrival.
     pub fn seen(&self) -> Vec<Seen> {
         self.server.seen()
     }

@@ -59,8 +59,11 @@ impl Seen {
 /// A well-formed answer: status, headers and body, with `Content-Length` added.
 #[derive(Clone, Debug)]
 pub struct Answer {
+    /// The status code.
     pub status: u16,
+    /// Headers, in the order written (`Content-Length` is added, never listed).
     pub headers: Vec<(String, String)>,
+    /// The body, sent as it is.
     pub body: Vec<u8>,
 }
 
@@ -139,7 +142,12 @@ pub enum Step {
     /// The same bytes written `times` times in a row: a body far larger than the server could
     /// hold (an endless answer). Shared, so that cloning the step copies no bytes and the
     /// server's own memory stays flat while the client's is measured.
-    Repeat { bytes: Arc<[u8]>, times: usize },
+    Repeat {
+        /// The bytes repeated.
+        bytes: Arc<[u8]>,
+        /// How many times.
+        times: usize,
+    },
     /// A pause.
     Sleep(Duration),
     /// Closes with RST (SO_LINGER 0), dropping whatever was not yet sent.
@@ -220,6 +228,7 @@ fn acceptor(certificate: Certificate) -> TlsAcceptor {
 /// A server on 127.0.0.1, on a thread and runtime of its own (so a test's runtime, a blocking
 /// test or a measured bench does not schedule it); stops when dropped.
 pub struct Server {
+    /// The address it listens on.
     pub addr: SocketAddr,
     scheme: &'static str,
     shared: Arc<Shared>,
@@ -341,6 +350,9 @@ fn serve_until(
         let accept = async {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
+                    // Out of file descriptors (a test opening a thousand connections): give
+                    // them time to close instead of spinning on the error.
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
                     continue;
                 };
                 let _ = stream.set_nodelay(true);

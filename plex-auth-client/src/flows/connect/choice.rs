@@ -1,24 +1,23 @@
 //! Where the probes of one choice stand: the grace period after the first proof, the deadline,
 //! and what became of each connection.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use super::probe;
 use super::rank::{self, Plan, Rank, State};
-use crate::safe_text::{inert, shown_url, truncate_chars};
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{AttemptOutcome, ConnectAttempt};
-
-/// At most this many characters of a connection's URL are kept in an attempt.
-const URL_LIMIT: usize = 256;
+use crate::{AttemptOutcome, ConnectAttempt, Redactor};
 
 /// The probes of one choice: where each stands, the grace period, and why each failed.
 pub(super) struct Choice {
     ranks: Vec<Rank>,
     states: Vec<State>,
     failures: Vec<Option<probe::Failure>>,
+    /// The peer each proven candidate answered from.
+    peers: Vec<Option<SocketAddr>>,
     /// When the grace after the first proof ends, once a connection proved.
     grace_ends: Option<Instant>,
     grace_over: bool,
@@ -30,6 +29,7 @@ impl Choice {
             ranks: candidates.iter().map(|c| Rank::of(c)).collect(),
             states: vec![State::Pending; candidates.len()],
             failures: vec![None; candidates.len()],
+            peers: vec![None; candidates.len()],
             grace_ends: None,
             grace_over: false,
         }
@@ -38,20 +38,26 @@ impl Choice {
     pub(super) fn settle(
         &mut self,
         index: usize,
-        outcome: Result<(), probe::Failure>,
+        outcome: Result<Option<SocketAddr>, probe::Failure>,
         grace: Duration,
     ) {
         match outcome {
-            Ok(()) => {
+            Ok(peer) => {
                 self.states[index] = State::Proven;
+                self.peers[index] = peer;
                 self.grace_ends
-                    .get_or_insert_with(|| Instant::now() + grace);
+                    .get_or_insert_with(|| super::instant_after(grace));
             }
             Err(failure) => {
                 self.states[index] = State::Failed;
                 self.failures[index] = Some(failure);
             }
         }
+    }
+
+    /// The address candidate `index` proved to be the server at, when the connection said.
+    pub(super) fn peer(&self, index: usize) -> Option<SocketAddr> {
+        self.peers[index]
     }
 
     pub(super) fn chosen(&self) -> Option<usize> {
@@ -81,8 +87,14 @@ impl Choice {
         self.chosen()
     }
 
-    /// Every connection of `device`: those probed, best first, then those left out.
-    pub(super) fn attempts(self, device: &PlexDevice, plan: &Plan) -> Vec<ConnectAttempt> {
+    /// Every connection of `device`: those probed, best first, then those left out; their
+    /// URLs and reasons redacted by `shown`.
+    pub(super) fn attempts(
+        self,
+        device: &PlexDevice,
+        plan: &Plan,
+        shown: &Redactor,
+    ) -> Vec<ConnectAttempt> {
         let probed = plan
             .candidates
             .iter()
@@ -90,7 +102,7 @@ impl Choice {
             .map(|(&index, failure)| {
                 let (outcome, reason) = failure
                     .unwrap_or((AttemptOutcome::TimedOut, "the probe did not finish".into()));
-                attempt(&device.connections[index], outcome, reason)
+                attempt(&device.connections[index], outcome, &reason, shown)
             });
         let skipped = plan.skipped.iter().map(|&(index, outcome)| {
             let reason = match outcome {
@@ -100,18 +112,25 @@ impl Choice {
                     plan.candidates.len()
                 ),
             };
-            attempt(&device.connections[index], outcome, reason)
+            attempt(&device.connections[index], outcome, &reason, shown)
         });
         probed.chain(skipped).collect()
     }
 }
 
-fn attempt(connection: &PlexConnection, outcome: AttemptOutcome, reason: String) -> ConnectAttempt {
+/// An attempt as errors show it: the URL and the reason (which can quote the URL, or an
+/// answer) redacted by `shown`, which also bounds them (256 characters).
+fn attempt(
+    connection: &PlexConnection,
+    outcome: AttemptOutcome,
+    reason: &str,
+    shown: &Redactor,
+) -> ConnectAttempt {
     ConnectAttempt {
-        url: inert(&truncate_chars(&shown_url(&connection.uri), URL_LIMIT)),
+        url: shown.url(&connection.uri),
         local: rank::flag(connection.local),
         relay: rank::flag(connection.relay),
         outcome,
-        reason: inert(&reason),
+        reason: shown.text(reason),
     }
 }

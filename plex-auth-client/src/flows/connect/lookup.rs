@@ -2,9 +2,9 @@
 //! ambiguity is an error: a shared server's owner chooses its name, and can choose its
 //! identifier, so a value matching two servers must never pick one silently.
 
-use crate::safe_text::{inert, truncate_chars};
+use crate::safe_text::truncate_chars;
 use crate::types::PlexDevice;
-use crate::{Error, ServerSummary};
+use crate::{Error, Redactor, ServerSummary};
 
 use super::rank::flag;
 
@@ -49,24 +49,26 @@ pub fn find_server<'a>(
 ) -> Result<&'a PlexDevice, Error> {
     let wanted = name_or_client_identifier;
     let servers = || devices.iter().filter(|device| provides_server(device));
-    let mut matches = servers().filter(|s| s.name == wanted || s.client_identifier == wanted);
-    let first = matches.next();
-    let second = matches.next();
-    let shown = inert(&truncate_chars(wanted, TEXT_LIMIT));
-    match (first, second) {
-        (Some(only), None) => Ok(only),
-        (None, _) => Err(Error::ServerNotFound {
-            wanted: shown,
-            servers: servers().map(ServerSummary::from).collect(),
-        }),
-        (Some(_), Some(_)) => Err(Error::AmbiguousServer {
-            wanted: shown,
-            servers: servers()
-                .filter(|s| s.name == wanted || s.client_identifier == wanted)
-                .map(ServerSummary::from)
-                .collect(),
-        }),
+    let matching = |s: &&PlexDevice| s.name == wanted || s.client_identifier == wanted;
+    let mut matches = servers().filter(matching);
+    let (first, second) = (matches.next(), matches.next());
+    if let (Some(only), None) = (first, second) {
+        return Ok(only);
     }
+    // A name or identifier can echo a server's token, or another secret of the list.
+    let shown = Redactor::default().secrets_of(devices);
+    let summary = |device: &PlexDevice| ServerSummary::shown(device, &shown);
+    let wanted_shown = shown_name(&shown, wanted);
+    Err(match first {
+        None => Error::ServerNotFound {
+            wanted: wanted_shown,
+            servers: servers().map(summary).collect(),
+        },
+        Some(_) => Error::AmbiguousServer {
+            wanted: wanted_shown,
+            servers: servers().filter(matching).map(summary).collect(),
+        },
+    })
 }
 
 /// Whether `provides` lists `server` (it is a comma-separated list of roles).
@@ -77,24 +79,34 @@ pub(super) fn provides_server(device: &PlexDevice) -> bool {
         .is_some_and(|roles| roles.split(',').any(|role| role.trim() == "server"))
 }
 
-/// A text plex.tv supplied, as errors show it: inert and bounded.
-pub(super) fn shown_text(text: &str) -> String {
-    inert(&truncate_chars(text, TEXT_LIMIT))
+/// A name or identifier plex.tv supplied, as errors show it: redacted by `shown`, inert and
+/// bounded.
+pub(super) fn shown_name(shown: &Redactor, text: &str) -> String {
+    truncate_chars(&shown.text(text), TEXT_LIMIT)
 }
 
-impl From<&PlexDevice> for ServerSummary {
-    fn from(device: &PlexDevice) -> Self {
+impl ServerSummary {
+    /// `device` as a lookup error lists it, its texts redacted by `shown`.
+    fn shown(device: &PlexDevice, shown: &Redactor) -> Self {
         let owned = flag(device.owned);
         Self {
-            name: shown_text(&device.name),
-            client_identifier: shown_text(&device.client_identifier),
+            name: shown_name(shown, &device.name),
+            client_identifier: shown_name(shown, &device.client_identifier),
             owned,
             owner: device
                 .source_title
                 .as_deref()
                 .filter(|_| !owned)
-                .map(shown_text),
+                .map(|owner| shown_name(shown, owner)),
         }
+    }
+}
+
+/// A server as a lookup error lists it, its texts redacted of the secrets `device` holds (its
+/// access token).
+impl From<&PlexDevice> for ServerSummary {
+    fn from(device: &PlexDevice) -> Self {
+        Self::shown(device, &Redactor::default().secrets_of(device))
     }
 }
 
@@ -143,6 +155,45 @@ mod tests {
         assert_eq!(
             find_server(&devices, "Den").unwrap().client_identifier,
             "den-1"
+        );
+    }
+
+    #[test]
+    fn a_name_or_owner_echoing_a_token_of_the_list_is_redacted() {
+        // The owned server's access token is the account's token, as plex.tv lists it; a
+        // shared server is named after it (its owner after its own token), and another's
+        // client identifier is it.
+        let devices: Vec<PlexDevice> = serde_json::from_str(
+            r#"[
+            {"name": "Box", "clientIdentifier": "own-1", "provides": "server", "owned": true,
+             "accessToken": "account-token-1234"},
+            {"name": "account-token-1234", "clientIdentifier": "x", "provides": "server",
+             "owned": false, "sourceTitle": "mallory shared-token-5678",
+             "accessToken": "shared-token-5678"},
+            {"name": "Den shared-token-5678", "clientIdentifier": "account-token-1234",
+             "provides": "server", "accessToken": "den-token"}
+        ]"#,
+        )
+        .unwrap();
+        for wanted in ["Cellar", "account-token-1234"] {
+            let err = find_server(&devices, wanted).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            for token in ["account-token-1234", "shared-token-5678"] {
+                assert!(!shown.contains(token), "{shown}");
+            }
+        }
+        let err = find_server(&devices, "Cellar").unwrap_err();
+        assert_eq!(err.servers()[1].name, "<redacted>");
+        assert_eq!(
+            err.servers()[1].owner.as_deref(),
+            Some("mallory <redacted>")
+        );
+        assert_eq!(err.servers()[2].client_identifier, "<redacted>");
+        let err = find_server(&devices, "account-token-1234").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("\"<redacted>\" matches 2 servers"),
+            "{err}"
         );
     }
 

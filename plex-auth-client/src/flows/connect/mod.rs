@@ -12,6 +12,7 @@ mod probe;
 mod rank;
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ use tokio::time::Instant;
 
 use crate::runtime::tls;
 use crate::types::{PlexConnection, PlexDevice};
-use crate::{ClientIdentity, Error, PmsClient, RetryConfig, Secret, Timeouts};
+use crate::{ClientIdentity, Error, PmsClient, Redactor, RetryConfig, Secret, Timeouts};
 
 use choice::Choice;
 pub use lookup::find_server;
@@ -30,7 +31,7 @@ use lookup::provides_server;
 const OPERATION: &str = "connect";
 
 /// The running probes: each ends with its candidate's index and outcome.
-type Probes = JoinSet<(usize, Result<(), probe::Failure>)>;
+type Probes = JoinSet<(usize, Result<Option<SocketAddr>, probe::Failure>)>;
 
 /// The largest `/identity` answer a probe reads: a real one is about 200 bytes, and 32 probes
 /// of hostile addresses must not hold 32 times the client's usual limit.
@@ -39,10 +40,13 @@ const PROBE_ANSWER_LIMIT: usize = 64 * 1024;
 /// Chooses how to reach a server: see [`Connector::connect`].
 ///
 /// ```no_run
-/// # async fn example(devices: Vec<plex_auth_client::types::PlexDevice>) -> Result<(), plex_auth_client::Error> {
-/// use plex_auth_client::{ClientIdentity, Connector, find_server};
+/// # async fn example(devices: Vec<plex_auth_client::types::PlexDevice>) -> Result<(), Box<dyn std::error::Error>> {
+/// use plex_auth_client::{ClientIdentity, Connector, find_server, load_or_create_client_identifier};
 ///
-/// let identity = ClientIdentity::new("3381b62b-9ab7-4e37-827b-203e9809eb58", "My App", "1.0.0");
+/// // The installation's own identifier, kept from run to run (plex.tv lists each new one as
+/// // a new device).
+/// let id = load_or_create_client_identifier("my-app/client-identifier")?;
+/// let identity = ClientIdentity::new(id, "My App", "1.0.0");
 /// // By name or client identifier; a value two servers share is an error, never a guess.
 /// let server = find_server(&devices, "Box")?;
 /// let pms = Connector::new(identity).connect(server).await?;
@@ -121,7 +125,8 @@ impl Connector {
     ///
     /// 400 ms: a remote connection that answers within a few hundred milliseconds must win
     /// over the relay that answered at once, and the whole choice should still take well
-    /// under a second when a LAN address is silent; BENCHMARKS.md gives the measurements.
+    /// under a second when a LAN address is silent. BENCHMARKS.md gives the times of the
+    /// choice with this default; other values trade one of these for the other.
     pub fn grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
         self
@@ -150,6 +155,8 @@ impl Connector {
     ///   another machine's (a LAN address reused on another network). The device's own
     ///   `accessToken` (never the account token) goes only into the client returned, for the
     ///   connection that proved to be the server.
+    /// - **A server that can be proven.** A device listed without a client identifier is
+    ///   refused: an empty `machineIdentifier` is anyone's answer.
     /// - **https where it counts.** A device with `httpsRequired` is probed over https only.
     ///   Over https to a `*.plex.direct` name, the certificate proves the host is the server's;
     ///   over http, `/identity` only tells the server from another Plex server, and anyone on
@@ -162,25 +169,44 @@ impl Connector {
     ///   probed, all at once, over one HTTP client; each within the
     ///   [probe timeout](Connector::timeout), the whole within the
     ///   [deadline](Connector::deadline).
+    /// - **Kept where it was proven.** The proof holds for the address that answered, not for
+    ///   a name: when the connection names its host, the client returned sends to the
+    ///   address that proved to be the server, never resolving the name again (an http
+    ///   connection by name would otherwise take the token to whatever the name resolves to
+    ///   later). Over https the certificate is still checked against the name.
     ///
     /// The client returned uses the identity given to [`Connector::new`] and the default
     /// timeouts and retries.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the device is not a
-    /// server; [`ErrorKind::NoServerToken`](crate::ErrorKind::NoServerToken) when plex.tv lists
-    /// it without an access token (nothing is sent);
+    /// server or has no client identifier (nothing is sent);
+    /// [`ErrorKind::NoServerToken`](crate::ErrorKind::NoServerToken) when plex.tv lists it
+    /// without an access token (nothing is sent);
     /// [`ErrorKind::NoConnection`](crate::ErrorKind::NoConnection) when no connection proved
     /// to be the server, with every connection and what became of it in
     /// [`Error::connect_attempts`]; [`ErrorKind::Config`](crate::ErrorKind::Config) when a
     /// root certificate does not parse or TLS cannot be set up.
     pub async fn connect(&self, device: &PlexDevice) -> Result<PmsClient, Error> {
-        let deadline = Instant::now() + self.deadline;
-        let name = lookup::shown_text(&device.name);
+        let deadline = instant_after(self.deadline);
+        // plex.tv's texts can echo the device's token (or another secret of its listing):
+        // every one an error quotes goes through this.
+        let shown = Redactor::default().secrets_of(device);
+        let name = lookup::shown_name(&shown, &device.name);
         if !provides_server(device) {
             return Err(Error::InvalidInput {
                 operation: OPERATION,
                 message: format!("device {name:?} is not a server"),
+            });
+        }
+        // `/identity` answers the identifier: an empty one any machine can answer.
+        if device.client_identifier.trim().is_empty() {
+            return Err(Error::InvalidInput {
+                operation: OPERATION,
+                message: format!(
+                    "plex.tv lists server {name:?} without a client identifier: it cannot be \
+                     proven (nothing was sent)"
+                ),
             });
         }
         let Some(token) = device
@@ -212,13 +238,17 @@ impl Connector {
         match chosen {
             // The client kept has the default timeouts and retries: the probe's are for
             // probing only. It shares the probes' TLS configuration.
-            Some(index) => PmsClient::builder(&candidates[index].uri, self.identity.clone())
-                .token(token)
-                .tls_config(tls)
-                .build(),
+            Some(index) => pinned(
+                PmsClient::builder(&candidates[index].uri, self.identity.clone()),
+                &candidates[index].uri,
+                choice.peer(index),
+            )
+            .token(token)
+            .tls_config(tls)
+            .build(),
             None => Err(Error::NoConnection {
                 server: name,
-                attempts: choice.attempts(device, &plan),
+                attempts: choice.attempts(device, &plan, &shown),
             }),
         }
     }
@@ -305,5 +335,79 @@ impl Connector {
             .retry(RetryConfig::none())
             .max_response_size(PROBE_ANSWER_LIMIT)
             .tls_config(tls.clone())
+    }
+}
+
+/// The instant `wait` from now, or a far future one when that is past what an `Instant`
+/// holds (`Duration::MAX` means "no limit").
+pub(super) fn instant_after(wait: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(wait)
+        // About 30 years: no choice lasts that long.
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 60 * 60))
+}
+
+/// `builder` sending to `peer`, the address `uri` proved to be the server at, when `uri`
+/// names its host: resolving the name again could give another machine the token (the proof
+/// holds for the address that answered, not for the name). An IP address needs no pinning.
+fn pinned(
+    builder: crate::ClientBuilder<PmsClient>,
+    uri: &str,
+    peer: Option<SocketAddr>,
+) -> crate::ClientBuilder<PmsClient> {
+    let url = reqwest::Url::parse(uri).ok();
+    match (url.as_ref().and_then(reqwest::Url::domain), peer) {
+        (Some(host), Some(peer)) => builder.pin_host(host.to_string(), peer),
+        _ => builder,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// A client pinned to the proven address reaches it under a name no resolver knows: the
+    /// name is never resolved again.
+    #[tokio::test]
+    async fn the_client_returned_sends_to_the_proven_address_not_to_the_name() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer).unwrap() {
+                    0 => break,
+                    read => request.extend_from_slice(&buffer[..read]),
+                }
+            }
+            let body = r#"{"MediaContainer":{"machineIdentifier":"m-1"}}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(answer.as_bytes()).unwrap();
+            String::from_utf8_lossy(&request).into_owned()
+        });
+        // `.invalid` never resolves (RFC 6761).
+        let uri = format!("http://proven-server.invalid:{}", peer.port());
+        let identity = ClientIdentity::new("c-1", "test", "1.0");
+        let pms = pinned(PmsClient::builder(&uri, identity), &uri, Some(peer))
+            .retry(RetryConfig::none())
+            .build()
+            .unwrap();
+        let answer = pms.get_server_identity().await.unwrap();
+        assert_eq!(answer.media_container.machine_identifier, "m-1");
+        assert_eq!(answer.remote_addr(), Some(peer));
+        let request = server.join().unwrap().to_ascii_lowercase();
+        assert!(
+            request.contains("host: proven-server.invalid:"),
+            "{request}"
+        );
     }
 }

@@ -1,23 +1,22 @@
 //! One probe: asks a connection for `/identity`, without a token, and tells whether the
 //! server answered there.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::Redactor;
 use crate::safe_text::truncate_chars;
 use crate::{AttemptOutcome, Error, ErrorKind, PmsClient};
 
-/// At most this many characters of a failure's text are kept in an attempt.
-const REASON_LIMIT: usize = 300;
-
 /// At most this many characters of another machine's identifier are quoted.
 const IDENTIFIER_LIMIT: usize = 64;
 
-/// Why a probe failed: the outcome, and one bounded, inert line.
+/// Why a probe failed: the outcome, and its text (redacted and bounded when an attempt is
+/// made of it).
 pub(super) type Failure = (AttemptOutcome, String);
 
 /// Asks `client` (built without a token) for `/identity` within `timeout`: `Ok` when it
-/// answers `expected`. The answer is read as every answer is (size cap, redaction of what an
+/// answers `expected`, with the address of the peer that answered. The answer is read as every answer is (size cap, redaction of what an
 /// error quotes); a foreign identifier is quoted redacted of `secret` (the server's token, which
 /// no probe sends, and so no honest answer holds), inert and bounded.
 pub(super) async fn probe(
@@ -25,7 +24,7 @@ pub(super) async fn probe(
     expected: &str,
     timeout: Duration,
     secret: &str,
-) -> Result<(), Failure> {
+) -> Result<Option<SocketAddr>, Failure> {
     // The client's own timeouts bound connecting and each attempt; this bounds the whole probe.
     let timed_out = || {
         (
@@ -52,10 +51,11 @@ pub(super) async fn probe(
             ),
         ));
     }
-    Ok(())
+    Ok(answer.remote_addr())
 }
 
-/// A failed call as an attempt's outcome; its text without the operation's name.
+/// A failed call as an attempt's outcome; its text without the operation's name, whole: it is
+/// redacted before it is cut, so that no cut leaves part of a secret.
 pub(super) fn failure(error: &Error) -> Failure {
     let outcome = match error.kind() {
         ErrorKind::Transport => AttemptOutcome::Unreachable,
@@ -65,5 +65,5 @@ pub(super) fn failure(error: &Error) -> Failure {
     };
     let text = error.to_string();
     let text = text.strip_prefix("getServerIdentity: ").unwrap_or(&text);
-    (outcome, truncate_chars(text, REASON_LIMIT))
+    (outcome, text.to_string())
 }

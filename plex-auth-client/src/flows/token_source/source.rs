@@ -15,6 +15,11 @@ use crate::{ClientIdentity, ClientsPlexTvClient, Error, ErrorKind, Secret, Timeo
 /// A refresh that failed is not tried again for this long while the token is still valid.
 const RETRY_WHILE_VALID: i64 = 60;
 
+/// A JWT issued less than this many seconds ago is not renewed after a 498: a new one would
+/// get the same answer (a server that answers 498 to everything, a clock far off), and each
+/// renewal is a call to plex.tv.
+const RENEW_AFTER_498_FROM_AGE: i64 = 60;
+
 /// A refresh that failed is not tried again for this long once the token expired: callers
 /// get the failure at once rather than each trying in turn.
 const RETRY_WHEN_EXPIRED: i64 = 10;
@@ -221,12 +226,17 @@ impl TokenSource {
 
     /// A new token for `rejected`, which plex.tv answered 498 (expired) to: the token held if
     /// another caller already replaced it, else a refreshed JWT. `None` when there is nothing
-    /// to refresh (a legacy token, or a token the source no longer holds and no new one).
+    /// to refresh (a legacy token, or a token the source no longer holds and no new one), or
+    /// when `rejected` was issued less than a minute ago: the 498 stands.
     pub(crate) async fn renew_rejected(&self, rejected: &Secret) -> Result<Option<Secret>, Error> {
         let Some(held) = self.state().held.clone() else {
             return Ok(None);
         };
-        if self.0.jwt.is_none() || held.lifetime.is_none() {
+        let (Some(_), Some(lifetime)) = (&self.0.jwt, held.lifetime) else {
+            return Ok(None);
+        };
+        let age = self.now().saturating_sub(lifetime.issued_at);
+        if held.token == *rejected && age < RENEW_AFTER_498_FROM_AGE {
             return Ok(None);
         }
         self.refresh_held(rejected, true).await.map(Some)

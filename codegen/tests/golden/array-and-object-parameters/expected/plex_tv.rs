@@ -44,8 +44,7 @@ Lists and objects are written in their OpenAPI style: `ids` (style simple), `lab
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_items(
@@ -89,15 +88,7 @@ static GET_ITEMS: crate::runtime::Operation = crate::runtime::Operation {
     path: "/items/{ids}/{labels}/{matrix}",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
     accept: None,
-    rules: &[
-        crate::runtime::FieldRule {
-            location: crate::runtime::FieldLocation::Query,
-            name: "tags",
-            required: true,
-            min_length: None,
-            pattern: None,
-        },
-    ],
+    rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
 /// operation, which the public client hands to the runtime.

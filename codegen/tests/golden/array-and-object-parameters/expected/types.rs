@@ -63,7 +63,7 @@ pub struct GetItemsOptions {
 impl GetItemsOptions {
     /// No parameter set.
     pub fn new() -> Self {
-        Self::default()
+        <Self as Default>::default()
     }
     ///Sets `fields`.
     pub fn fields(

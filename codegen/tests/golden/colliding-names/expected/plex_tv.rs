@@ -42,8 +42,7 @@ The optional parameters (`viewedAt`, `viewedAt<`, `viewedAt>`) are given in `opt
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn list_history(

@@ -67,7 +67,7 @@ pub struct ListHistoryOptions {
 impl ListHistoryOptions {
     /// No parameter set.
     pub fn new() -> Self {
-        Self::default()
+        <Self as Default>::default()
     }
     ///Sets `viewedAt`.
     pub fn viewed_at_2(mut self, value: impl Into<i64>) -> Self {

@@ -43,8 +43,7 @@ Lists and objects are written in their OpenAPI style: `filter` (style deepObject
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn create_pin(

@@ -43,8 +43,7 @@ Sends `GET /identity` (operation `getServerIdentity`) with the client's token.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_server_identity(

@@ -68,9 +68,6 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
-static LINK_PIN_BY_CODE_CODE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^[A-Z0-9]+$",
-);
 ///How `linkPinByCode` is called and checked.
 static LINK_PIN_BY_CODE: crate::runtime::Operation = crate::runtime::Operation {
     id: "linkPinByCode",
@@ -84,7 +81,12 @@ static LINK_PIN_BY_CODE: crate::runtime::Operation = crate::runtime::Operation {
             name: "code",
             required: true,
             min_length: Some(4usize),
-            pattern: Some(&LINK_PIN_BY_CODE_CODE_PATTERN),
+            pattern: Some({
+                static PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^[A-Z0-9]+$",
+                );
+                &PATTERN
+            }),
         },
     ],
 };

@@ -44,8 +44,7 @@ A success (200) answers bytes (sent with `Accept: image/jpeg, image/png`), read 
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn transcode_image(
@@ -87,8 +86,7 @@ A success (200) answers bytes (sent with `Accept: application/xml`), read up to 
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_resources_xml(
@@ -111,8 +109,7 @@ A success (200, 202) is answered without a body read: the response holds `()`.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn scan(&self) -> Result<crate::Response<()>, crate::Error> {
@@ -127,8 +124,7 @@ A success (200) answers text (sent with `Accept: text/srt`): a body that is not 
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_subtitles(

@@ -40,8 +40,7 @@ Parameters: `pinID` as `pin_id` (path, `integer`, required), `flavour` (query, `
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_pin(

@@ -60,7 +60,7 @@ pub struct RefreshSectionOptions {
 impl RefreshSectionOptions {
     /// No parameter set.
     pub fn new() -> Self {
-        Self::default()
+        <Self as Default>::default()
     }
     ///Sets `force`.
     pub fn force(mut self, value: impl Into<bool>) -> Self {

@@ -66,14 +66,17 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        /// Answers `status` with `value` as JSON.
-        pub fn default_response(self, status: u16, value: ::serde_json::Value) -> Self {
+        /// Answers `status` (a 2xx) with `value` as JSON.
+        pub fn success(self, status: u16, value: &types::GetBResponse) -> Self {
+            assert!(
+                (200..300).contains(& status), "a success is a 2xx status, not {status}"
+            );
             Self(
                 self
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body(value),
+                    .json_body_obj(value),
             )
         }
     }
@@ -103,6 +106,19 @@ pub mod operations {
         /// The plain httpmock answer.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
+        }
+        /// Answers `status` (a 2xx) with `value` as JSON.
+        pub fn success(self, status: u16, value: &types::GetCResponse) -> Self {
+            assert!(
+                (200..300).contains(& status), "a success is a 2xx status, not {status}"
+            );
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
         }
         ///Answers `status` (a 4xx) with `value` as JSON.
         pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {

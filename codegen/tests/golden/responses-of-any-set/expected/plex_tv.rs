@@ -42,8 +42,7 @@ A success (any 2xx) is answered without a body read: the response holds `()`.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn delete_a(&self) -> Result<crate::Response<()>, crate::Error> {
@@ -57,9 +56,7 @@ Sends `GET /b` (operation `getB`) with the client's token.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-- `default`: The B, or an error.
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_b(

@@ -42,8 +42,7 @@ A success (204) is answered without a body read: the response holds `()`.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn ping(&self) -> Result<crate::Response<()>, crate::Error> {
@@ -56,8 +55,7 @@ Sends `POST /pins` (operation `createPin`), without a token.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn create_pin(
@@ -73,8 +71,7 @@ Sends `GET /user` (operation `getUser`) with the client's token.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_user(

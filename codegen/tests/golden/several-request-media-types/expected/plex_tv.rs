@@ -68,9 +68,6 @@ impl crate::runtime::FromParts for PlexTvClient {
         }
     }
 }
-static LINK_PIN_BY_CODE_CODE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^[A-Z0-9]+$",
-);
 ///How `linkPinByCode` is called and checked.
 static LINK_PIN_BY_CODE: crate::runtime::Operation = crate::runtime::Operation {
     id: "linkPinByCode",
@@ -78,15 +75,7 @@ static LINK_PIN_BY_CODE: crate::runtime::Operation = crate::runtime::Operation {
     path: "/pins/link",
     token_header: Some(reqwest::header::HeaderName::from_static("x-plex-token")),
     accept: None,
-    rules: &[
-        crate::runtime::FieldRule {
-            location: crate::runtime::FieldLocation::Form,
-            name: "code",
-            required: true,
-            min_length: Some(4usize),
-            pattern: Some(&LINK_PIN_BY_CODE_CODE_PATTERN),
-        },
-    ],
+    rules: &[],
 };
 /// progenitor's client for these operations: each method builds the request of one
 /// operation, which the public client hands to the runtime.

@@ -41,8 +41,7 @@ The URL is checked when the builder builds.*/
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn get_identity(

@@ -39,8 +39,7 @@ Sends `POST /pins` (operation `createPin`), without a token.
 
 # Errors
 
-Fails with [`crate::Error`]. Declared error responses:
-
+Fails with [`crate::Error`].
 Any other status, a body that does not decode, a transport failure or a timeout is reported too; [`Error::kind`](crate::Error::kind) tells them apart.
 */
     pub async fn create_pin(&self) -> Result<crate::Response<types::Pin>, crate::Error> {
