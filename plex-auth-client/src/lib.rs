@@ -34,9 +34,9 @@ pub use error::{
 pub use exchanged_token::ExchangedToken;
 pub use flex::{FlexBool, OneOrMany};
 pub use flows::{
-    AccountStore, AccountTokenStore, Clock, Connector, DeviceKey, FileTokenStore, KeptAccount,
-    KeptCredential, LINK_URL, MemoryTokenStore, PendingPin, PinKind, PinPolling, SystemClock,
-    TokenKind, TokenSource, TokenSourceBuilder, TokenStatus, TokenStore, find_server,
+    AccountListing, AccountStore, AccountTokenStore, Clock, Connector, DeviceKey, FileTokenStore,
+    KeptAccount, KeptCredential, LINK_URL, MemoryTokenStore, PendingPin, PinKind, PinPolling,
+    SystemClock, TokenKind, TokenSource, TokenSourceBuilder, TokenStatus, TokenStore, find_server,
     load_or_create_client_identifier,
 };
 pub use generated::{ClientsPlexTvClient, PlexTvClient, PlexTvV1Client, PmsClient, types};

@@ -11,7 +11,9 @@ mod stored_identifier;
 mod token_source;
 mod token_status;
 
-pub use account_store::{AccountStore, AccountTokenStore, KeptAccount, KeptCredential};
+pub use account_store::{
+    AccountListing, AccountStore, AccountTokenStore, KeptAccount, KeptCredential,
+};
 pub use connect::{Connector, find_server};
 pub use pin::{LINK_URL, PendingPin, PinKind, PinPolling};
 pub use stored_identifier::load_or_create_client_identifier;

@@ -95,8 +95,18 @@ pub(crate) fn create_new(path: &Path, contents: &[u8]) -> io::Result<bool> {
 
 /// Writes `contents` at `path`, replacing what is there, atomically.
 pub(crate) fn replace(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_if(path, contents, || Ok(()))
+}
+
+/// [`replace`], when `still` agrees once the new file is written, just before it takes the
+/// old one's place (a compare-and-swap against other processes); else `still`'s error.
+pub(crate) fn replace_if(
+    path: &Path,
+    contents: &[u8],
+    still: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     let temporary = write_temporary(path, contents)?;
-    let renamed = fs::rename(&temporary, path);
+    let renamed = still().and_then(|()| fs::rename(&temporary, path));
     if renamed.is_err() {
         let _ = fs::remove_file(&temporary);
     }

@@ -22,10 +22,10 @@ const MACHINE_ID: &str = "kept-test-machine";
 const DEVICE_TOKEN: &str = "kept-test-device-token";
 
 /// A config folder of the test's own: HOME and XDG_CONFIG_HOME point into it.
-struct Home(PathBuf);
+pub(super) struct Home(PathBuf);
 
 impl Home {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "plex-auth-cli-{name}-{}-{:x}",
             std::process::id(),
@@ -48,12 +48,12 @@ impl Home {
         ]
     }
 
-    fn accounts(&self) -> PathBuf {
+    pub(super) fn accounts(&self) -> PathBuf {
         self.0.join("config/plex-auth/accounts")
     }
 
     /// Runs the binary with this home, and `extra` in the environment.
-    fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
+    pub(super) fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
         let env = self.env();
         let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         all.extend_from_slice(extra);
@@ -68,7 +68,7 @@ impl Drop for Home {
 }
 
 /// Whether a request carried `token`.
-fn token_of(seen: &Seen) -> Option<&str> {
+pub(super) fn token_of(seen: &Seen) -> Option<&str> {
     seen.header("x-plex-token")
 }
 
@@ -112,7 +112,7 @@ fn plex_tv(pms: &Server) -> Server {
     })
 }
 
-fn with(args: Vec<String>, more: &[&str]) -> Vec<String> {
+pub(super) fn with(args: Vec<String>, more: &[&str]) -> Vec<String> {
     let mut args = args;
     args.extend(more.iter().map(|arg| arg.to_string()));
     args
@@ -369,7 +369,7 @@ fn the_token_given_wins_over_the_kept_account_and_status_says_so() {
 
 /// The stand-in of plex.tv and clients.plex.tv, issuing JWTs that live an hour, issued 50
 /// minutes ago by its clock: past half their life, so each run renews the JWT it finds.
-fn jwt_stand_in() -> StandIn {
+pub(super) fn jwt_stand_in() -> StandIn {
     let clock = TestClock::now();
     clock.step_back(Duration::from_secs(50 * 60));
     let stand_in = StandIn::start(clock);
@@ -377,7 +377,7 @@ fn jwt_stand_in() -> StandIn {
     stand_in
 }
 
-fn jwt_args(stand_in: &StandIn, command: &str) -> Vec<String> {
+pub(super) fn jwt_args(stand_in: &StandIn, command: &str) -> Vec<String> {
     vec![
         command.into(),
         "--plex-tv-url".into(),
@@ -527,4 +527,162 @@ fn a_jwt_sign_in_registers_the_key_once_and_renews_without_registering_again() {
 
     // Renewed with the key registered at sign-in: one registration in all.
     renews_across_expiries(&home, &stand_in, &file, 1);
+}
+
+#[test]
+fn a_kept_jwt_renews_as_the_client_identifier_it_signed_in_with() {
+    let home = Home::new("jwt-identifier");
+    let stand_in = jwt_stand_in();
+    let login = home.run(
+        &strs(&with(
+            jwt_args(&stand_in, "login"),
+            &["--jwt", "--interval", "0.05"],
+        )),
+        &[],
+    );
+    assert_eq!(login.status.code(), Some(0), "{}", stderr(&login));
+    let file = home.accounts().join(format!("{ACCOUNT_UUID}.json"));
+    let kept: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(kept["clientIdentifier"], CLIENT_ID);
+
+    // No --client-identifier: this run's own would be another, kept in the config folder.
+    stand_in.expire_issued();
+    let args = [
+        "token",
+        "--plex-tv-url",
+        &stand_in.plex_tv_url(),
+        "--plex-clients-url",
+        &stand_in.clients_url(),
+    ];
+    let output = home.run(&args, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stand_in.issued().last().map(String::as_str),
+        Some(stdout(&output).trim_end())
+    );
+    let exchanges: Vec<Seen> = stand_in
+        .seen()
+        .into_iter()
+        .filter(|seen| seen.path() == "/api/v2/auth/token")
+        .collect();
+    assert_eq!(
+        exchanges.len(),
+        1,
+        "the renewal (the PIN gave the first JWT)"
+    );
+    // The stand-in took its device JWT: its `iss` is the identifier sent.
+    assert_eq!(
+        exchanges[0].header("x-plex-client-identifier"),
+        Some(CLIENT_ID),
+        "renewed as the installation that signed in"
+    );
+}
+
+/// A JWT that expired in 1970: its claims are read unverified to decide on a renewal.
+const EXPIRED_JWT: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.\
+     eyJpc3MiOiJwbGV4LnR2IiwiaWF0Ijo5MDAsImV4cCI6MTAwMH0.c2lnbmF0dXJl";
+
+#[test]
+fn status_renews_once_and_a_failed_renewal_is_the_verdict_unknown() {
+    let home = Home::new("status-renewal");
+    let store = AccountStore::new(home.accounts());
+    let account = KeptAccount::new(
+        1,
+        "aaaa1111",
+        "alice",
+        KeptCredential::Jwt {
+            token: Secret::new(EXPIRED_JWT),
+            key: plex_auth_client::DeviceKey::generate().unwrap(),
+        },
+    )
+    .with_email("alice@example.com");
+    store.save(&account).unwrap();
+    let clients = Server::always(vec![Step::Answer(Answer::new(503))]);
+    let plex = Server::always(vec![Step::Answer(Answer::json(
+        200,
+        recorded("plextv-user-200-free-account.json"),
+    ))]);
+    let args = [
+        "status",
+        "--plex-tv-url",
+        &plex.url(),
+        "--plex-clients-url",
+        &clients.url(),
+        "--client-identifier",
+        CLIENT_ID,
+        "--no-retry",
+        "--json",
+    ];
+
+    let output = home.run(&args, &[]);
+
+    assert_eq!(output.status.code(), Some(4), "{}", stdout(&output));
+    let document = json(&output);
+    assert_eq!(document["signedIn"], true);
+    assert_eq!(document["status"], "unknown");
+    assert_eq!(document["from"], "kept");
+    assert_eq!(
+        document["account"],
+        serde_json::json!({"name": "alice", "email": "alice@example.com"})
+    );
+    assert!(document["reason"].is_string(), "{document}");
+    // One renewal: its first call and that call's retries (the JWT calls retry whatever
+    // --no-retry says), not a second renewal.
+    let tried = clients.seen();
+    assert!((1..=3).contains(&tried.len()), "{}", tried.len());
+    assert!(tried.iter().all(|seen| seen.path() == "/api/v2/auth/nonce"));
+    assert_eq!(plex.count(), 0, "no token to send");
+    assert_absent(&output, EXPIRED_JWT);
+}
+
+#[test]
+fn a_jwt_sign_in_signs_the_legacy_token_out_or_keeps_it_when_the_upgrade_fails() {
+    let home = Home::new("jwt-sign-in-legacy");
+    let stand_in = jwt_stand_in();
+    let args = with(jwt_args(&stand_in, "sign-in"), &["--jwt", "--login", LOGIN]);
+    let output = home.run(&strs(&args), &[("PLEX_PASSWORD", PASSWORD)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stand_in.signed_out(),
+        vec![LEGACY_TOKEN.to_string()],
+        "the legacy token the JWT replaced is signed out"
+    );
+    assert_eq!(
+        stdout(&output).trim_end(),
+        stand_in.issued()[0],
+        "stdout is not a terminal: the JWT is printed"
+    );
+
+    // clients.plex.tv down: no JWT, so the legacy token is kept, printed, and not signed out.
+    let home = Home::new("jwt-sign-in-fallback");
+    let stand_in = jwt_stand_in();
+    let down = Server::always(vec![Step::Answer(Answer::new(503))]);
+    let args = [
+        "sign-in",
+        "--jwt",
+        "--login",
+        LOGIN,
+        "--plex-tv-url",
+        &stand_in.plex_tv_url(),
+        "--plex-clients-url",
+        &down.url(),
+        "--client-identifier",
+        CLIENT_ID,
+        "--no-retry",
+    ];
+    let output = home.run(&args, &[("PLEX_PASSWORD", PASSWORD)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), format!("{LEGACY_TOKEN}\n"));
+    let text = stderr(&output);
+    assert!(
+        text.contains("plex-auth: warning: no JWT (")
+            && text.contains("the legacy token is kept instead"),
+        "{text}"
+    );
+    assert!(stand_in.signed_out().is_empty());
+    let file = home.accounts().join("b9h6f3c8k1.json");
+    let kept: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(kept["kind"], "legacy");
+    assert_eq!(kept["token"], LEGACY_TOKEN);
+    assert_absent(&output, PASSWORD);
 }

@@ -15,6 +15,7 @@ mod refusal;
 mod servers;
 mod sign_in;
 mod token;
+mod which_token;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

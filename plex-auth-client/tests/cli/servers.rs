@@ -95,16 +95,27 @@ fn args(plex_tv: &Server, command: &str) -> Vec<String> {
     args
 }
 
+/// Half of what a silent connection would hold `connect` with [`with_long_waits`]: a run that
+/// waited for it fails, a slow machine does not.
+const LONG_WAIT_BOUND: Duration = Duration::from_secs(15);
+
+/// `args` with a probe timeout (30 s) and a deadline (60 s) far above [`LONG_WAIT_BOUND`]:
+/// an answer within the bound did not wait for a silent connection.
+fn with_long_waits(mut args: Vec<String>) -> Vec<String> {
+    args.extend(["--probe-timeout", "30", "--deadline", "60"].map(String::from));
+    args
+}
+
 #[test]
 fn connect_prints_the_real_server_alone_within_seconds() {
     let scene = build_scene(false);
     let started = Instant::now();
-    let output = run(&strs(&scene.args("connect")), &[], None);
+    let output = run(&strs(&with_long_waits(scene.args("connect"))), &[], None);
     let elapsed = started.elapsed();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), format!("{}\n", scene.real));
-    // The silent connection would hold it 3 s; the binary starts in well under a second.
-    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    // The silent connection would hold it 30 s: a bound far from both ends on a loaded machine.
+    assert!(elapsed < LONG_WAIT_BOUND, "{elapsed:?}");
     assert_eq!(stderr(&output), "Connected to Box\u{FFFD}[31m forged.\n");
     assert_eq!(
         scene.servers[2].count(),
@@ -165,13 +176,17 @@ fn connect_prints_the_remote_url_soon_when_a_local_address_is_silent() {
     );
     let plex_tv = plex_tv(body);
     let started = Instant::now();
-    let output = run(&strs(&args(&plex_tv, "connect")), &[], None);
+    let output = run(
+        &strs(&with_long_waits(args(&plex_tv, "connect"))),
+        &[],
+        None,
+    );
     let elapsed = started.elapsed();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), format!("{}\n", remote.url()));
-    // The grace (0.4 s) after the remote answered, not the probe timeout (3 s); the bound is
-    // generous for a loaded machine, the benchmark measures it.
-    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    // The grace (0.4 s) after the remote answered, not the probe timeout (30 s here); the
+    // bound is generous for a loaded machine, the benchmark measures it.
+    assert!(elapsed < LONG_WAIT_BOUND, "{elapsed:?}");
     assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
 }
 

@@ -251,3 +251,33 @@ fn a_two_factor_sign_in_with_no_code_and_stdin_closed_exits_3_and_says_to_pass_t
         "{error}"
     );
 }
+
+#[test]
+fn a_token_too_long_to_print_is_not_kept_either() {
+    let home = super::kept::Home::new("long-token");
+    let long_token = "t".repeat(9000);
+    let mut account: Value =
+        serde_json::from_slice(&recorded("plextv-users-signin-201.json")).unwrap();
+    account["authToken"] = long_token.as_str().into();
+    let server = Server::always(vec![Step::Answer(Answer::json(
+        201,
+        account.to_string().into_bytes(),
+    ))]);
+    let mut args = plex_tv_args(&server, "sign-in");
+    args.extend(["--login".into(), LOGIN.into()]);
+
+    let output = home.run(&strs(&args), &[("PLEX_PASSWORD", PASSWORD)]);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("is not printable ASCII of 1 to 8192 characters (9000 bytes)"),
+        "{}",
+        stderr(&output)
+    );
+    assert_absent(&output, &long_token);
+    assert!(
+        !home.accounts().exists() || std::fs::read_dir(home.accounts()).unwrap().next().is_none(),
+        "nothing is kept"
+    );
+}

@@ -13,7 +13,17 @@ use crate::flags::ConnectionFlags;
 
 /// The client identity the flags (or the stored identifier) give.
 pub(crate) fn identity(flags: &ConnectionFlags) -> Result<ClientIdentity, Failure> {
-    let client_identifier = config::client_identifier(flags.client_identifier.as_deref())?;
+    identity_as(flags, None)
+}
+
+/// The flags' identity, as the installation `client_identifier` when one is given (a kept
+/// account's).
+pub(crate) fn identity_as(
+    flags: &ConnectionFlags,
+    client_identifier: Option<&str>,
+) -> Result<ClientIdentity, Failure> {
+    let given = client_identifier.or(flags.client_identifier.as_deref());
+    let client_identifier = config::client_identifier(given)?;
     let mut identity =
         ClientIdentity::new(client_identifier, &flags.product, &flags.product_version)
             .platform(&flags.platform);

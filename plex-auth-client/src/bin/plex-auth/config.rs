@@ -15,10 +15,11 @@ pub(crate) fn client_identifier(given: Option<&str>) -> Result<String, Failure> 
         return Ok(given.to_string());
     }
     let Some(path) = folder().map(|folder| folder.join("client-identifier")) else {
-        return Err(Failure::bad_input(
-            "no client identifier: pass --client-identifier, set PLEX_CLIENT_IDENTIFIER, or set \
-             HOME (or XDG_CONFIG_HOME) so that one can be kept in plex-auth/client-identifier",
-        ));
+        return Err(Failure::bad_input(format!(
+            "no client identifier: pass --client-identifier or set PLEX_CLIENT_IDENTIFIER ({} \
+             so none can be kept)",
+            NO_FOLDER
+        )));
     };
     load_or_create_client_identifier(&path).map_err(|err| {
         Failure::bad_input(format!(
@@ -27,6 +28,24 @@ pub(crate) fn client_identifier(given: Option<&str>) -> Result<String, Failure> 
         ))
     })
 }
+
+/// Why this system has no configuration folder.
+pub(crate) const NO_FOLDER: &str = if cfg!(windows) {
+    "APPDATA is not set"
+} else if cfg!(target_os = "macos") {
+    "HOME is not set"
+} else {
+    "neither HOME nor XDG_CONFIG_HOME is set"
+};
+
+/// The tool's folder on this system, as help names it.
+pub(crate) const FOLDER_SHOWN: &str = if cfg!(windows) {
+    "%APPDATA%\\plex-auth"
+} else if cfg!(target_os = "macos") {
+    "~/Library/Application Support/plex-auth"
+} else {
+    "$XDG_CONFIG_HOME/plex-auth, else ~/.config/plex-auth"
+};
 
 /// The accounts kept, in the folder's `accounts`; `None` when there is no configuration
 /// folder (no HOME).

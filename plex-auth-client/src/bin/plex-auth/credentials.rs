@@ -9,10 +9,11 @@ use plex_auth_client::{
     TokenSourceBuilder,
 };
 
-use crate::clients::{identity, timeouts};
+use crate::clients::{identity, identity_as, timeouts};
 use crate::config;
 use crate::failure::Failure;
 use crate::flags::{ConnectionFlags, TokenArg};
+use crate::output::{Output, first_of};
 
 /// How many kept accounts a message names before "and N more".
 const ACCOUNTS_NAMED: usize = 10;
@@ -45,6 +46,9 @@ impl Origin {
 pub(crate) struct Credentials {
     pub(crate) source: TokenSource,
     pub(crate) origin: Origin,
+    /// The token as given or kept, before any renewal: what a command that must not renew
+    /// (`status`) redacts.
+    pub(crate) known: Secret,
 }
 
 impl Credentials {
@@ -54,30 +58,51 @@ impl Credentials {
     }
 }
 
-/// The token of `arg`, else of `PLEX_TOKEN`, else the kept account's.
-pub(crate) fn resolve(flags: &ConnectionFlags, arg: &TokenArg) -> Result<Credentials, Failure> {
-    let given = |token: &str| {
+/// The token of `--token`, else the account `--account` names (an explicit choice beats an
+/// ambient variable), else `PLEX_TOKEN`'s, else the account `PLEX_ACCOUNT` names, else the
+/// current account's. An empty `--token` is refused: a script whose variable came out empty
+/// must not act as someone else. An empty variable is unset.
+pub(crate) fn resolve(
+    flags: &ConnectionFlags,
+    arg: &TokenArg,
+    output: &Output,
+) -> Result<Credentials, Failure> {
+    if let Some(token) = &arg.token {
         let token = token.trim();
-        (!token.is_empty()).then(|| TokenSource::legacy(token))
-    };
-    if let Some(source) = arg.token.as_deref().and_then(given) {
+        if token.is_empty() {
+            return Err(Failure::bad_input("--token is empty"));
+        }
         return Ok(Credentials {
-            source,
+            source: TokenSource::legacy(token),
             origin: Origin::Flag,
+            known: Secret::new(token),
         });
     }
-    let from_environment = std::env::var("PLEX_TOKEN").ok();
-    if let Some(source) = from_environment.as_deref().and_then(given) {
-        return Ok(Credentials {
-            source,
-            origin: Origin::Environment,
-        });
-    }
-    let (store, account) = kept_account(arg.account.as_deref())?;
+    let variable = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    };
+    let wanted = match &arg.account {
+        Some(account) => Some(account.clone()),
+        None => {
+            if let Some(token) = variable("PLEX_TOKEN") {
+                return Ok(Credentials {
+                    source: TokenSource::legacy(token.clone()),
+                    origin: Origin::Environment,
+                    known: Secret::new(token),
+                });
+            }
+            variable("PLEX_ACCOUNT")
+        }
+    };
+    let (store, account) = kept_account(wanted.as_deref(), output)?;
     let path = store.path(&account.uuid).map_err(storage)?;
     let source = kept_source(flags, &store, &account)?;
     Ok(Credentials {
         source,
+        known: account.credential.token().clone(),
         origin: Origin::Kept {
             account: Box::new(account),
             path,
@@ -95,7 +120,10 @@ pub(crate) fn kept_source(
     match &account.credential {
         KeptCredential::Legacy(token) => Ok(TokenSource::legacy(token.clone())),
         KeptCredential::Jwt { key, .. } => {
-            let builder = TokenSource::jwt(identity(flags)?, key.clone())
+            // The key is registered under the installation the account signed in as: renewing
+            // signs as it, whatever this run's identifier (older files: this run's).
+            let identity = identity_as(flags, account.client_identifier.as_deref())?;
+            let builder = TokenSource::jwt(identity, key.clone())
                 .store(store.token_store(&account.uuid).map_err(storage)?);
             jwt_source(flags, builder)
         }
@@ -127,34 +155,66 @@ pub(crate) fn jwt_source(
     Ok(builder.build()?)
 }
 
-/// The kept accounts' store, and the account `wanted` names (else the current one).
-pub(crate) fn kept_account(wanted: Option<&str>) -> Result<(AccountStore, KeptAccount), Failure> {
+/// The kept accounts' store, and the account `wanted` names (else the current one). An
+/// account file that cannot be read is skipped with a warning, unless it is the one asked for.
+pub(crate) fn kept_account(
+    wanted: Option<&str>,
+    output: &Output,
+) -> Result<(AccountStore, KeptAccount), Failure> {
     let Some(store) = config::accounts() else {
-        return Err(not_signed_in(
-            "not signed in, and no account can be kept: HOME (or XDG_CONFIG_HOME) is not set",
-        ));
+        return Err(not_signed_in(&format!(
+            "not signed in, and no account can be kept: {}",
+            config::NO_FOLDER
+        )));
     };
     if let Some(wanted) = wanted {
-        let accounts = store.accounts().map_err(storage)?;
-        let account = choose(&accounts, wanted)?.clone();
+        let account = find(&store, wanted, output)?;
         return Ok((store, account));
     }
-    if let Some(account) = store.current().map_err(storage)? {
+    if let Some(account) = store.chosen().map_err(storage)? {
         return Ok((store, account));
     }
-    let accounts = store.accounts().map_err(storage)?;
-    if accounts.is_empty() {
-        return Err(not_signed_in("not signed in"));
+    let mut accounts = listed(&store, output)?;
+    match accounts.len() {
+        0 => Err(not_signed_in("not signed in")),
+        1 => Ok((store, accounts.remove(0))),
+        _ => Err(Failure::of_kind(
+            ErrorKind::NoToken,
+            format!(
+                "{} accounts are kept and none is current ({})",
+                accounts.len(),
+                names(&accounts)
+            ),
+        )
+        .advise("choose one with `plex-auth switch-account ACCOUNT`, or --account ACCOUNT")),
     }
-    Err(Failure::of_kind(
-        ErrorKind::NoToken,
-        format!(
-            "{} accounts are kept and none is current ({})",
-            accounts.len(),
-            names(&accounts)
-        ),
-    )
-    .advise("choose one with `plex-auth switch-account ACCOUNT`, or --account ACCOUNT"))
+}
+
+/// The kept account `wanted` names: its uuid's file (its error kept when it cannot be read),
+/// else the one [`choose`] finds among those that can be read.
+pub(crate) fn find(
+    store: &AccountStore,
+    wanted: &str,
+    output: &Output,
+) -> Result<KeptAccount, Failure> {
+    if store.path(wanted).is_ok()
+        && let Some(account) = store.load(wanted).map_err(storage)?
+    {
+        return Ok(account);
+    }
+    let accounts = listed(store, output)?;
+    choose(&accounts, wanted).cloned()
+}
+
+/// The accounts kept that can be read; a warning on stderr names each file that cannot.
+pub(crate) fn listed(store: &AccountStore, output: &Output) -> Result<Vec<KeptAccount>, Failure> {
+    let listing = store.list().map_err(storage)?;
+    for error in &listing.unreadable {
+        output.note(&format!(
+            "plex-auth: warning: skipped a kept account: {error}"
+        ));
+    }
+    Ok(listing.accounts)
 }
 
 /// The kept account `wanted` names: by uuid, else by name or email (in any letter case). A
@@ -196,27 +256,18 @@ pub(crate) fn choose<'a>(
     }
 }
 
-/// "alice, bob and 3 more".
+/// "alice, bob, and 3 more".
 fn names(accounts: &[KeptAccount]) -> String {
-    let listed: Vec<&str> = accounts
-        .iter()
-        .take(ACCOUNTS_NAMED)
-        .map(|account| account.name.as_str())
-        .collect();
-    let more = accounts.len().saturating_sub(ACCOUNTS_NAMED);
-    let mut text = listed.join(", ");
-    if more > 0 {
-        text += &format!(" and {more} more");
-    }
-    text
+    first_of(accounts, ACCOUNTS_NAMED, |account| account.name.clone()).join(", ")
 }
 
-/// Nobody is signed in: exit code 3, with what to do.
+/// What to do when nobody is signed in and a command needs a token.
+pub(crate) const SIGN_IN_ADVICE: &str = "sign in with `plex-auth login` (or `plex-auth \
+     sign-in`), or give a token with --token or PLEX_TOKEN";
+
+/// Nobody is signed in: exit code 3, with what to do ([`SIGN_IN_ADVICE`]).
 pub(crate) fn not_signed_in(message: &str) -> Failure {
-    Failure::of_kind(ErrorKind::NoToken, message).advise(
-        "sign in with `plex-auth login` (or `plex-auth sign-in`), or give a token with --token \
-         or PLEX_TOKEN",
-    )
+    Failure::of_kind(ErrorKind::NoToken, message).advise(SIGN_IN_ADVICE)
 }
 
 /// A kept account's file that cannot be read or written.

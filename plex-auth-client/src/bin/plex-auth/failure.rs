@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::exit;
 use crate::message::describe;
+use crate::output::first_of;
 
 /// How many attempts a failed `connect` prints in text, one a line, before "and N more".
 const ATTEMPTS_PRINTED: usize = 5;
@@ -72,16 +73,11 @@ impl Failure {
     /// connection, the first [`ATTEMPTS_PRINTED`] then how many more.
     pub(crate) fn detail_lines(&self) -> Vec<String> {
         let attempts = self.error.as_ref().map_or(&[][..], Error::connect_attempts);
-        let mut lines: Vec<String> = attempts
-            .iter()
-            .take(ATTEMPTS_PRINTED)
-            .map(ToString::to_string)
-            .collect();
-        if attempts.len() > ATTEMPTS_PRINTED {
-            lines.push(format!(
-                "and {} more (--json lists every one)",
-                attempts.len() - ATTEMPTS_PRINTED
-            ));
+        let mut lines = first_of(attempts, ATTEMPTS_PRINTED, ToString::to_string);
+        if attempts.len() > ATTEMPTS_PRINTED
+            && let Some(more) = lines.last_mut()
+        {
+            more.push_str(" (--json lists every one)");
         }
         lines
     }

@@ -25,8 +25,9 @@ pub(crate) struct GlobalFlags {
 #[command(next_help_heading = SHARED_HEADING)]
 pub(crate) struct ConnectionFlags {
     /// A stable identifier of this installation (a UUID). Default: one kept in the config
-    /// folder ($XDG_CONFIG_HOME/plex-auth/client-identifier, else ~/.config/...), created on
-    /// first use, so that plex.tv sees one device and not a new one per run.
+    /// folder (`plex-auth --help` names it), created on first use, so that plex.tv sees one
+    /// device and not a new one per run. A kept JWT account renews as the identifier it signed
+    /// in with.
     #[arg(long, env = "PLEX_CLIENT_IDENTIFIER", global = true)]
     pub(crate) client_identifier: Option<String>,
     /// The product name sent as X-Plex-Product.
@@ -62,8 +63,9 @@ pub(crate) struct ConnectionFlags {
         default_value = "https://clients.plex.tv"
     )]
     pub(crate) plex_clients_url: String,
-    /// Time allowed for each attempt of a call to plex.tv, clients.plex.tv or a Plex Media
-    /// Server, from sending to the end of the answer, in seconds (30 by default).
+    /// Time allowed for each attempt of a call to plex.tv, clients.plex.tv or the Plex Media
+    /// Server the command calls, from sending to the end of the answer, in seconds (30 by
+    /// default). `connect` probes servers with its own --probe-timeout.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<Duration>,
     /// Make one attempt per call: no retry after a transport error or a 502/503/504.
@@ -75,11 +77,13 @@ pub(crate) struct ConnectionFlags {
 #[derive(Args)]
 pub(crate) struct TokenArg {
     /// The Plex token to use (else PLEX_TOKEN, else the kept account's: see `plex-auth
-    /// login`). Prefer PLEX_TOKEN: other users of the machine can see a command line.
+    /// login`). Prefer PLEX_TOKEN: other users of the machine can see a command line. An
+    /// empty value is an error, never a fall back to another token.
     #[arg(long, value_name = "TOKEN")]
     pub(crate) token: Option<String>,
-    /// The kept account to use instead of the current one: its name, email or uuid.
-    #[arg(long, value_name = "ACCOUNT", env = "PLEX_ACCOUNT")]
+    /// The kept account to use instead of the current one: its name, email or uuid. Given
+    /// here, it wins over PLEX_TOKEN; from PLEX_ACCOUNT, only when no token is given.
+    #[arg(long, value_name = "ACCOUNT", conflicts_with = "token")]
     pub(crate) account: Option<String>,
 }
 
@@ -94,12 +98,13 @@ pub(crate) struct ServerArg {
 /// Whether to keep what a sign-in obtained, and as what: for `login` and `sign-in`.
 #[derive(Args)]
 pub(crate) struct KeepArgs {
-    /// Keep nothing: only print the token.
+    /// Keep nothing: only print the token (on a terminal too).
     #[arg(long)]
     pub(crate) no_store: bool,
     /// Sign in with a plex.tv JWT, renewed by this tool with a device key of its own, instead
     /// of a legacy token. Off by default until Plex Media Servers are known to accept JWTs:
     /// the commands that call a server (transient-token, resources) may need a legacy token.
+    /// With sign-in, the legacy token the JWT replaces is signed out.
     #[arg(long)]
     pub(crate) jwt: bool,
 }

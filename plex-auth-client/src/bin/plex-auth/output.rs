@@ -11,6 +11,7 @@
 //! written with its controls escaped.
 
 use std::io::Write;
+use std::time::{Duration, UNIX_EPOCH};
 
 use plex_auth_client::Secret;
 use plex_auth_client::safe_text::{escape_json_controls, inert};
@@ -18,6 +19,9 @@ use serde_json::{Value, json};
 
 use crate::exit;
 use crate::failure::Failure;
+
+/// The last second `httpdate` formats (9999-12-31T23:59:59Z); later dates are shown as numbers.
+const LAST_HTTP_DATE: u64 = 253_402_300_799;
 
 /// The longest token printed: far above Plex's tokens (20 characters) and JWTs (about 1 KiB).
 const MAX_TOKEN_LENGTH: usize = 8192;
@@ -129,7 +133,7 @@ fn stdout_failed(err: &std::io::Error) -> ! {
 
 /// A token as it may be printed: printable ASCII, of a sensible length. Anything else is not
 /// a token a script can use, and would put a server's bytes on a terminal.
-fn printable(token: &Secret) -> Result<&str, Failure> {
+pub(crate) fn printable(token: &Secret) -> Result<&str, Failure> {
     let text = token.expose();
     if !text.is_empty()
         && text.len() <= MAX_TOKEN_LENGTH
@@ -142,4 +146,52 @@ fn printable(token: &Secret) -> Result<&str, Failure> {
          ({} bytes); it is not printed",
         text.len()
     )))
+}
+
+/// Unix seconds as an HTTP date; the number itself when it is before 1970 or after 9999.
+pub(crate) fn date(unix_seconds: i64) -> String {
+    match u64::try_from(unix_seconds) {
+        Ok(seconds) if seconds <= LAST_HTTP_DATE => {
+            httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds))
+        }
+        _ => unix_seconds.to_string(),
+    }
+}
+
+/// The first `limit` of `items` as `show` writes them, then "and N more" when some are left
+/// out: a list a server or a folder fills stays a few lines.
+pub(crate) fn first_of<T>(
+    items: &[T],
+    limit: usize,
+    show: impl FnMut(&T) -> String,
+) -> Vec<String> {
+    let mut shown: Vec<String> = items.iter().take(limit).map(show).collect();
+    if items.len() > limit {
+        shown.push(format!("and {} more", items.len() - limit));
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_past_what_a_calendar_shows_are_numbers() {
+        assert_eq!(date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(date(LAST_HTTP_DATE as i64), "Fri, 31 Dec 9999 23:59:59 GMT");
+        for extreme in [LAST_HTTP_DATE as i64 + 1, i64::MAX, -1, i64::MIN] {
+            assert_eq!(date(extreme), extreme.to_string());
+        }
+    }
+
+    #[test]
+    fn a_long_list_shows_its_first_items_then_how_many_more() {
+        let items = [1, 2, 3, 4];
+        let show = |n: &i32| n.to_string();
+        assert_eq!(first_of(&items, 4, show), ["1", "2", "3", "4"]);
+        assert_eq!(first_of(&items, 2, show), ["1", "2", "and 2 more"]);
+        assert_eq!(first_of(&items, 0, show), ["and 4 more"]);
+        assert!(first_of(&[] as &[i32], 3, show).is_empty());
+    }
 }

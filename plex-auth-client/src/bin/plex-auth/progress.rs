@@ -1,6 +1,7 @@
 //! The PIN wait's progress: on a terminal, the code and the time left on one line of stderr,
 //! updated in place each second and cleared when the wait ends. Without a terminal, nothing:
-//! a log gets no carriage returns.
+//! a log gets no carriage returns. The line never reaches the terminal's last column: a line
+//! that wraps cannot be redrawn in place.
 
 use std::future::Future;
 use std::io::{IsTerminal, Write};
@@ -8,20 +9,28 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The widest line drawn when the terminal's width is unknown: one less than 80 columns.
+const DEFAULT_WIDTH: usize = 79;
+
 /// A countdown line on stderr, when stderr is a terminal.
 pub(crate) struct Countdown {
-    code: String,
+    /// The short PIN's code; `None` for a strong PIN, whose code is in the URL shown above
+    /// and too long for the line.
+    code: Option<String>,
     ends: Instant,
+    /// The widest line drawn.
+    width: usize,
     /// The width of the line on screen, to blank what a shorter line leaves.
     shown: usize,
 }
 
 impl Countdown {
-    /// A countdown to `ends` for `code`; `None` when stderr is not a terminal.
-    pub(crate) fn on_terminal(code: &str, ends: Instant) -> Option<Self> {
+    /// A countdown to `ends`, showing `code` when given; `None` when stderr is not a terminal.
+    pub(crate) fn on_terminal(code: Option<&str>, ends: Instant) -> Option<Self> {
         std::io::stderr().is_terminal().then(|| Self {
-            code: code.to_string(),
+            code: code.map(str::to_string),
             ends,
+            width: line_width(std::env::var("COLUMNS").ok().as_deref()),
             shown: 0,
         })
     }
@@ -45,7 +54,7 @@ impl Countdown {
 
     fn draw(&mut self) {
         let left = self.ends.saturating_duration_since(Instant::now());
-        let (text, width) = frame(&line(&self.code, left), self.shown);
+        let (text, width) = frame(&line(self.code.as_deref(), left, self.width), self.shown);
         self.shown = width;
         write_stderr(&text);
     }
@@ -57,14 +66,29 @@ impl Countdown {
     }
 }
 
-/// "plex-auth: waiting for the approval of code ABCD: 14:59 left".
-pub(crate) fn line(code: &str, left: Duration) -> String {
+/// "plex-auth: waiting for the approval of code ABCD: 14:59 left" (without the code: "… for
+/// the approval: 29:59 left"), cut to `width` characters.
+pub(crate) fn line(code: Option<&str>, left: Duration, width: usize) -> String {
     let seconds = left.as_secs();
-    format!(
-        "plex-auth: waiting for the approval of code {code}: {}:{:02} left",
+    let what = match code {
+        Some(code) => format!(" of code {code}"),
+        None => String::new(),
+    };
+    let line = format!(
+        "plex-auth: waiting for the approval{what}: {}:{:02} left",
         seconds / 60,
         seconds % 60
-    )
+    );
+    line.chars().take(width).collect()
+}
+
+/// The widest line that does not wrap: one less than the terminal's columns (`COLUMNS`, when
+/// the shell exports it), else [`DEFAULT_WIDTH`].
+fn line_width(columns: Option<&str>) -> usize {
+    columns
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|columns| *columns > 1)
+        .map_or(DEFAULT_WIDTH, |columns| columns - 1)
 }
 
 /// What redraws `line` over a line `shown` characters wide: a carriage return, the line, and
@@ -88,18 +112,38 @@ mod tests {
 
     #[test]
     fn the_line_shows_the_code_and_minutes_and_seconds_left() {
+        let line = |code, left| line(code, left, DEFAULT_WIDTH);
         assert_eq!(
-            line("ABCD", Duration::from_secs(899)),
+            line(Some("ABCD"), Duration::from_secs(899)),
             "plex-auth: waiting for the approval of code ABCD: 14:59 left"
         );
         assert_eq!(
-            line("ABCD", Duration::from_millis(61_900)),
+            line(Some("ABCD"), Duration::from_millis(61_900)),
             "plex-auth: waiting for the approval of code ABCD: 1:01 left"
         );
         assert_eq!(
-            line("ABCD", Duration::ZERO),
+            line(Some("ABCD"), Duration::ZERO),
             "plex-auth: waiting for the approval of code ABCD: 0:00 left"
         );
+        assert_eq!(
+            line(None, Duration::from_secs(1799)),
+            "plex-auth: waiting for the approval: 29:59 left"
+        );
+    }
+
+    #[test]
+    fn the_line_never_wraps_an_80_column_terminal_whatever_the_code() {
+        let longest = Duration::from_secs(1800);
+        for length in [25, 128] {
+            let code = "X".repeat(length);
+            let drawn = line(Some(&code), longest, line_width(None));
+            assert!(drawn.chars().count() <= 79, "{length}: {drawn}");
+        }
+        assert_eq!(line_width(Some("40")), 39);
+        assert!(line(Some("ABCD"), longest, line_width(Some("40"))).len() <= 39);
+        for unusable in [None, Some(""), Some("wide"), Some("0"), Some("1")] {
+            assert_eq!(line_width(unusable), DEFAULT_WIDTH, "{unusable:?}");
+        }
     }
 
     #[test]

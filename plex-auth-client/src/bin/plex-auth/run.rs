@@ -30,7 +30,7 @@ impl<'a> Context<'a> {
 
     /// The token the command acts with (see [`credentials::resolve`]).
     pub(crate) fn credentials(&self, arg: &TokenArg) -> Result<Credentials, Failure> {
-        let credentials = credentials::resolve(self.flags, arg)?;
+        let credentials = credentials::resolve(self.flags, arg, self.output)?;
         let _ = self.token_named.set(credentials.origin.describe());
         Ok(credentials)
     }

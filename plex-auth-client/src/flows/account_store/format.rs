@@ -2,8 +2,11 @@
 //!
 //! ```json
 //! {"format": 1, "id": 12345, "uuid": "212acf24b07315e5", "name": "alice",
-//!  "email": "alice@example.com", "kind": "legacy", "token": "…"}
+//!  "email": "alice@example.com", "clientIdentifier": "…", "kind": "legacy", "token": "…"}
 //! ```
+//!
+//! `clientIdentifier`, the installation the account signed in as, may be absent (files written
+//! before it was kept): the caller then uses its own.
 //!
 //! A JWT account has `"kind": "jwt"` and its device key's private JWK in `deviceKey`.
 
@@ -26,6 +29,9 @@ pub(super) fn write(account: &KeptAccount) -> Secret {
         "name": account.name,
         "email": account.email,
     });
+    if let Some(client_identifier) = &account.client_identifier {
+        document["clientIdentifier"] = client_identifier.as_str().into();
+    }
     match &account.credential {
         KeptCredential::Legacy(token) => {
             document["kind"] = "legacy".into();
@@ -78,6 +84,7 @@ pub(super) fn read(bytes: &[u8]) -> io::Result<KeptAccount> {
         uuid: uuid.to_string(),
         name: name.to_string(),
         email: text("email").map(str::to_string),
+        client_identifier: text("clientIdentifier").map(str::to_string),
         credential,
     })
 }

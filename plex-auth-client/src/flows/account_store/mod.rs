@@ -6,6 +6,7 @@ mod format;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::flows::private_file;
 use crate::types::UserPlexAccount;
@@ -67,8 +68,23 @@ pub struct KeptAccount {
     pub name: String,
     /// Its email address, when it has one.
     pub email: Option<String>,
+    /// The client identifier it signed in with, when kept: a JWT account's device key is
+    /// registered under it, so renewing signs as that installation. `None` in files written
+    /// before it was kept.
+    pub client_identifier: Option<String>,
     /// What signs it in.
     pub credential: KeptCredential,
+}
+
+/// What [`AccountStore::list`] found: the accounts it could read, and an error naming each
+/// file it could not (never quoting it).
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct AccountListing {
+    /// The accounts read, by name.
+    pub accounts: Vec<KeptAccount>,
+    /// One error per account file that could not be read.
+    pub unreadable: Vec<io::Error>,
 }
 
 /// What signs a kept account in.
@@ -110,6 +126,7 @@ impl KeptAccount {
             uuid: uuid.into(),
             name: name.into(),
             email: None,
+            client_identifier: None,
             credential,
         }
     }
@@ -127,6 +144,7 @@ impl KeptAccount {
             uuid: account.uuid.clone(),
             name: name.clone(),
             email: Some(account.email.clone()).filter(|email| !email.is_empty()),
+            client_identifier: None,
             credential,
         }
     }
@@ -134,6 +152,12 @@ impl KeptAccount {
     /// The same account with `email`.
     pub fn with_email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
+        self
+    }
+
+    /// The same account, signed in as the installation `client_identifier`.
+    pub fn with_client_identifier(mut self, client_identifier: impl Into<String>) -> Self {
+        self.client_identifier = Some(client_identifier.into());
         self
     }
 }
@@ -178,6 +202,16 @@ impl AccountStore {
     /// When its uuid cannot name a file, its token is not printable ASCII without spaces, or
     /// the file cannot be written.
     pub fn save(&self, account: &KeptAccount) -> io::Result<PathBuf> {
+        self.save_if(account, || Ok(()))
+    }
+
+    /// [`save`](Self::save), when `still` agrees just before the new file takes the old one's
+    /// place; its error otherwise, the old file left as it was.
+    fn save_if(
+        &self,
+        account: &KeptAccount,
+        still: impl FnOnce() -> io::Result<()>,
+    ) -> io::Result<PathBuf> {
         let path = self.path(&account.uuid)?;
         if !format::is_token(account.credential.token().expose()) {
             return Err(io::Error::new(
@@ -185,7 +219,7 @@ impl AccountStore {
                 "a token to keep must be printable ASCII with no space",
             ));
         }
-        private_file::replace(&path, format::write(account).expose().as_bytes())?;
+        private_file::replace_if(&path, format::write(account).expose().as_bytes(), still)?;
         Ok(path)
     }
 
@@ -212,17 +246,34 @@ impl AccountStore {
         Ok(Some(account))
     }
 
-    /// Every account kept, by name.
+    /// Every account kept that can be read, by name. A file that cannot be read is skipped
+    /// with a warning (`tracing`) naming it; [`list`](Self::list) says which.
     ///
     /// # Errors
-    /// When the folder or a file in it cannot be read, or holds more than 1,000 accounts.
+    /// When the folder cannot be read, or holds more than 1,000 accounts.
     pub fn accounts(&self) -> io::Result<Vec<KeptAccount>> {
+        let listing = self.list()?;
+        for error in &listing.unreadable {
+            tracing::warn!(%error, "a kept account is skipped");
+        }
+        Ok(listing.accounts)
+    }
+
+    /// Every account kept, by name, and an error for each file that cannot be read: one bad
+    /// file does not hide the others.
+    ///
+    /// # Errors
+    /// When the folder cannot be read, or holds more than 1,000 accounts.
+    pub fn list(&self) -> io::Result<AccountListing> {
         let entries = match std::fs::read_dir(&self.folder) {
             Ok(entries) => entries,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok(AccountListing::default());
+            }
             Err(err) => return Err(err),
         };
-        let mut accounts = Vec::new();
+        let mut listing = AccountListing::default();
+        let mut seen = 0;
         for entry in entries {
             let name = entry?.file_name();
             // Temporary files and `current` are not accounts; nor is a name no uuid gives.
@@ -232,7 +283,7 @@ impl AccountStore {
             if self.path(uuid).is_err() {
                 continue;
             }
-            if accounts.len() == MAX_ACCOUNTS {
+            if seen == MAX_ACCOUNTS {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
@@ -241,12 +292,17 @@ impl AccountStore {
                     ),
                 ));
             }
-            if let Some(account) = self.load(uuid)? {
-                accounts.push(account);
+            seen += 1;
+            match self.load(uuid) {
+                Ok(Some(account)) => listing.accounts.push(account),
+                Ok(None) => {}
+                Err(error) => listing.unreadable.push(error),
             }
         }
-        accounts.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.uuid.cmp(&b.uuid)));
-        Ok(accounts)
+        listing
+            .accounts
+            .sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.uuid.cmp(&b.uuid)));
+        Ok(listing)
     }
 
     /// Forgets the account `uuid` (its file; and that it is current, when it is). Forgetting
@@ -263,15 +319,14 @@ impl AccountStore {
     }
 
     /// The account used when none is chosen: the one [`set_current`](Self::set_current)
-    /// named while it is kept, else the only account kept; `None` when none is kept, or
-    /// several and none is current.
+    /// named while it is kept, else the only account that can be read (a file that cannot is
+    /// skipped, as by [`accounts`](Self::accounts)); `None` when none is kept, or several and
+    /// none is current.
     ///
     /// # Errors
-    /// When a file cannot be read.
+    /// When the current account's file cannot be read, or the folder cannot be listed.
     pub fn current(&self) -> io::Result<Option<KeptAccount>> {
-        if let Some(uuid) = self.current_uuid()?
-            && let Some(account) = self.load(&uuid)?
-        {
+        if let Some(account) = self.chosen()? {
             return Ok(Some(account));
         }
         let mut accounts = self.accounts()?;
@@ -279,6 +334,18 @@ impl AccountStore {
             1 => accounts.pop(),
             _ => None,
         })
+    }
+
+    /// The account [`set_current`](Self::set_current) named, while it is kept; `None` when
+    /// none is named (then [`current`](Self::current) falls back to the only account).
+    ///
+    /// # Errors
+    /// When its file cannot be read: that very account is the one asked for.
+    pub fn chosen(&self) -> io::Result<Option<KeptAccount>> {
+        match self.current_uuid()? {
+            Some(uuid) => self.load(&uuid),
+            None => Ok(None),
+        }
     }
 
     /// Makes the account `uuid` the current one.
@@ -312,6 +379,11 @@ impl AccountStore {
     /// token, saves each renewed one in the account's file (its key and names kept), and
     /// clearing it forgets the account ([`remove`](Self::remove)).
     ///
+    /// Another process can sign the account out or in again meanwhile: a save writes only
+    /// while the file still holds the token this store loaded (or last saved), checked again
+    /// just before the new file takes its place, so a renewal never brings back an account
+    /// signed out, nor overwrites a newer sign-in. Clearing likewise leaves a newer sign-in.
+    ///
     /// # Errors
     /// When `uuid` cannot name a file.
     pub fn token_store(&self, uuid: &str) -> io::Result<AccountTokenStore> {
@@ -319,6 +391,7 @@ impl AccountStore {
         Ok(AccountTokenStore {
             store: self.clone(),
             uuid: uuid.to_string(),
+            known: Arc::default(),
         })
     }
 }
@@ -328,21 +401,47 @@ impl AccountStore {
 pub struct AccountTokenStore {
     store: AccountStore,
     uuid: String,
+    /// The token last loaded or saved: the only one a save may replace.
+    known: Arc<Mutex<Option<Secret>>>,
 }
 
-impl TokenStore for AccountTokenStore {
-    fn load(&self) -> io::Result<Option<Secret>> {
-        let account = self.store.load(&self.uuid)?;
-        Ok(account.map(|account| account.credential.token().clone()))
+impl AccountTokenStore {
+    fn known(&self) -> std::sync::MutexGuard<'_, Option<Secret>> {
+        self.known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn save(&self, token: &Secret) -> io::Result<()> {
-        let Some(mut account) = self.store.load(&self.uuid)? else {
+    /// The account as kept, while its file holds `known` (any token when none is known yet).
+    fn unchanged(&self, known: Option<&Secret>) -> io::Result<KeptAccount> {
+        let Some(account) = self.store.load(&self.uuid)? else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 "the account is no longer kept (signed out meanwhile?)",
             ));
         };
+        match known {
+            Some(known) if account.credential.token().expose() != known.expose() => {
+                Err(io::Error::other(
+                    "the account was signed in again meanwhile: its newer token stays kept",
+                ))
+            }
+            _ => Ok(account),
+        }
+    }
+}
+
+impl TokenStore for AccountTokenStore {
+    fn load(&self) -> io::Result<Option<Secret>> {
+        let account = self.store.load(&self.uuid)?;
+        let token = account.map(|account| account.credential.token().clone());
+        *self.known() = token.clone();
+        Ok(token)
+    }
+
+    fn save(&self, token: &Secret) -> io::Result<()> {
+        let mut known = self.known();
+        let mut account = self.unchanged(known.as_ref())?;
         account.credential = match account.credential {
             KeptCredential::Jwt { key, .. } => KeptCredential::Jwt {
                 token: token.clone(),
@@ -350,11 +449,26 @@ impl TokenStore for AccountTokenStore {
             },
             KeptCredential::Legacy(_) => KeptCredential::Legacy(token.clone()),
         };
-        self.store.save(&account).map(|_| ())
+        let expected = known.clone();
+        self.store
+            .save_if(&account, || self.unchanged(expected.as_ref()).map(|_| ()))?;
+        *known = Some(token.clone());
+        Ok(())
     }
 
     fn clear(&self) -> io::Result<()> {
-        self.store.remove(&self.uuid)
+        let mut known = self.known();
+        let kept = self.store.load(&self.uuid)?;
+        // A newer sign-in is not this store's to forget.
+        let replaced = matches!(
+            (&kept, known.as_ref()),
+            (Some(account), Some(known)) if account.credential.token().expose() != known.expose()
+        );
+        if kept.is_some() && !replaced {
+            self.store.remove(&self.uuid)?;
+        }
+        *known = None;
+        Ok(())
     }
 }
 

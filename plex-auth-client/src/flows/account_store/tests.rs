@@ -190,3 +190,100 @@ fn the_token_store_renews_the_jwt_in_the_account_file_and_clearing_forgets_it() 
     assert_eq!(err.kind(), io::ErrorKind::NotFound);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_renewal_neither_brings_back_an_account_signed_out_nor_overwrites_a_newer_sign_in() {
+    let dir = scratch("account-token-store-race");
+    let store = AccountStore::new(&dir);
+    let jwt = |token: &str| {
+        KeptAccount::new(
+            3,
+            "aaaa1111",
+            "alice",
+            KeptCredential::Jwt {
+                token: Secret::new(token),
+                key: DeviceKey::generate().unwrap(),
+            },
+        )
+    };
+    store.save(&jwt("first.jwt.x")).unwrap();
+
+    // Another process signs out between this one's load and its save.
+    let renewing = store.token_store("aaaa1111").unwrap();
+    assert_eq!(renewing.load().unwrap().unwrap().expose(), "first.jwt.x");
+    store.remove("aaaa1111").unwrap();
+    let err = renewing.save(&Secret::new("renewed.jwt.x")).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::NotFound, "{err}");
+    assert!(store.load("aaaa1111").unwrap().is_none(), "recreated");
+
+    // Another process signs in again between this one's load and its save.
+    store.save(&jwt("first.jwt.x")).unwrap();
+    let renewing = store.token_store("aaaa1111").unwrap();
+    renewing.load().unwrap();
+    store.save(&jwt("newer.login.x")).unwrap();
+    let err = renewing.save(&Secret::new("renewed.jwt.x")).unwrap_err();
+    assert!(err.to_string().contains("signed in again"), "{err}");
+    let kept = store.load("aaaa1111").unwrap().unwrap();
+    assert_eq!(kept.credential.token().expose(), "newer.login.x");
+    // Nor does its sign-out forget the newer sign-in.
+    renewing.clear().unwrap();
+    assert!(store.load("aaaa1111").unwrap().is_some());
+
+    // Unchanged, it renews, and renews again from what it saved.
+    let renewing = store.token_store("aaaa1111").unwrap();
+    renewing.load().unwrap();
+    renewing.save(&Secret::new("renewed.jwt.x")).unwrap();
+    renewing.save(&Secret::new("renewed.again.x")).unwrap();
+    let kept = store.load("aaaa1111").unwrap().unwrap();
+    assert_eq!(kept.credential.token().expose(), "renewed.again.x");
+    // No temporary file is left behind by the refused saves.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn one_unreadable_file_does_not_hide_the_other_accounts() {
+    let dir = scratch("account-unreadable");
+    let store = AccountStore::new(&dir);
+    store.save(&legacy("aaaa1111", "alice", "a-token")).unwrap();
+    std::fs::write(dir.join("bbbb2222.json"), "not json secret-value").unwrap();
+
+    let listing = store.list().unwrap();
+    let names: Vec<&str> = listing.accounts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["alice"]);
+    assert_eq!(listing.unreadable.len(), 1);
+    let message = listing.unreadable[0].to_string();
+    assert!(message.contains("bbbb2222.json"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+    assert_eq!(store.accounts().unwrap().len(), 1);
+    // With no current file, the only readable account is the current one.
+    assert_eq!(store.current().unwrap().unwrap().name, "alice");
+
+    // The bad account asked for by name keeps its error.
+    assert!(store.load("bbbb2222").is_err());
+    std::fs::write(dir.join("current"), "bbbb2222\n").unwrap();
+    assert!(store.chosen().is_err());
+    assert!(store.current().is_err());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_client_identifier_signed_in_with_is_kept_and_old_files_have_none() {
+    let dir = scratch("account-client-identifier");
+    let store = AccountStore::new(&dir);
+    let account = legacy("aaaa1111", "alice", "a-token").with_client_identifier("install-a");
+    store.save(&account).unwrap();
+    let kept = store.load("aaaa1111").unwrap().unwrap();
+    assert_eq!(kept.client_identifier.as_deref(), Some("install-a"));
+
+    std::fs::write(
+        dir.join("bbbb2222.json"),
+        r#"{"format":1,"id":1,"uuid":"bbbb2222","name":"b","kind":"legacy","token":"t"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        store.load("bbbb2222").unwrap().unwrap().client_identifier,
+        None
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -14,6 +14,7 @@ use crate::clients::identity;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::{TokenArg, parse_seconds};
+use crate::output::first_of;
 use crate::run::{Context, Run};
 
 /// How many servers the "choose one" message names before "and N more".
@@ -24,27 +25,39 @@ const TEXT_LIMIT: usize = 2048;
 
 /// Find the connection to use for a server; print its base URL.
 ///
-/// Probes the server's connections at once (the 32 best-ranked), without a token, and keeps
-/// those whose /identity is the server's. Prefers local over remote over relay, and https
-/// over http: http only when no https connection of the same or a better place can still
-/// answer, never for a server that requires https. Answers as soon as no better connection
-/// can still answer, or 0.4 s after the first one proved. Never prints a token. Exit code 4
-/// when no connection proved to be the server, with what became of each (one a line, or
-/// `attempts` in --json).
+/// The long help is [`long_about`]: its numbers are the connector's own defaults.
 #[derive(Args)]
+#[command(long_about = long_about())]
 pub(crate) struct Connect {
     /// The server's name or client identifier; needed when the account has several servers.
     /// A value that matches several servers (two of the same name, or a name that is another
     /// server's identifier) is refused: pass the client identifier `plex-auth servers` shows.
     #[arg(long, value_name = "NAME_OR_CLIENT_ID")]
     server: Option<String>,
-    /// Time each of the server's connections may take to answer its probe, in seconds
-    /// (default 3).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    /// Time each of the server's connections may take to answer its probe, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        value_parser = parse_seconds,
+        help = format!(
+            "Time each of the server's connections may take to answer its probe, in seconds \
+             (default {})",
+            seconds(Connector::DEFAULT_PROBE_TIMEOUT)
+        )
+    )]
     probe_timeout: Option<Duration>,
-    /// Time allowed for the whole choice, in seconds (default 5): connections still probing
-    /// then count as failed.
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    /// Time allowed for the whole choice, in seconds: connections still probing then count
+    /// as failed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        value_parser = parse_seconds,
+        help = format!(
+            "Time allowed for the whole choice, in seconds (default {}): connections still \
+             probing then count as failed",
+            seconds(Connector::DEFAULT_DEADLINE)
+        )
+    )]
     deadline: Option<Duration>,
     #[command(flatten)]
     token: TokenArg,
@@ -82,6 +95,29 @@ impl Run for Connect {
     }
 }
 
+/// `connect --help`'s text, its numbers the [`Connector`]'s defaults.
+fn long_about() -> String {
+    format!(
+        "Find the connection to use for a server; print its base URL.\n\n\
+         Lists the account's servers on plex.tv (--timeout and --no-retry apply to that call), \
+         then probes the server's connections at once (the {} best-ranked), without a token, \
+         and keeps those whose /identity is the server's (--probe-timeout, --deadline). \
+         Prefers local over remote over relay, and https over http: http only when no https \
+         connection of the same or a better place can still answer, never for a server that \
+         requires https. Answers as soon as no better connection can still answer, or {} s \
+         after the first one proved. Never prints a token. Exit code 4 when no connection \
+         proved to be the server, with what became of each (one a line, or `attempts` in \
+         --json).",
+        Connector::DEFAULT_MAX_CONNECTIONS,
+        seconds(Connector::DEFAULT_GRACE),
+    )
+}
+
+/// A duration as help shows it: "3", "0.4".
+fn seconds(duration: Duration) -> String {
+    duration.as_secs_f64().to_string()
+}
+
 /// The server named (by name or client identifier: see `find_server`), or the only one.
 fn choose<'a>(
     servers: &'a [PlexDevice],
@@ -95,14 +131,9 @@ fn choose<'a>(
         [] => Err(Failure::bad_input("this account has no server")),
         [only] => Ok(only),
         _ => {
-            let mut listed: Vec<String> = servers
-                .iter()
-                .take(SERVERS_PRINTED)
-                .map(|s| shown.text(&ServerSummary::from(s).to_string()))
-                .collect();
-            if servers.len() > SERVERS_PRINTED {
-                listed.push(format!("and {} more", servers.len() - SERVERS_PRINTED));
-            }
+            let listed = first_of(servers, SERVERS_PRINTED, |s| {
+                shown.text(&ServerSummary::from(s).to_string())
+            });
             Err(Failure::bad_input(format!(
                 "this account has several servers: choose one with --server NAME_OR_CLIENT_ID \
                  ({})",

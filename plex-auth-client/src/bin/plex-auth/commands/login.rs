@@ -1,5 +1,6 @@
 //! `plex-auth login`: the PIN flow. The user approves this device at plex.tv/link or in a
-//! browser, and the command never sees a password; it keeps the token and prints it.
+//! browser, and the command never sees a password; it keeps the token, and prints it unless it
+//! was kept and stdout is a terminal.
 
 use std::time::Duration;
 
@@ -9,11 +10,11 @@ use plex_auth_client::{
 };
 use tokio::time::Instant;
 
-use super::keep::{account_of, finish};
 use crate::clients::{identity, plex_tv};
 use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::{KeepArgs, parse_seconds};
+use crate::keep::{account_of, finish};
 use crate::progress::Countdown;
 use crate::run::{Context, Run};
 
@@ -21,7 +22,9 @@ use crate::run::{Context, Run};
 ///
 /// Says on stderr where to go and the code to enter (with --strong, the app.plex.tv page to
 /// open instead), waits for the approval (on a terminal, with the time left), keeps the
-/// token as the current account's, says who signed in, and prints the token alone on stdout.
+/// token as the current account's, says who signed in, and prints the token alone on stdout
+/// for a script (`TOKEN=$(plex-auth login)`); on a terminal a kept token is not shown:
+/// `plex-auth token` prints it.
 /// Accounts that sign in with Google, Apple or another provider have no password: this is
 /// their way in. Needs no terminal.
 #[derive(Args)]
@@ -76,7 +79,14 @@ impl Run for Login {
             Ok(account) => shown.secrets_of(account),
             Err(_) => shown,
         };
-        finish(context, account.as_ref(), credential, &self.keep, &shown)
+        finish(
+            context,
+            account.as_ref(),
+            credential,
+            &self.keep,
+            &shown,
+            Vec::new(),
+        )
     }
 }
 
@@ -105,7 +115,12 @@ impl Login {
             Some(deadline) => pin.remaining().min(deadline),
             None => pin.remaining(),
         };
-        let countdown = Countdown::on_terminal(pin.code(), started + left);
+        // A strong PIN's code is in the URL above, and too long for a line that must not wrap.
+        let code = match pin.kind() {
+            PinKind::Strong => None,
+            _ => Some(pin.code()),
+        };
+        let countdown = Countdown::on_terminal(code, started + left);
         if countdown.is_none() {
             let minutes = pin.remaining().as_secs().div_ceil(60);
             output.note(&format!(

@@ -5,7 +5,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::clients::plex_tv_with;
-use crate::credentials::{kept_account, kept_source, storage};
+use crate::credentials::{SIGN_IN_ADVICE, kept_account, kept_source, storage};
 use crate::exit;
 use crate::failure::Failure;
 use crate::run::{Context, Run};
@@ -27,9 +27,22 @@ pub(crate) struct Logout {
     account: Option<String>,
 }
 
+/// `logout` signs out kept accounts only: with none kept, there is nothing to do.
+const NOTHING_KEPT_ADVICE: &str = "no account is kept, so there is nothing to sign out; a token \
+     in PLEX_TOKEN or given with --token is not kept by plex-auth (`plex-auth status` shows \
+     which token the commands use)";
+
 impl Run for Logout {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let (store, account) = kept_account(self.account.as_deref())?;
+        let (store, account) =
+            kept_account(self.account.as_deref(), context.output).map_err(|failure| {
+                // A token given is never kept: "give one with --token" would not help here.
+                if failure.hint() == Some(SIGN_IN_ADVICE) {
+                    failure.advise(NOTHING_KEPT_ADVICE)
+                } else {
+                    failure
+                }
+            })?;
         if !self.local {
             let source = kept_source(context.flags, &store, &account)?;
             let plex = plex_tv_with(context.flags, None)?;

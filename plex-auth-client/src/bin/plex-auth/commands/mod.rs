@@ -1,13 +1,12 @@
 //! The commands, one a file: each holds its arguments, its run and what it prints, behind
-//! [`Run`]. They share the connection flags and the output ([`Context`]), and nothing else.
+//! [`Run`]. They share the connection flags and the output ([`Context`]); what several share
+//! beyond that (keeping a sign-in, naming an account) lives beside this folder.
 //! This file names them for the command line and dispatches.
 
-mod account_name;
 mod claim;
 mod completions;
 mod connect;
 mod home_users;
-mod keep;
 mod link;
 mod login;
 mod logout;

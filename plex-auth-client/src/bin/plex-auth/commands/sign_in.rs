@@ -5,13 +5,14 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
 use plex_auth_client::types::SignInRequest;
-use plex_auth_client::{ErrorKind, KeptCredential, Redactor, Secret};
+use plex_auth_client::{ErrorKind, KeptCredential, Redactor, Secret, TokenSource};
 
-use super::keep::finish;
-use crate::clients::plex_tv;
+use crate::clients::{plex_tv, plex_tv_with};
 use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::KeepArgs;
+use crate::keep::finish;
+use crate::message::describe;
 use crate::run::{Context, Run};
 
 /// Sign in with a login and password; keep the token and print it.
@@ -19,7 +20,8 @@ use crate::run::{Context, Run};
 /// Asks for the two-factor code when the account needs one and none was given, then tries
 /// once more; without an answer (no terminal, stdin closed) it exits 3 and says to pass
 /// --code. Keeps the token as the current account's, says who signed in, and prints the
-/// token alone on stdout.
+/// token alone on stdout for a script; on a terminal a kept token is not shown: `plex-auth
+/// token` prints it.
 #[derive(Args)]
 pub(crate) struct SignIn {
     /// The account's email address or username (asked for when absent).
@@ -57,11 +59,9 @@ impl Run for SignIn {
         let account = match plex.post_users_sign_in_data(&request).await {
             Err(err) if err.kind() == ErrorKind::VerificationCodeRequired && !code_given => {
                 let Some(code) = read_line("Two-factor verification code: ")? else {
-                    return Err(Failure::from(err).advise(
-                        "this account has two-factor authentication: give the code with \
-                         --code or PLEX_VERIFICATION_CODE, or run the command on a terminal to \
-                         be asked for it",
-                    ));
+                    return Err(
+                        Failure::from(err).advise(no_code_advice(std::io::stdin().is_terminal()))
+                    );
                 };
                 request = request.verification_code(code.trim());
                 // Once only: repeated failures lock the IP out.
@@ -78,15 +78,63 @@ impl Run for SignIn {
                     .map_or("", Secret::expose),
             )
             .secrets_of(&*account);
-        let credential = if self.keep.jwt {
-            let (key, source) = new_jwt_source(context.flags)?;
-            // Registers the key with the new legacy token, then trades it for a JWT.
-            let token = source.upgrade(&account.auth_token).await?;
-            KeptCredential::Jwt { token, key }
+        let legacy = account.auth_token.clone();
+        let (credential, warnings) = if self.keep.jwt {
+            upgrade(context, legacy).await?
         } else {
-            KeptCredential::Legacy(account.auth_token.clone())
+            (KeptCredential::Legacy(legacy), Vec::new())
         };
-        finish(context, Ok(&*account), credential, &self.keep, &shown)
+        finish(
+            context,
+            Ok(&*account),
+            credential,
+            &self.keep,
+            &shown,
+            warnings,
+        )
+    }
+}
+
+/// The JWT the new legacy token trades for, the legacy token then signed out (it would stay a
+/// working credential nobody holds); when the upgrade fails, the legacy token itself, kept and
+/// printed as a plain sign-in would, rather than lost. Each mishap is a warning.
+async fn upgrade(
+    context: &Context<'_>,
+    legacy: Secret,
+) -> Result<(KeptCredential, Vec<String>), Failure> {
+    let (key, source) = new_jwt_source(context.flags)?;
+    // Registers the key with the new legacy token, then trades it for a JWT.
+    let token = match source.upgrade(&legacy).await {
+        Ok(token) => token,
+        Err(error) => {
+            let warning = format!(
+                "no JWT ({}); the legacy token is kept instead",
+                describe(&error)
+            );
+            return Ok((KeptCredential::Legacy(legacy), vec![warning]));
+        }
+    };
+    let plex = plex_tv_with(context.flags, None)?;
+    let mut warnings = Vec::new();
+    if let Err(error) = TokenSource::legacy(legacy).sign_out(&plex).await {
+        warnings.push(format!(
+            "the legacy token the JWT replaced could not be signed out ({}); it works until \
+             revoked",
+            describe(&error)
+        ));
+    }
+    Ok((KeptCredential::Jwt { token, key }, warnings))
+}
+
+/// What to say when the two-factor code was not answered: an empty line typed at the prompt,
+/// or no terminal to prompt on.
+fn no_code_advice(on_terminal: bool) -> &'static str {
+    if on_terminal {
+        "this account has two-factor authentication: type the code at the prompt, or give it \
+         with --code or PLEX_VERIFICATION_CODE"
+    } else {
+        "this account has two-factor authentication: give the code with --code or \
+         PLEX_VERIFICATION_CODE, or run the command on a terminal to be asked for it"
     }
 }
 
@@ -125,5 +173,17 @@ fn read_password() -> Result<Secret, Failure> {
         Err(_) => Err(Failure::bad_input(
             "cannot read the password from a terminal; set PLEX_PASSWORD",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_code_advice;
+
+    #[test]
+    fn an_unanswered_code_prompt_is_told_to_type_it_on_a_terminal_only() {
+        assert!(no_code_advice(true).contains("type the code at the prompt"));
+        assert!(!no_code_advice(true).contains("run the command on a terminal"));
+        assert!(no_code_advice(false).contains("run the command on a terminal"));
     }
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use plex_auth_client::{ErrorKind, Redactor, TokenKind, TokenStatus};
 use serde_json::json;
 
-use super::token_details::date;
+use crate::account_name::account_name;
 use crate::clients::plex_tv;
 use crate::config;
 use crate::credentials::{Credentials, Origin};
@@ -15,6 +15,7 @@ use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
 use crate::message::describe;
+use crate::output::date;
 use crate::run::{Context, Run};
 
 /// Show who is signed in, with which token, and whether plex.tv takes it.
@@ -45,7 +46,8 @@ impl Run for Status {
         let status = plex_tv(context.flags, Some(&credentials))?
             .token_status()
             .await;
-        let token = credentials.token().await?;
+        // Not renewed again: a renewal that failed is the verdict "unknown", not a failure.
+        let token = &credentials.known;
         let shown = Redactor::new([token.expose()]);
         let shown = match status.account() {
             Some(account) => shown.secrets_of(account),
@@ -60,11 +62,7 @@ impl Run for Status {
         // The account as plex.tv names it now, else as it was kept.
         let (name, email) = match (status.account(), &credentials.origin) {
             (Some(account), _) => (
-                shown.text(if account.username.is_empty() {
-                    &account.title
-                } else {
-                    &account.username
-                }),
+                shown.text(account_name(account)),
                 Some(shown.text(&account.email)).filter(|email| !email.is_empty()),
             ),
             (None, Origin::Kept { account, .. }) => (account.name.clone(), account.email.clone()),
@@ -73,7 +71,7 @@ impl Run for Status {
         let kind = credentials
             .source
             .kind()
-            .unwrap_or_else(|| TokenKind::of(&token));
+            .unwrap_or_else(|| TokenKind::of(token));
         let others = other_accounts(&credentials);
         if output.json() {
             let (kind_name, issued, expires) = match kind {

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::config;
-use crate::credentials::{choose, not_signed_in, storage};
+use crate::credentials::{find, not_signed_in, storage};
 use crate::exit;
 use crate::failure::Failure;
 use crate::run::{Context, Run};
@@ -23,13 +23,11 @@ pub(crate) struct SwitchAccount {
 
 impl Run for SwitchAccount {
     async fn run(self, context: &Context<'_>) -> Result<u8, Failure> {
-        let store = config::accounts().ok_or_else(|| {
-            not_signed_in("no account is kept: HOME (or XDG_CONFIG_HOME) is not set")
-        })?;
-        let accounts = store.accounts().map_err(storage)?;
-        let account = choose(&accounts, self.account.trim())?;
-        store.set_current(&account.uuid).map_err(storage)?;
         let output = context.output;
+        let store = config::accounts()
+            .ok_or_else(|| not_signed_in(&format!("no account is kept: {}", config::NO_FOLDER)))?;
+        let account = find(&store, self.account.trim(), output)?;
+        store.set_current(&account.uuid).map_err(storage)?;
         if output.json() {
             output.document(&json!({ "current": account.name, "uuid": account.uuid }));
         } else {

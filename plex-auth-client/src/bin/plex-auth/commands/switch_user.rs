@@ -8,12 +8,13 @@ use plex_auth_client::types::HomeUser;
 use plex_auth_client::{ErrorKind, Redactor, Secret};
 use serde_json::json;
 
-use super::account_name::display_name;
 use super::home_users::{home_profiles, traits};
+use crate::account_name::display_name;
 use crate::clients::plex_tv;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
+use crate::output::first_of;
 use crate::run::{Context, Run};
 
 /// How many profiles a message names before "and N more".
@@ -153,27 +154,20 @@ fn choose<'a>(
         })
         .collect();
     let listed = |profiles: &[&HomeUser]| {
-        let mut names: Vec<String> = profiles
-            .iter()
-            .take(PROFILES_NAMED)
-            .map(|profile| {
-                let traits = traits(profile);
-                let traits = if traits.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", traits.join(", "))
-                };
-                format!(
-                    "{} ({}{traits})",
-                    shown.text(&profile.title),
-                    shown.text(&profile.uuid)
-                )
-            })
-            .collect();
-        if profiles.len() > PROFILES_NAMED {
-            names.push(format!("and {} more", profiles.len() - PROFILES_NAMED));
-        }
-        names.join("; ")
+        first_of(profiles, PROFILES_NAMED, |profile| {
+            let traits = traits(profile);
+            let traits = if traits.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", traits.join(", "))
+            };
+            format!(
+                "{} ({}{traits})",
+                shown.text(&profile.title),
+                shown.text(&profile.uuid)
+            )
+        })
+        .join("; ")
     };
     let wanted = shown.text(wanted);
     match matches[..] {

@@ -1,8 +1,6 @@
 //! `plex-auth token-details`: the account behind a token; never the token, nor its services'
 //! credentials.
 
-use std::time::{Duration, UNIX_EPOCH};
-
 use clap::Args;
 use plex_auth_client::Redactor;
 use plex_auth_client::types::UserPlexAccount;
@@ -12,11 +10,8 @@ use crate::clients::plex_tv;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
-use crate::output::Output;
+use crate::output::{Output, date};
 use crate::run::{Context, Run};
-
-/// The last second `httpdate` formats (9999-12-31T23:59:59Z); later dates are shown as numbers.
-const LAST_HTTP_DATE: u64 = 253_402_300_799;
 
 /// Show the account behind a token (exit code 0: the token is valid).
 ///
@@ -96,29 +91,5 @@ fn yes_no(flag: Option<bool>, yes: &str, no: &str) -> String {
         Some(true) => yes.into(),
         Some(false) => no.into(),
         None => "unknown".into(),
-    }
-}
-
-/// Unix seconds as an HTTP date; the number itself when it is before 1970 or after 9999.
-pub(super) fn date(unix_seconds: i64) -> String {
-    match u64::try_from(unix_seconds) {
-        Ok(seconds) if seconds <= LAST_HTTP_DATE => {
-            httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds))
-        }
-        _ => unix_seconds.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_past_what_a_calendar_shows_are_numbers() {
-        assert_eq!(date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(date(LAST_HTTP_DATE as i64), "Fri, 31 Dec 9999 23:59:59 GMT");
-        for extreme in [LAST_HTTP_DATE as i64 + 1, i64::MAX, -1, i64::MIN] {
-            assert_eq!(date(extreme), extreme.to_string());
-        }
     }
 }
