@@ -166,6 +166,43 @@ fn connect_redacts_what_it_shows_of_the_server_in_text_and_json() {
 }
 
 #[test]
+fn connect_failures_redact_the_account_token_a_name_echoes() {
+    // plex.tv lists the account token nowhere, so only the tool knows to hide it: in a failed
+    // choice, an ambiguous name and a name not found, in text and --json.
+    let impostor = pms("someone-else");
+    let body = format!(
+        r#"[{{"name":"Box {TOKEN}","clientIdentifier":"{MACHINE_ID}","provides":"server","accessToken":"{DEVICE_TOKEN}","owned":true,"connections":[{}]}},
+           {{"name":"Box {TOKEN}","clientIdentifier":"other-box","provides":"server","accessToken":"t2","owned":false,"sourceTitle":"{TOKEN}","connections":[]}}]"#,
+        connection(&format!("{}/{TOKEN}", impostor.url()), true, false)
+    );
+    let plex_tv = plex_tv(body);
+    for server in [
+        MACHINE_ID.to_string(),
+        format!("Box {TOKEN}"),
+        format!("nothing {TOKEN}"),
+    ] {
+        for json_output in [false, true] {
+            let mut command = args(&plex_tv, "connect");
+            command.extend(["--server".into(), server.clone()]);
+            if json_output {
+                command.push("--json".into());
+            }
+            let output = run(&strs(&command), &[], None);
+            assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
+            let shown = format!("{}{}", stdout(&output), stderr(&output));
+            assert!(shown.contains("<redacted>"), "{shown}");
+            assert_absent(&output, TOKEN);
+            assert_absent(&output, DEVICE_TOKEN);
+        }
+    }
+    assert_eq!(
+        impostor.count(),
+        2,
+        "probed once per failed choice, without a token"
+    );
+}
+
+#[test]
 fn connect_prints_the_remote_url_soon_when_a_local_address_is_silent() {
     let silent = Silent::http();
     let remote = pms(MACHINE_ID);

@@ -78,7 +78,10 @@ impl Run for Connect {
                     .unwrap_or(Connector::DEFAULT_PROBE_TIMEOUT),
             )
             .deadline(self.deadline.unwrap_or(Connector::DEFAULT_DEADLINE));
-        let pms = connector.connect(server).await.map_err(failure)?;
+        let pms = connector
+            .connect(server)
+            .await
+            .map_err(|error| failure(error, &whole))?;
         let url = whole.text(pms.base_url());
         let output = context.output;
         if output.json() {
@@ -125,7 +128,7 @@ fn choose<'a>(
     shown: &Redactor,
 ) -> Result<&'a PlexDevice, Failure> {
     if let Some(wanted) = wanted {
-        return Ok(find_server(servers, wanted)?);
+        return find_server(servers, wanted).map_err(|error| failure(error, shown));
     }
     match servers {
         [] => Err(Failure::bad_input("this account has no server")),
@@ -144,8 +147,10 @@ fn choose<'a>(
 }
 
 /// A failed choice: for `NoConnection`, the message is the summary alone, since the attempts
-/// follow it, one a line or as a list.
-fn failure(error: Error) -> Failure {
+/// follow it, one a line or as a list. The library redacted the secrets of the listing it was
+/// given; `shown` also knows the account's token, which a server's texts can echo.
+fn failure(mut error: Error, shown: &Redactor) -> Failure {
+    redact(&mut error, shown);
     let mut failure = Failure::from(error);
     if let Some(Error::NoConnection { server, attempts }) = &failure.error {
         let probed = attempts.iter().filter(|a| a.outcome.probed()).count();
@@ -158,4 +163,30 @@ fn failure(error: Error) -> Failure {
         );
     }
     failure
+}
+
+/// Every text of a failed choice or lookup, redacted by `shown`.
+fn redact(error: &mut Error, shown: &Redactor) {
+    let summaries = |servers: &mut Vec<ServerSummary>| {
+        for summary in servers {
+            summary.name = shown.text(&summary.name);
+            summary.client_identifier = shown.text(&summary.client_identifier);
+            summary.owner = summary.owner.as_deref().map(|owner| shown.text(owner));
+        }
+    };
+    match error {
+        Error::NoConnection { server, attempts } => {
+            *server = shown.text(server);
+            for attempt in attempts {
+                attempt.url = shown.text(&attempt.url);
+                attempt.reason = shown.text(&attempt.reason);
+            }
+        }
+        Error::NoServerToken { server } => *server = shown.text(server),
+        Error::ServerNotFound { wanted, servers } | Error::AmbiguousServer { wanted, servers } => {
+            *wanted = shown.text(wanted);
+            summaries(servers);
+        }
+        _ => {}
+    }
 }
