@@ -7,7 +7,12 @@
 //! the text at once: the text as it is, every escape decoded, and every mix, so that no
 //! decoding can take a secret's first letters into an escape (`%0fixture…`) and hide it. Paths
 //! that reach the same place in the same state are one: the cost is linear in the text's
-//! length, whatever the number of secrets.
+//! length.
+//!
+//! A server chooses the length of the credentials an answer holds, so the work and memory a
+//! secret costs are bounded: a secret longer than [`MAX_SECRET_BYTES`] is looked for by its
+//! first [`LONG_SECRET_PREFIX`] bytes, and a match hides everything from there to the end of
+//! the text; forms past [`MAX_FORM_BYTES`] in all are not compiled, and everything is hidden.
 
 mod depths;
 mod walk;
@@ -25,6 +30,16 @@ use walk::Walk;
 /// A base64 form shorter than this is not looked for: it would match unrelated text.
 const MIN_BASE64_CORE: usize = 4;
 
+/// A secret longer than this (a JWT is about 1 KiB) is looked for by its beginning only.
+const MAX_SECRET_BYTES: usize = 4 * 1024;
+
+/// How much of the beginning of a longer secret is looked for, in bytes of each form.
+const LONG_SECRET_PREFIX: usize = 256;
+
+/// Past this many bytes of forms in all (about 7,000 ordinary tokens), no automaton is built:
+/// everything is hidden, rather than an answer's tokens choosing the memory spent.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
 /// Up to this many bytes of forms, the automaton is a DFA (fastest); past it, a contiguous NFA,
 /// whose memory stays proportional to the forms (an answer can list thousands of tokens).
 const DFA_LIMIT: usize = 64 * 1024;
@@ -36,30 +51,46 @@ pub(super) struct SecretMatcher {
     /// The longest form, in bytes.
     longest: usize,
     depths: Depths,
+    /// By pattern: whether the form is only the beginning of a long secret, so that a match
+    /// hides the rest of the text.
+    open_ended: Vec<bool>,
+    /// The bytes of all forms.
+    #[cfg(test)]
+    form_bytes: usize,
 }
 
 #[derive(Clone)]
 enum Compiled {
     Dfa(DFA),
     Nfa(NFA),
-    /// The forms are too many to compile (past 2^32 states): everything is a match, so that
-    /// nothing is shown rather than a secret.
+    /// The forms are too many to compile (past [`MAX_FORM_BYTES`] or 2^32 states), or the
+    /// secrets could not be read: everything is a match, so that nothing is shown rather than a
+    /// secret.
     Everything,
 }
 
 impl SecretMatcher {
     /// A matcher for `secrets`; `None` when there is nothing to look for.
     pub(super) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Option<Self> {
-        let mut forms: Vec<String> = secrets
+        let mut forms: Vec<(String, bool)> = secrets
             .into_iter()
             .filter(|secret| !secret.is_empty())
             .flat_map(forms)
-            .filter(|form| !form.is_empty())
+            .filter(|(form, _)| !form.is_empty())
             .collect();
         forms.sort_unstable();
-        forms.dedup();
+        // A form both whole and the beginning of a longer secret is open-ended (sorted last).
+        forms.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            kept.1 |= same && later.1;
+            same
+        });
+        let (forms, open_ended): (Vec<String>, Vec<bool>) = forms.into_iter().unzip();
         let longest = forms.iter().map(String::len).max()?;
         let size: usize = forms.iter().map(String::len).sum();
+        if size > MAX_FORM_BYTES {
+            return Some(Self::everything());
+        }
         let automaton = if size <= DFA_LIMIT {
             DFA::builder()
                 .match_kind(MatchKind::Standard)
@@ -84,7 +115,22 @@ impl SecretMatcher {
             automaton,
             longest,
             depths,
+            open_ended,
+            #[cfg(test)]
+            form_bytes: size,
         })
+    }
+
+    /// A matcher that finds the whole of every text.
+    pub(super) fn everything() -> Self {
+        Self {
+            automaton: Compiled::Everything,
+            longest: 0,
+            depths: Depths::default(),
+            open_ended: Vec::new(),
+            #[cfg(test)]
+            form_bytes: 0,
+        }
     }
 
     /// The spans of `text` (byte ranges, sorted, disjoint) holding a secret in one of its
@@ -102,12 +148,19 @@ impl SecretMatcher {
 
 /// What an echo of `secret` can read as: the secret folded, the secret decoded as a server
 /// would decode it (a password holding `%41` is seen as `A` in the text too), and its base64
-/// cores.
-fn forms(secret: &str) -> Vec<String> {
-    let mut forms = vec![fold_text(secret), decoded_text(secret)];
-    forms.extend(base64_cores(secret.as_bytes()));
-    forms
+/// cores; each with whether it is only the beginning of a secret past [`MAX_SECRET_BYTES`].
+fn forms(secret: &str) -> Vec<(String, bool)> {
+    let long = secret.len() > MAX_SECRET_BYTES;
+    let (limit, raw) = if long {
+        (LONG_SECRET_PREFIX, &secret.as_bytes()[..LONG_SECRET_PREFIX])
+    } else {
+        (usize::MAX, secret.as_bytes())
+    };
+    let mut forms = vec![fold_text(secret, limit), decoded_text(secret, limit)];
+    forms.extend(base64_cores(raw));
+    forms.into_iter().map(|form| (form, long)).collect()
 }
+
 /// The characters of the base64 encoding of `secret` that depend on its bytes alone, for each
 /// of the three alignments it can have in the encoded data: what any base64 text holding the
 /// secret contains, whatever comes before or after it, padded or not.
@@ -122,7 +175,7 @@ fn base64_cores(secret: &[u8]) -> Vec<String> {
             let first = (8 * before).div_ceil(6);
             let end = 8 * data.len() / 6;
             let core = encoded.get(first..end)?;
-            (core.len() >= MIN_BASE64_CORE).then(|| fold_text(core))
+            (core.len() >= MIN_BASE64_CORE).then(|| fold_text(core, usize::MAX))
         })
         .collect()
 }
@@ -218,5 +271,61 @@ mod tests {
         // `%0e` and `&#xe02999` decode, taking each secret's first letter.
         let text = format!("a %0{echo}, &#x{} b", secrets[2999]);
         assert_eq!(masked(&matcher, &text), "a %0▮, &#x▮ b");
+    }
+
+    /// A secret of `length` bytes, every stretch of it different (`0-1-2-…`).
+    fn long_secret(length: usize) -> String {
+        let mut secret: String = (0..).map(|i| format!("{i:x}-")).take(length).collect();
+        secret.truncate(length);
+        secret
+    }
+
+    /// A server chooses a credential's length: a 1 MiB one costs a matcher of a few hundred
+    /// bytes of forms, and a text of it is still hidden, from its beginning to the end.
+    #[test]
+    fn a_secret_of_any_length_costs_a_bounded_matcher() {
+        let secret = long_secret(1024 * 1024);
+        let matcher = SecretMatcher::new([secret.as_str()]).unwrap();
+        assert!(
+            matcher.form_bytes <= 5 * LONG_SECRET_PREFIX,
+            "{}",
+            matcher.form_bytes
+        );
+        assert!(
+            matcher.longest <= 2 * LONG_SECRET_PREFIX,
+            "{}",
+            matcher.longest
+        );
+        assert_eq!(masked(&matcher, &format!("id {secret} and more")), "id ▮");
+        let upper = secret.to_uppercase().replace('-', r"\u002d");
+        assert_eq!(masked(&matcher, &format!("id {upper}!")), "id ▮");
+        assert_eq!(masked(&matcher, &STANDARD.encode(&secret)), "▮");
+    }
+
+    #[test]
+    fn a_long_secrets_beginning_hides_the_rest_of_the_text() {
+        let secret = long_secret(MAX_SECRET_BYTES + 1);
+        let matcher = SecretMatcher::new([secret.as_str()]).unwrap();
+        let beginning = &secret[..LONG_SECRET_PREFIX];
+        let text = format!("id {beginning} then other text");
+        assert_eq!(masked(&matcher, &text), "id ▮");
+        // Less than the beginning looked for is not a match.
+        let less = &secret[..LONG_SECRET_PREFIX - 1];
+        let text = format!("id {less} then other text");
+        assert_eq!(masked(&matcher, &text), text);
+        // Up to the limit, a secret is found exactly: what follows it stays.
+        let whole = long_secret(MAX_SECRET_BYTES);
+        let matcher = SecretMatcher::new([whole.as_str()]).unwrap();
+        assert_eq!(masked(&matcher, &format!("id {whole} end")), "id ▮ end");
+    }
+
+    #[test]
+    fn too_many_forms_in_all_hide_everything() {
+        let secrets: Vec<String> = (0..300)
+            .map(|i| format!("{i}{}", long_secret(MAX_SECRET_BYTES - 8)))
+            .collect();
+        let matcher = SecretMatcher::new(secrets.iter().map(String::as_str)).unwrap();
+        assert!(matches!(matcher.automaton, Compiled::Everything));
+        assert_eq!(matcher.spans("a name", 6), [(0, 6)]);
     }
 }

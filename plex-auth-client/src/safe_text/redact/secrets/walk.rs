@@ -14,6 +14,10 @@ const SCAN_AHEAD: usize = 4096;
 /// the rest of such a text is hidden.
 const MAX_PATHS: usize = 1024;
 
+/// The most entries of all paths' rings together (8 MiB): fewer paths are walked at once when
+/// the longest form is long.
+const MAX_RING_ENTRIES: usize = 1024 * 1024;
+
 /// One way of reading the text so far, in the automaton.
 #[derive(Clone, Copy, Debug)]
 struct Path {
@@ -51,7 +55,8 @@ pub(super) struct Walk<'a, A> {
     /// The paths waiting at a character edge ahead, the nearest last.
     waiting: Vec<(usize, Path)>,
     spans: Vec<(usize, usize)>,
-    /// [`MAX_PATHS`], lower in tests.
+    /// [`MAX_PATHS`], or fewer so that the rings stay within [`MAX_RING_ENTRIES`]; lower in
+    /// tests.
     max_paths: usize,
 }
 
@@ -62,6 +67,8 @@ impl<'a, A: Automaton> Walk<'a, A> {
         text: &'a str,
         until: usize,
     ) -> Self {
+        // The forms are bounded (see `MAX_SECRET_BYTES`), so is a ring.
+        let ring = matcher.longest.next_power_of_two();
         Self {
             automaton,
             matcher,
@@ -69,11 +76,11 @@ impl<'a, A: Automaton> Walk<'a, A> {
             until,
             readings: Readings::new(text),
             starts: Vec::new(),
-            ring: matcher.longest.next_power_of_two(),
+            ring,
             free: Vec::new(),
             waiting: Vec::new(),
             spans: Vec::new(),
-            max_paths: MAX_PATHS,
+            max_paths: MAX_PATHS.min(MAX_RING_ENTRIES / ring).max(1),
         }
     }
 
@@ -256,6 +263,8 @@ impl<'a, A: Automaton> Walk<'a, A> {
             spans: &mut self.spans,
             until: self.until,
             longest: self.matcher.longest,
+            open_ended: &self.matcher.open_ended,
+            text_len: self.text.len(),
         }
     }
 
@@ -361,6 +370,9 @@ struct Stepper<'s, A> {
     spans: &'s mut Vec<(usize, usize)>,
     until: usize,
     longest: usize,
+    /// [`SecretMatcher::open_ended`].
+    open_ended: &'s [bool],
+    text_len: usize,
 }
 
 impl<A: Automaton> Stepper<'_, A> {
@@ -387,7 +399,10 @@ impl<A: Automaton> Stepper<'_, A> {
             let length = self.automaton.pattern_len(pattern);
             let first = self.starts[path.position.wrapping_sub(length) & mask];
             if first < self.until {
-                self.spans.push((first, end));
+                // A long secret's beginning: what follows may be the rest of it.
+                let open_ended = self.open_ended.get(pattern.as_usize()) != Some(&false);
+                self.spans
+                    .push((first, if open_ended { self.text_len } else { end }));
             }
         }
         true
@@ -603,5 +618,18 @@ mod tests {
         assert_eq!(walk.run(), [(3, text.len())]);
         // With room for them, only the secret is.
         assert_eq!(matcher.spans(text, text.len()), [(3, 29)]);
+    }
+
+    #[test]
+    fn the_rings_of_long_forms_stay_within_their_budget() {
+        let secret = "0123456789abcdef".repeat(256);
+        let matcher = SecretMatcher::new([secret.as_str()]).unwrap();
+        let Compiled::Dfa(dfa) = &matcher.automaton else {
+            panic!("one secret of 4 KiB is a DFA");
+        };
+        let walk = Walk::new(dfa, &matcher, "", 0);
+        assert!(walk.ring >= matcher.longest && walk.ring <= 2 * matcher.longest);
+        assert_eq!(walk.max_paths, MAX_RING_ENTRIES / walk.ring);
+        assert!(walk.max_paths < MAX_PATHS);
     }
 }

@@ -5,11 +5,11 @@ use super::Readings;
 
 /// `text` read the longest way at each character edge (every escape decoded, the deepest where
 /// they nest), invisible characters dropped and characters folded: what a secret looks like
-/// once a server decoded it.
-pub(crate) fn decoded_text(text: &str) -> String {
+/// once a server decoded it. Its first `max_bytes` at most (cut between characters).
+pub(crate) fn decoded_text(text: &str, max_bytes: usize) -> String {
     let mut readings = Readings::new(text);
     let mut each = Vec::new();
-    let mut decoded = String::with_capacity(text.len());
+    let mut decoded = String::with_capacity(text.len().min(max_bytes));
     let mut at = 0;
     while at < text.len() {
         readings.at(at, &mut each);
@@ -17,19 +17,28 @@ pub(crate) fn decoded_text(text: &str) -> String {
             break;
         };
         if !is_invisible(longest.ch) {
-            decoded.push(fold(longest.ch));
+            let folded = fold(longest.ch);
+            if decoded.len() + folded.len_utf8() > max_bytes {
+                break;
+            }
+            decoded.push(folded);
         }
         at = longest.end;
     }
     decoded
 }
 
-/// `text` with invisible characters dropped and every character folded, without decoding.
-pub(crate) fn fold_text(text: &str) -> String {
-    text.chars()
-        .filter(|&c| !is_invisible(c))
-        .map(fold)
-        .collect()
+/// `text` with invisible characters dropped and every character folded, without decoding. Its
+/// first `max_bytes` at most (cut between characters).
+pub(crate) fn fold_text(text: &str, max_bytes: usize) -> String {
+    let mut folded = String::with_capacity(text.len().min(max_bytes));
+    for c in text.chars().filter(|&c| !is_invisible(c)).map(fold) {
+        if folded.len() + c.len_utf8() > max_bytes {
+            break;
+        }
+        folded.push(c);
+    }
+    folded
 }
 
 /// One character as the redactor compares it: letters in lower case; `+` and `-` (standard and
@@ -106,21 +115,24 @@ mod tests {
     #[test]
     fn decoding_the_longest_way_reads_every_escape() {
         assert_eq!(
-            decoded_text("&#116;&#x6F;&#107&amp;&lt;&bogus;&"),
+            decoded_text("&#116;&#x6F;&#107&amp;&lt;&bogus;&", usize::MAX),
             "tok&<&bogus;&"
         );
         assert_eq!(
-            decoded_text("%74%6f%6B%C3%A4%2541%zz%E2%82"),
+            decoded_text("%74%6f%6B%C3%A4%2541%zz%E2%82", usize::MAX),
             "tokäa%zz%e2%82"
         );
-        assert_eq!(decoded_text(r"\u0025\u0034\u0031"), "a");
-        assert_eq!(decoded_text(r"\\u0074 &amp;#116; %2574"), "t t t");
+        assert_eq!(decoded_text(r"\u0025\u0034\u0031", usize::MAX), "a");
         assert_eq!(
-            decoded_text("t\u{200B}o\u{2060}k\u{FEFF}e\u{00AD}n"),
+            decoded_text(r"\\u0074 &amp;#116; %2574", usize::MAX),
+            "t t t"
+        );
+        assert_eq!(
+            decoded_text("t\u{200B}o\u{2060}k\u{FEFF}e\u{00AD}n", usize::MAX),
             "token"
         );
-        assert_eq!(decoded_text("TOKEN Ä"), "token ä");
-        assert_eq!(fold_text("A+b-c_d"), "a b c/d");
+        assert_eq!(decoded_text("TOKEN Ä", usize::MAX), "token ä");
+        assert_eq!(fold_text("A+b-c_d", usize::MAX), "a b c/d");
     }
 
     #[test]
