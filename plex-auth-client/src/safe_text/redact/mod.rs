@@ -73,6 +73,9 @@ const REDACTED: &str = "<redacted>";
 #[derive(Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// An answer given to [`secrets_of`](Self::secrets_of) could not be read: its credentials
+    /// are unknown, so every text is hidden.
+    unreadable: bool,
     /// Built on first use, after every secret was added.
     matcher: OnceLock<Option<SecretMatcher>>,
     max_chars: usize,
@@ -103,6 +106,7 @@ impl Redactor {
                 .filter(|secret| !secret.is_empty())
                 .map(str::to_string)
                 .collect(),
+            unreadable: false,
             matcher: OnceLock::new(),
             max_chars: DEFAULT_MAX_CHARS,
         }
@@ -121,6 +125,9 @@ impl Redactor {
     /// like a credential (`authToken`, `accessToken`, `token`, `secret`, `password`…), at any
     /// depth, read from its serialized form.
     ///
+    /// An answer that cannot be serialized (a `Serialize` that fails) has credentials this
+    /// cannot know: the redactor then hides every text whole.
+    ///
     /// ```
     /// # fn show(device: &plex_auth_client::types::PlexDevice) {
     /// use plex_auth_client::Redactor;
@@ -130,10 +137,11 @@ impl Redactor {
     /// # }
     /// ```
     pub fn secrets_of<T: Serialize + ?Sized>(mut self, answer: &T) -> Self {
-        if let Ok(value) = serde_json::to_value(answer) {
-            collect_secrets(&value, false, &mut self.secrets);
-            self.matcher = OnceLock::new();
+        match serde_json::to_value(answer) {
+            Ok(value) => collect_secrets(&value, false, &mut self.secrets),
+            Err(_) => self.unreadable = true,
         }
+        self.matcher = OnceLock::new();
         self
     }
 
@@ -205,7 +213,13 @@ impl Redactor {
 
     fn matcher(&self) -> Option<&SecretMatcher> {
         self.matcher
-            .get_or_init(|| SecretMatcher::new(self.secrets.iter().map(String::as_str)))
+            .get_or_init(|| {
+                if self.unreadable {
+                    Some(SecretMatcher::everything())
+                } else {
+                    SecretMatcher::new(self.secrets.iter().map(String::as_str))
+                }
+            })
             .as_ref()
     }
 }
@@ -340,6 +354,24 @@ mod tests {
             format!("{redactor:?}"),
             "Redactor { secrets: 4, max_chars: 256 }"
         );
+    }
+
+    /// An answer whose credentials cannot be read fails closed, whatever else is known.
+    #[test]
+    fn an_answer_that_cannot_be_read_hides_everything() {
+        struct Unreadable;
+        impl Serialize for Unreadable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let redactor = Redactor::new(["tok-1"]).secrets_of(&Unreadable);
+        assert_eq!(redactor.text("a name, tok-1"), REDACTED);
+        assert_eq!(redactor.url("https://h/path"), REDACTED);
+        assert_eq!(redactor.text(""), "");
+        // A readable answer after it does not make the redactor trust it again.
+        let redactor = redactor.secrets_of(&serde_json::json!({"token": "t"}));
+        assert_eq!(redactor.text("a name"), REDACTED);
     }
 
     #[test]
