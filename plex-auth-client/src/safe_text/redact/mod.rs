@@ -298,6 +298,27 @@ mod tests {
                 r#"{"url":"/x?X-Plex-Token=abc","m":"password: hunter2"}"#,
                 r#"{"url":"/x?X-Plex-Token=<redacted>","m":"password: <redacted>"}"#,
             ),
+            // JSON quoted inside a string, HTML-escaped, percent-encoded.
+            (
+                r#""{\"authToken\":\"abc\"}""#,
+                r#""{\"authToken\":\"<redacted>\"}""#,
+            ),
+            (
+                r#"{\"token\":\"a\\\"b\",\"n\":1} {\"token\":42}"#,
+                r#"{\"token\":\"<redacted>\",\"n\":1} {\"token\":<redacted>}"#,
+            ),
+            (
+                "{&quot;authToken&quot;:&quot;abc&quot;,&quot;x&quot;:1}",
+                "{&quot;authToken&quot;:&quot;<redacted>&quot;,&quot;x&quot;:1}",
+            ),
+            (
+                "{&#34;password&#34;: &#34;p\\&#34;w&#34;}",
+                "{&#34;password&#34;: &#34;<redacted>&#34;}",
+            ),
+            (
+                "?d=%7B%22authToken%22%3A%22abc%22%2C%22x%22%3A1%7D",
+                "?d=%7B%22authToken%22%3A%22<redacted>%22%2C%22x%22%3A1%7D",
+            ),
         ] {
             assert_eq!(fields(text), expected, "{text}");
         }
