@@ -3,6 +3,9 @@
 //! between their letters (all seen through the text's [readings](super::view)), and
 //! base64-encoded at any alignment, with either alphabet, with or without padding.
 //!
+//! Not found: base64 broken into lines (MIME's and PEM's 64- or 76-character lines) where a
+//! break falls inside the secret's encoding; each line holds only part of it.
+//!
 //! One Aho-Corasick automaton holds every form of every secret. It walks every way of reading
 //! the text at once: the text as it is, every escape decoded, and every mix, so that no
 //! decoding can take a secret's first letters into an escape (`%0fixture…`) and hide it. Paths

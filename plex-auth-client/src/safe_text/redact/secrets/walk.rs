@@ -477,6 +477,8 @@ mod tests {
             (&percent_last, r"pw\u002d100\u002541", "▮41"),
             (&percent_last, "pw-100&#37;41", "▮41"),
             (&percent_last, "pw-100%2541", "▮41"),
+            // A reference padded with zeros, as HTML reads it.
+            (&token, "&#0000000000102;ixture-token-0123456789", "▮"),
             // Each character in another encoding, then each in two.
             (
                 &token,

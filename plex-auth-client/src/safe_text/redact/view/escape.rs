@@ -1,8 +1,9 @@
 //! The escapes a text can hold, read a character at a time: JSON escapes, HTML and XML
 //! character references, percent-encoded UTF-8.
 
-/// The most digits of a numeric character reference.
-const MAX_DIGITS: u8 = 8;
+/// The most significant digits of a numeric character reference: HTML reads any number of
+/// leading zeros (`&#0000000116;` is `t`), which only the length of an escape bounds.
+const MAX_DIGITS: u32 = 8;
 
 /// The longest name of a named character reference read (`VerticalLine`).
 const MAX_NAME: usize = 12;
@@ -145,10 +146,11 @@ impl Partial {
                 let Some(digit) = c.to_digit(radix) else {
                     return NOTHING;
                 };
-                let (digits, value) = (digits + 1, value * radix + digit);
+                let (digits, value) = (digits.saturating_add(1), value * radix + digit);
                 // Without its `;`, a reference ends at any digit: HTML reads the longest run
-                // of digits, which can take the digits of a secret that follows.
-                let more = (digits < MAX_DIGITS).then_some(Self::Number {
+                // of digits, which can take the digits of a secret that follows. Fewer than
+                // `MAX_DIGITS` significant ones so far: one more cannot overflow.
+                let more = (value < radix.pow(MAX_DIGITS - 1)).then_some(Self::Number {
                     radix,
                     digits,
                     value,
@@ -320,11 +322,21 @@ mod tests {
         assert_eq!(readings_at("&#X74", 0).last(), Some(&('t', "&#X74")));
         assert_eq!(readings_at("&amp;", 0), [('&', "&"), ('&', "&amp;")]);
         assert_eq!(readings_at("&VerticalLine;", 0)[1], ('|', "&VerticalLine;"));
-        // Eight digits at most; a number past Unicode is no character.
+        // Leading zeros do not count: eight significant digits at most.
         assert_eq!(
             readings_at("&#0000000116;", 0).last(),
-            Some(&('\u{1}', "&#00000001"))
+            Some(&('t', "&#0000000116;"))
         );
+        assert_eq!(
+            readings_at("&#x00000000000074;", 0).last(),
+            Some(&('t', "&#x00000000000074;"))
+        );
+        let zeros = format!("&#{}116;", "0".repeat(100));
+        assert_eq!(readings_at(&zeros, 0).last(), Some(&('t', zeros.as_str())));
+        // An escape's length bounds them.
+        let too_many = format!("&#{}116;", "0".repeat(200));
+        assert!(readings_at(&too_many, 0).iter().all(|&(ch, _)| ch != 't'));
+        // A number past Unicode is no character.
         let past_unicode = readings_at("&#x110000;", 0);
         assert_eq!(past_unicode.last(), Some(&('\u{11000}', "&#x11000")));
     }
