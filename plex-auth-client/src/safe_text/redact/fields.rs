@@ -167,6 +167,7 @@ fn encoded_quote(bytes: &[u8]) -> Option<(&'static [u8], &'static [u8])> {
 /// After a name: the closing quote of a name in encoded JSON (`\"`, `&quot;`…), optional
 /// whitespace, then `:` or `=` (also percent-encoded, `%3A`/`%3D`, or twice, `%253D`), optional
 /// whitespace. Returns where the value starts.
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
 fn separator_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     let skip_spaces = |mut i: usize| {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -201,6 +202,7 @@ fn separator_end(bytes: &[u8], mut at: usize) -> Option<usize> {
 /// encoded), a bracketed list or object (nesting and strings inside followed), or a bare token
 /// up to a delimiter; and where the scan goes on, past a closing quote (read as the start of a
 /// string, it would misalign the rest of the scan).
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
 fn value_span(bytes: &[u8], start: usize) -> (usize, usize, usize) {
     if let Some((quote, backslash)) = encoded_quote(&bytes[start..]) {
         let first = start + quote.len();
@@ -287,6 +289,7 @@ fn bracket_end(bytes: &[u8], at: usize) -> usize {
 
 /// For an element `<name …>` whose name ends at `name_end`: the span of its text, up to the
 /// next `<`. None for a self-closing element.
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
 fn element_text(bytes: &[u8], name_end: usize) -> Option<(usize, usize)> {
     let tag = &bytes[name_end..bytes.len().min(name_end + MAX_START_TAG)];
     let close = name_end + tag.iter().position(|&b| b == b'>')?;

@@ -209,7 +209,7 @@ impl<'a, A: Automaton> Walk<'a, A> {
                 }
             }
         }
-        merged(self.spans)
+        merged(self.spans, self.text.len())
     }
 
     /// Walks `path` through the text from `from` to `to`, read as it is. False when the path
@@ -219,6 +219,7 @@ impl<'a, A: Automaton> Walk<'a, A> {
         let bytes = text.as_bytes();
         // The path in a local, so that it stays in registers.
         let mut walked = *path;
+        let spans_before = self.spans.len();
         let mut stepper = self.stepper(walked.ring);
         let mut at = from;
         let alive = loop {
@@ -241,6 +242,9 @@ impl<'a, A: Automaton> Walk<'a, A> {
             }
             at = end;
         };
+        if self.spans.len() != spans_before {
+            self.hide_after_open_ended(spans_before);
+        }
         *path = walked;
         alive
     }
@@ -248,11 +252,32 @@ impl<'a, A: Automaton> Walk<'a, A> {
     /// Walks `path` through one character of its reading, which stands for the text from
     /// `start` to `end`: nothing for an invisible one, else its folded bytes.
     fn read(&mut self, path: &mut Path, ch: char, start: usize, end: usize) -> bool {
+        let spans_before = self.spans.len();
         let mut stepper = self.stepper(path.ring);
-        if ch.is_ascii() {
-            return stepper.step(path, ASCII_FOLD[usize::from(ch as u8)], start, end);
+        let alive = if ch.is_ascii() {
+            stepper.step(path, ASCII_FOLD[usize::from(ch as u8)], start, end)
+        } else {
+            stepper.read_wide(path, ch, start, end)
+        };
+        if self.spans.len() != spans_before {
+            self.hide_after_open_ended(spans_before);
         }
-        stepper.read_wide(path, ch, start, end)
+        alive
+    }
+
+    /// After a long secret's beginning was found (a span from `spans_before` on ends at
+    /// `usize::MAX`): the rest of the text is hidden, so a match starting later adds nothing, and
+    /// the walk ends as it does past `until`.
+    #[cold]
+    fn hide_after_open_ended(&mut self, spans_before: usize) {
+        let open = self.spans[spans_before..]
+            .iter()
+            .filter(|&&(_, end)| end == usize::MAX)
+            .map(|&(first, _)| first + 1)
+            .min();
+        if let Some(open) = open {
+            self.until = self.until.min(open);
+        }
     }
 
     /// What a step of the path whose ring begins at `ring` reads and writes.
@@ -262,9 +287,7 @@ impl<'a, A: Automaton> Walk<'a, A> {
             starts: &mut self.starts[ring..ring + self.ring],
             spans: &mut self.spans,
             until: self.until,
-            longest: self.matcher.longest,
-            open_ended: &self.matcher.open_ended,
-            text_len: self.text.len(),
+            matcher: self.matcher,
         }
     }
 
@@ -369,10 +392,7 @@ struct Stepper<'s, A> {
     starts: &'s mut [usize],
     spans: &'s mut Vec<(usize, usize)>,
     until: usize,
-    longest: usize,
-    /// [`SecretMatcher::open_ended`].
-    open_ended: &'s [bool],
-    text_len: usize,
+    matcher: &'s SecretMatcher,
 }
 
 impl<A: Automaton> Stepper<'_, A> {
@@ -380,8 +400,8 @@ impl<A: Automaton> Stepper<'_, A> {
     /// `end`, and keeps the span of every form it completes. False when the path ended.
     #[inline(always)]
     fn step(&mut self, path: &mut Path, byte: u8, start: usize, end: usize) -> bool {
-        if start >= self.until && path.budget > self.longest {
-            path.budget = self.longest;
+        if start >= self.until && path.budget > self.matcher.longest {
+            path.budget = self.matcher.longest;
         }
         if path.budget == 0 {
             return false;
@@ -399,10 +419,16 @@ impl<A: Automaton> Stepper<'_, A> {
             let length = self.automaton.pattern_len(pattern);
             let first = self.starts[path.position.wrapping_sub(length) & mask];
             if first < self.until {
-                // A long secret's beginning: what follows may be the rest of it.
-                let open_ended = self.open_ended.get(pattern.as_usize()) != Some(&false);
-                self.spans
-                    .push((first, if open_ended { self.text_len } else { end }));
+                // A long secret's beginning: what follows may be the rest of it, hidden to
+                // the end (see `Walk::hide_after_open_ended`); this path walks on only as far
+                // as a form begun before can reach.
+                let open_ended = self.matcher.open_ended.get(pattern.as_usize()) != Some(&false);
+                if open_ended {
+                    self.spans.push((first, usize::MAX));
+                    path.budget = path.budget.min(self.matcher.longest);
+                } else {
+                    self.spans.push((first, end));
+                }
             }
         }
         true
@@ -421,11 +447,15 @@ impl<A: Automaton> Stepper<'_, A> {
     }
 }
 
-/// `spans` sorted, overlapping ones merged.
-fn merged(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+/// `spans` sorted, overlapping ones merged, none past `text_len`.
+fn merged(mut spans: Vec<(usize, usize)>, text_len: usize) -> Vec<(usize, usize)> {
     spans.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-    for (start, end) in spans {
+    // An open-ended span (see `Stepper::step`) ends with the text.
+    for (start, end) in spans
+        .into_iter()
+        .map(|(start, end)| (start, end.min(text_len)))
+    {
         match merged.last_mut() {
             Some((_, last_end)) if *last_end > start => *last_end = end.max(*last_end),
             _ => merged.push((start, end)),
