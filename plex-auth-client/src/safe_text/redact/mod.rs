@@ -53,7 +53,8 @@ const REDACTED: &str = "<redacted>";
 ///   joiners, soft hyphen…) between its letters, and base64-encoded (either alphabet, padded or
 ///   not, at any alignment);
 /// - the value of every field named like a credential (`authToken`, `accessToken`, `token`,
-///   `secret`, `password`, `X-Plex-Token`…) in JSON, XML, a URL or a form, known or not;
+///   `secret`, `password`, `X-Plex-Token`…) in JSON (also quoted in a string, HTML-escaped or
+///   percent-encoded), XML, a URL or a form, known or not;
 /// - control characters, and the Unicode ones that reorder text.
 ///
 /// No redactor can find a secret a server disguises on purpose (reversed, split, encrypted):
