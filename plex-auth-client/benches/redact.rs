@@ -5,8 +5,12 @@
 //!
 //! Cases: ordinary JSON; every character JSON-escaped (`\u0074`…); invisible characters
 //! between letters; escaped quotes, the field scan's old quadratic case; a run of backslashes,
-//! the readings' worst case (each position reads as `\` four ways, escaped up to twice); and
-//! the same ordinary text cut at the default 256 characters, as the CLI shows a name.
+//! the readings' worst case (each position reads as `\` four ways, escaped up to twice); the
+//! secret's beginning again and again behind escapes that take its letters (`%0fixture\u002d…`),
+//! so that several paths walk it at once; 3000 secrets (the automaton an answer listing many
+//! tokens gives) with their beginnings behind escapes; one 64 KiB secret whose first 4 KiB the
+//! text spells between backslashes (a server choosing a credential's length); and the ordinary
+//! text cut at the default 256 characters, as the CLI shows a name.
 //!
 //! Wall time moves with the load of a shared machine; when valgrind is installed, the bench
 //! also counts the instructions of one redaction of each case at each size under callgrind
@@ -36,30 +40,103 @@ fn repeated(unit: &str, size: usize) -> String {
 /// Makes a case's text of about the given size in bytes.
 type MakeText = fn(usize) -> String;
 
-/// The cases: name, and the text at a given size.
-fn cases() -> Vec<(&'static str, MakeText)> {
+/// A case: its name, its text at a given size, and the redactor it is shown through.
+struct Case {
+    name: &'static str,
+    text: MakeText,
+    redactor: fn() -> Redactor,
+}
+
+fn cases() -> Vec<Case> {
+    let case = |name, text, redactor| Case {
+        name,
+        text,
+        redactor,
+    };
     vec![
-        ("plain_json", |size| {
-            let body = String::from_utf8(support::fixture(support::PLEXPASS_ACCOUNT)).unwrap();
-            repeated(&body, size)
-        }),
-        ("json_escaped", |size| {
-            repeated(r"\u0074\u006f\u006b\u0065\u006e\u002d", size)
-        }),
-        ("invisible", |size| {
-            repeated("t\u{200B}o\u{200C}k\u{2060}", size)
-        }),
-        ("escaped_quotes", |size| repeated(r#""\"\"\"\""#, size)),
-        ("backslashes", |size| "\\".repeat(size)),
+        case(
+            "plain_json",
+            |size| {
+                let body = String::from_utf8(support::fixture(support::PLEXPASS_ACCOUNT)).unwrap();
+                repeated(&body, size)
+            },
+            redactor,
+        ),
+        case(
+            "json_escaped",
+            |size| repeated(r"\u0074\u006f\u006b\u0065\u006e\u002d", size),
+            redactor,
+        ),
+        case(
+            "invisible",
+            |size| repeated("t\u{200B}o\u{200C}k\u{2060}", size),
+            redactor,
+        ),
+        case(
+            "escaped_quotes",
+            |size| repeated(r#""\"\"\"\""#, size),
+            redactor,
+        ),
+        case("backslashes", |size| "\\".repeat(size), redactor),
+        case(
+            "escape_prefixes",
+            |size| {
+                repeated(
+                    r"%0fixture\u002dtok&#x66;ixture%2dtoken\u002d012%66ixture-token-0123456788 ",
+                    size,
+                )
+            },
+            redactor,
+        ),
+        case(
+            "many_secrets",
+            |size| {
+                let unit: String = (0..3000)
+                    .step_by(61)
+                    .map(|i| format!(r"%0{}\u002d", &many_secret(i)[..12].replace('-', "%2d")))
+                    .collect();
+                repeated(&unit, size)
+            },
+            || {
+                Redactor::new(
+                    (0..3000)
+                        .map(many_secret)
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str),
+                )
+            },
+        ),
+        case(
+            "long_secret",
+            |size| repeated(&format!(r"{}\\\\ ", &long_secret()[..4096]), size),
+            || Redactor::new([long_secret().as_str()]),
+        ),
     ]
 }
 
+/// The redactor of the ordinary cases: a token and a password.
 fn redactor() -> Redactor {
     Redactor::new([TOKEN, PASSWORD])
 }
 
+/// The `i`th of 3000 distinct token-like secrets.
+fn many_secret(i: u32) -> String {
+    format!("e{i:05}-token-{:08x}", i.wrapping_mul(2_654_435_761))
+}
+
+/// A 64 KiB secret: a long run of one letter, then backslashes.
+fn long_secret() -> String {
+    format!("{}{}", "a".repeat(32 * 1024), "\\".repeat(32 * 1024))
+}
+
 fn redact(c: &mut Criterion) {
-    for (name, make) in cases() {
+    for Case {
+        name,
+        text: make,
+        redactor,
+    } in cases()
+    {
         let mut group = c.benchmark_group(format!("redact_{name}"));
         group.sample_size(10);
         for size in [MIB, 8 * MIB] {
@@ -75,7 +152,7 @@ fn redact(c: &mut Criterion) {
         }
         group.finish();
     }
-    let text = cases()[0].1(8 * MIB);
+    let text = (cases()[0].text)(8 * MIB);
     let shown = redactor();
     c.bench_function("redact_plain_json/cut_256_of_8mib", |b| {
         b.iter(|| shown.text(black_box(&text)))
@@ -104,13 +181,12 @@ fn measured_redaction(redactor: &Redactor, text: &str) -> String {
 /// The child, under valgrind: one redaction of `mode`'s case and size.
 fn measure(mode: &str) {
     let (name, mib) = mode.split_once(':').expect("<case>:<MiB>");
-    let make = cases()
+    let case = cases()
         .into_iter()
-        .find(|(case, _)| *case == name)
-        .expect("a known case")
-        .1;
-    let text = make(mib.parse::<usize>().expect("MiB") * MIB);
-    let whole = redactor().max_chars(usize::MAX);
+        .find(|case| case.name == name)
+        .expect("a known case");
+    let text = (case.text)(mib.parse::<usize>().expect("MiB") * MIB);
+    let whole = (case.redactor)().max_chars(usize::MAX);
     black_box(measured_redaction(&whole, black_box(&text)));
 }
 
@@ -121,7 +197,7 @@ fn count_instructions() {
         return;
     };
     println!("\n== redact: instructions of one whole redaction ({version}, callgrind)");
-    for (name, _) in cases() {
+    for Case { name, .. } in cases() {
         let mut counts = Vec::new();
         for mib in [1, 8] {
             let mode = format!("{name}:{mib}");
@@ -156,7 +232,12 @@ fn main() {
         return;
     }
     println!("\n== redact: paired against one lowercase pass, and 8 MiB / 1 MiB");
-    for (name, make) in cases() {
+    for Case {
+        name,
+        text: make,
+        redactor,
+    } in cases()
+    {
         let whole = redactor().max_chars(usize::MAX);
         for size in [MIB, 8 * MIB] {
             let text = make(size);
@@ -183,7 +264,7 @@ fn main() {
             eight.as_secs_f64() / one.as_secs_f64()
         );
     }
-    let text = cases()[0].1(8 * MIB);
+    let text = (cases()[0].text)(8 * MIB);
     let shown = redactor();
     let cut = median_time(21, || drop(black_box(shown.text(&text))));
     println!(

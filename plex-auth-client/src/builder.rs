@@ -220,9 +220,9 @@ impl<C: ClientKind> ClientBuilder<C> {
     /// or when the HTTP client cannot be built (no root certificate found on the system).
     pub fn build(self) -> Result<C, Error> {
         // The URL first: its error is the one to report when several settings are wrong.
-        check_base_url(&self.base_url)?;
+        let base_url = check_base_url(&self.base_url)?;
         let http = self.http_client()?;
-        self.build_with(http)
+        self.build_checked(&base_url, http)
     }
 
     /// The HTTP client these settings give: identity headers, timeouts, no redirects (the
@@ -259,13 +259,18 @@ impl<C: ClientKind> ClientBuilder<C> {
     /// of a builder with the same identity, timeouts and TLS settings.
     pub(crate) fn build_with(self, http: reqwest::Client) -> Result<C, Error> {
         let base_url = check_base_url(&self.base_url)?;
+        self.build_checked(&base_url, http)
+    }
+
+    /// [`build_with`](Self::build_with) once `base_url` is this builder's, checked.
+    fn build_checked(self, base_url: &str, http: reqwest::Client) -> Result<C, Error> {
         let context = Context::new(
             self.token,
             self.token_source,
             self.retry,
             self.max_response_size,
         )?;
-        Ok(C::from_parts(&base_url, http, context))
+        Ok(C::from_parts(base_url, http, context))
     }
 }
 

@@ -6,10 +6,11 @@
 //!   without any of them raw;
 //! - [`truncate_chars`]: bounded, cut between characters, with `…`;
 //! - [`shown_url`]: scheme, host, port and path, never the parts that carry credentials;
-//! - [`Redactor`](crate::Redactor): a server's text, with the credentials it may echo removed
-//!   in any encoding, then inert and bounded.
+//! - [`Redactor`]: a server's text, with the credentials it may echo removed in any encoding,
+//!   then inert and bounded (also at the crate's root, `plex_auth_client::Redactor`).
 
 mod line;
 pub(crate) mod redact;
 
 pub use line::{escape_json_controls, inert, is_terminal_control, shown_url, truncate_chars};
+pub use redact::Redactor;

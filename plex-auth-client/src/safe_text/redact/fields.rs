@@ -13,9 +13,19 @@ const MAX_QUOTED_NAME: usize = 128;
 /// An element's start tag (`<authToken …>`) is at most this long.
 const MAX_START_TAG: usize = 256;
 
+/// A quote written in another encoding, and how a backslash is written in the same one: JSON
+/// quoted inside a JSON string (`{\"authToken\":\"…\"}`), HTML-escaped
+/// (`{&quot;authToken&quot;:…}`), percent-encoded (`%7B%22authToken%22%3A…`).
+const ENCODED_QUOTES: [(&[u8], &[u8]); 4] = [
+    (b"\\\"", b"\\\\"),
+    (b"&quot;", b"\\"),
+    (b"&#34;", b"\\"),
+    (b"%22", b"%5C"),
+];
+
 /// Replaces the value of every credential-named field, whatever its shape and encoding:
 /// JSON `"authToken": "…"` (also a number, list or object, also under a key written with
-/// escapes), XML attributes `accessToken="…"` and element text `<authToken>…</authToken>`, and
+/// escapes, also JSON that is itself escaped, HTML-escaped or percent-encoded), XML attributes `accessToken="…"` and element text `<authToken>…</authToken>`, and
 /// `X-Plex-Token=…` in URLs and forms, plain or percent-encoded (`X-Plex-Token%3D…`).
 ///
 /// A lexical scan, not a parse: it works on cut or malformed text too.
@@ -32,7 +42,7 @@ pub(super) fn redact_fields(text: &str) -> String {
         };
         let value = if secret {
             if i > 0 && bytes[i - 1] == b'<' {
-                element_text(bytes, name_end)
+                element_text(bytes, name_end).map(|(start, end)| (start, end, end))
             } else {
                 separator_end(bytes, name_end).map(|start| value_span(bytes, start))
             }
@@ -40,15 +50,11 @@ pub(super) fn redact_fields(text: &str) -> String {
             None
         };
         match value {
-            Some((start, end)) if start < end && &text[start..end] != "null" => {
+            Some((start, end, resume)) if start < end && &text[start..end] != "null" => {
                 out.push_str(&text[copied..start]);
                 out.push_str(REDACTED);
                 copied = end;
-                // Past a closing quote too: read as the start of a string, it would misalign
-                // the rest of the scan.
-                let quoted = end < bytes.len() && start > 0 && bytes[end] == bytes[start - 1];
-                let closed = quoted && matches!(bytes[end], b'"' | b'\'');
-                i = if closed { end + 1 } else { end.max(name_end) };
+                i = resume.max(name_end);
             }
             // Not a credential: only a bare name is skipped whole. A string's text is scanned
             // too, since it can quote a URL or form (`"url":"/x?X-Plex-Token=…"`).
@@ -144,8 +150,24 @@ fn string_end(bytes: &[u8], at: usize) -> usize {
     closed_string_end(bytes, at).unwrap_or(bytes.len())
 }
 
-/// After a name: optional whitespace, then `:` or `=` (also percent-encoded, `%3A`/`%3D`, or
-/// twice, `%253D`), optional whitespace. Returns where the value starts.
+/// Whether `bytes` starts with `token`, in any letter case.
+fn starts_with_token(bytes: &[u8], token: &[u8]) -> bool {
+    bytes
+        .get(..token.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(token))
+}
+
+/// The encoded quote `bytes` starts with, and its backslash.
+fn encoded_quote(bytes: &[u8]) -> Option<(&'static [u8], &'static [u8])> {
+    ENCODED_QUOTES
+        .into_iter()
+        .find(|(quote, _)| starts_with_token(bytes, quote))
+}
+
+/// After a name: the closing quote of a name in encoded JSON (`\"`, `&quot;`…), optional
+/// whitespace, then `:` or `=` (also percent-encoded, `%3A`/`%3D`, or twice, `%253D`), optional
+/// whitespace. Returns where the value starts.
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
 fn separator_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     let skip_spaces = |mut i: usize| {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -153,6 +175,9 @@ fn separator_end(bytes: &[u8], mut at: usize) -> Option<usize> {
         }
         i
     };
+    if let Some((quote, _)) = encoded_quote(&bytes[at..]) {
+        at += quote.len();
+    }
     at = skip_spaces(at);
     let rest = &bytes[at..];
     let length = if rest.starts_with(b":") || rest.starts_with(b"=") {
@@ -173,29 +198,69 @@ fn separator_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     Some(skip_spaces(at + length))
 }
 
-/// The span of the value starting at `start`: a quoted string, a bracketed list or object
-/// (nesting and strings inside followed), or a bare token up to a delimiter.
-fn value_span(bytes: &[u8], start: usize) -> (usize, usize) {
+/// The span of the value starting at `start`: a quoted string (its quotes as they are or
+/// encoded), a bracketed list or object (nesting and strings inside followed), or a bare token
+/// up to a delimiter; and where the scan goes on, past a closing quote (read as the start of a
+/// string, it would misalign the rest of the scan).
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
+fn value_span(bytes: &[u8], start: usize) -> (usize, usize, usize) {
+    if let Some((quote, backslash)) = encoded_quote(&bytes[start..]) {
+        let first = start + quote.len();
+        let (end, resume) = encoded_string_end(bytes, first, quote, backslash);
+        return (first, end, resume);
+    }
     match bytes.get(start) {
         Some(b'"' | b'\'') => {
             let end = string_end(bytes, start);
             let closed = end > start + 1 && end <= bytes.len() && bytes[end - 1] == bytes[start];
-            (start + 1, if closed { end - 1 } else { end })
+            if closed {
+                (start + 1, end - 1, end)
+            } else {
+                (start + 1, end, end)
+            }
         }
-        Some(b'[' | b'{') => (start, bracket_end(bytes, start)),
+        Some(b'[' | b'{') => {
+            let end = bracket_end(bytes, start);
+            (start, end, end)
+        }
         Some(_) => {
             let end = (start..bytes.len())
                 .find(|&i| {
                     let b = bytes[i];
                     b.is_ascii_whitespace()
                         || matches!(b, b',' | b'}' | b']' | b'&' | b'<' | b'>' | b'"' | b'\'')
-                        || bytes[i..].starts_with(b"%26")
+                        || starts_with_token(&bytes[i..], b"%26")
+                        || encoded_quote(&bytes[i..]).is_some()
                 })
                 .unwrap_or(bytes.len());
-            (start, end)
+            (start, end, end)
         }
-        None => (start, start),
+        None => (start, start, start),
     }
+}
+
+/// For a string whose quotes are written `quote` and its backslashes `backslash`, its text
+/// starting at `from`: where the text ends (at the closing quote, or the end of the text), and
+/// where the scan goes on.
+fn encoded_string_end(bytes: &[u8], from: usize, quote: &[u8], backslash: &[u8]) -> (usize, usize) {
+    let mut i = from;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if starts_with_token(rest, backslash) {
+            // An escape in the string: what follows does not close it.
+            i += backslash.len();
+            let rest = &bytes[i..];
+            i += [quote, backslash]
+                .into_iter()
+                .find(|token| starts_with_token(rest, token))
+                .map_or(1, <[u8]>::len);
+        } else if starts_with_token(rest, quote) {
+            return (i, i + quote.len());
+        } else {
+            i += 1;
+        }
+    }
+    (bytes.len(), bytes.len())
 }
 
 /// The end (exclusive) of the list or object opening at `at`, strings inside skipped.
@@ -224,6 +289,7 @@ fn bracket_end(bytes: &[u8], at: usize) -> usize {
 
 /// For an element `<name …>` whose name ends at `name_end`: the span of its text, up to the
 /// next `<`. None for a self-closing element.
+#[inline(never)] // rare (after a credential name): kept out of the scan loop
 fn element_text(bytes: &[u8], name_end: usize) -> Option<(usize, usize)> {
     let tag = &bytes[name_end..bytes.len().min(name_end + MAX_START_TAG)];
     let close = name_end + tag.iter().position(|&b| b == b'>')?;

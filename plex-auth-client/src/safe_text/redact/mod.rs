@@ -53,11 +53,17 @@ const REDACTED: &str = "<redacted>";
 ///   joiners, soft hyphen…) between its letters, and base64-encoded (either alphabet, padded or
 ///   not, at any alignment);
 /// - the value of every field named like a credential (`authToken`, `accessToken`, `token`,
-///   `secret`, `password`, `X-Plex-Token`…) in JSON, XML, a URL or a form, known or not;
+///   `secret`, `password`, `X-Plex-Token`…) in JSON (also quoted in a string, HTML-escaped or
+///   percent-encoded), XML, a URL or a form, known or not;
 /// - control characters, and the Unicode ones that reorder text.
 ///
 /// No redactor can find a secret a server disguises on purpose (reversed, split, encrypted):
-/// a server that holds a token already has it. The cost is linear in the text's length.
+/// a server that holds a token already has it.
+///
+/// The cost is linear in the text's length, and bounded whatever the secrets, which an answer
+/// chooses: a secret longer than 4 KiB (a JWT is about 1) is looked for by its first 256
+/// bytes, and where they are found, the rest of the text is hidden; past about 7,000 ordinary
+/// tokens in all (1 MiB of the forms looked for), every text is hidden whole.
 ///
 /// ```
 /// use plex_auth_client::Redactor;
@@ -68,6 +74,9 @@ const REDACTED: &str = "<redacted>";
 #[derive(Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// An answer given to [`secrets_of`](Self::secrets_of) could not be read: its credentials
+    /// are unknown, so every text is hidden.
+    unreadable: bool,
     /// Built on first use, after every secret was added.
     matcher: OnceLock<Option<SecretMatcher>>,
     max_chars: usize,
@@ -98,6 +107,7 @@ impl Redactor {
                 .filter(|secret| !secret.is_empty())
                 .map(str::to_string)
                 .collect(),
+            unreadable: false,
             matcher: OnceLock::new(),
             max_chars: DEFAULT_MAX_CHARS,
         }
@@ -116,6 +126,9 @@ impl Redactor {
     /// like a credential (`authToken`, `accessToken`, `token`, `secret`, `password`…), at any
     /// depth, read from its serialized form.
     ///
+    /// An answer that cannot be serialized (a `Serialize` that fails) has credentials this
+    /// cannot know: the redactor then hides every text whole.
+    ///
     /// ```
     /// # fn show(device: &plex_auth_client::types::PlexDevice) {
     /// use plex_auth_client::Redactor;
@@ -125,10 +138,11 @@ impl Redactor {
     /// # }
     /// ```
     pub fn secrets_of<T: Serialize + ?Sized>(mut self, answer: &T) -> Self {
-        if let Ok(value) = serde_json::to_value(answer) {
-            collect_secrets(&value, false, &mut self.secrets);
-            self.matcher = OnceLock::new();
+        match serde_json::to_value(answer) {
+            Ok(value) => collect_secrets(&value, false, &mut self.secrets),
+            Err(_) => self.unreadable = true,
         }
+        self.matcher = OnceLock::new();
         self
     }
 
@@ -200,7 +214,13 @@ impl Redactor {
 
     fn matcher(&self) -> Option<&SecretMatcher> {
         self.matcher
-            .get_or_init(|| SecretMatcher::new(self.secrets.iter().map(String::as_str)))
+            .get_or_init(|| {
+                if self.unreadable {
+                    Some(SecretMatcher::everything())
+                } else {
+                    SecretMatcher::new(self.secrets.iter().map(String::as_str))
+                }
+            })
             .as_ref()
     }
 }
@@ -279,6 +299,27 @@ mod tests {
                 r#"{"url":"/x?X-Plex-Token=abc","m":"password: hunter2"}"#,
                 r#"{"url":"/x?X-Plex-Token=<redacted>","m":"password: <redacted>"}"#,
             ),
+            // JSON quoted inside a string, HTML-escaped, percent-encoded.
+            (
+                r#""{\"authToken\":\"abc\"}""#,
+                r#""{\"authToken\":\"<redacted>\"}""#,
+            ),
+            (
+                r#"{\"token\":\"a\\\"b\",\"n\":1} {\"token\":42}"#,
+                r#"{\"token\":\"<redacted>\",\"n\":1} {\"token\":<redacted>}"#,
+            ),
+            (
+                "{&quot;authToken&quot;:&quot;abc&quot;,&quot;x&quot;:1}",
+                "{&quot;authToken&quot;:&quot;<redacted>&quot;,&quot;x&quot;:1}",
+            ),
+            (
+                "{&#34;password&#34;: &#34;p\\&#34;w&#34;}",
+                "{&#34;password&#34;: &#34;<redacted>&#34;}",
+            ),
+            (
+                "?d=%7B%22authToken%22%3A%22abc%22%2C%22x%22%3A1%7D",
+                "?d=%7B%22authToken%22%3A%22<redacted>%22%2C%22x%22%3A1%7D",
+            ),
         ] {
             assert_eq!(fields(text), expected, "{text}");
         }
@@ -335,6 +376,24 @@ mod tests {
             format!("{redactor:?}"),
             "Redactor { secrets: 4, max_chars: 256 }"
         );
+    }
+
+    /// An answer whose credentials cannot be read fails closed, whatever else is known.
+    #[test]
+    fn an_answer_that_cannot_be_read_hides_everything() {
+        struct Unreadable;
+        impl Serialize for Unreadable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let redactor = Redactor::new(["tok-1"]).secrets_of(&Unreadable);
+        assert_eq!(redactor.text("a name, tok-1"), REDACTED);
+        assert_eq!(redactor.url("https://h/path"), REDACTED);
+        assert_eq!(redactor.text(""), "");
+        // A readable answer after it does not make the redactor trust it again.
+        let redactor = redactor.secrets_of(&serde_json::json!({"token": "t"}));
+        assert_eq!(redactor.text("a name"), REDACTED);
     }
 
     #[test]
