@@ -240,7 +240,9 @@ fn example_doc(doc: &mut String, client: &Client, op: &Operation, example: &str)
     doc.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     // One identifier per installation, kept from run to run: a new one is a new device.
     doc.push_str(
-        "let id = plex_auth_client::load_or_create_client_identifier(\"my-app/client-identifier\")?;\n\
+        "// One identifier per installation, kept in the application's config folder.\n\
+         let id = plex_auth_client::load_or_create_client_identifier(\n    \
+         \"/home/me/.config/my-app/client-identifier\",\n)?;\n\
          let identity = plex_auth_client::ClientIdentity::new(id, \"My App\", \"1.0.0\")\n    \
          .platform(\"Linux\")\n    .device(\"Server\");\n",
     );

@@ -63,7 +63,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -110,7 +113,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -149,7 +155,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -190,7 +199,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -239,7 +251,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -284,7 +299,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");

@@ -63,7 +63,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -104,7 +107,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -148,7 +154,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -192,7 +201,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -232,7 +244,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -271,7 +286,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -312,7 +330,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -362,7 +383,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -421,7 +445,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -468,7 +495,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -514,7 +544,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -561,7 +594,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");
@@ -612,7 +648,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");

@@ -52,7 +52,10 @@ Any other status, a body that does not decode, a transport failure or a timeout 
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-let id = plex_auth_client::load_or_create_client_identifier("my-app/client-identifier")?;
+// One identifier per installation, kept in the application's config folder.
+let id = plex_auth_client::load_or_create_client_identifier(
+    "/home/me/.config/my-app/client-identifier",
+)?;
 let identity = plex_auth_client::ClientIdentity::new(id, "My App", "1.0.0")
     .platform("Linux")
     .device("Server");

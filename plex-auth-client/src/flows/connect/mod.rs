@@ -43,9 +43,9 @@ const PROBE_ANSWER_LIMIT: usize = 64 * 1024;
 /// # async fn example(devices: Vec<plex_auth_client::types::PlexDevice>) -> Result<(), Box<dyn std::error::Error>> {
 /// use plex_auth_client::{ClientIdentity, Connector, find_server, load_or_create_client_identifier};
 ///
-/// // The installation's own identifier, kept from run to run (plex.tv lists each new one as
-/// // a new device).
-/// let id = load_or_create_client_identifier("my-app/client-identifier")?;
+/// // The installation's own identifier, kept from run to run in the application's config
+/// // folder (plex.tv lists each new one as a new device).
+/// let id = load_or_create_client_identifier("/home/me/.config/my-app/client-identifier")?;
 /// let identity = ClientIdentity::new(id, "My App", "1.0.0");
 /// // By name or client identifier; a value two servers share is an error, never a guess.
 /// let server = find_server(&devices, "Box")?;

@@ -16,8 +16,8 @@ const IDENTIFIER_LIMIT: usize = 64;
 pub(super) type Failure = (AttemptOutcome, String);
 
 /// Asks `client` (built without a token) for `/identity` within `timeout`: `Ok` when it
-/// answers `expected`, with the address of the peer that answered. The answer is read as every answer is (size cap, redaction of what an
-/// error quotes); a foreign identifier is quoted redacted of `secret` (the server's token, which
+/// answers `expected`, with the address of the peer that answered. The answer is read as
+/// every answer is (size cap, redaction of what an error quotes); a foreign identifier is quoted redacted of `secret` (the server's token, which
 /// no probe sends, and so no honest answer holds), inert and bounded.
 pub(super) async fn probe(
     client: PmsClient,
