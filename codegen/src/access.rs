@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::pointer_segment;
-use crate::ir::{ObjectShape, ResponseStatus};
+use crate::ir::{ObjectShape, ResponseStatus, ValueShape};
 
 /// The media type of form request bodies.
 pub(crate) const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
@@ -234,4 +234,27 @@ pub(crate) fn object_shape(schema: &Schema) -> Option<ObjectShape> {
     Some(ObjectShape {
         required: required.clone(),
     })
+}
+
+/// Whether a schema's value is one value, a list or an object (through references and
+/// single-member `allOf`s).
+pub(crate) fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
+    let mut schema = resolve_schema(spec, schema);
+    for _ in 0..8 {
+        match schema.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::Array(_))) => return ValueShape::Array,
+            Some(SchemaKind::Type(Type::Object(_))) => return ValueShape::Object,
+            Some(SchemaKind::Any(any)) if any.items.is_some() => return ValueShape::Array,
+            Some(SchemaKind::Any(any))
+                if !any.properties.is_empty() || any.additional_properties.is_some() =>
+            {
+                return ValueShape::Object;
+            }
+            Some(SchemaKind::AllOf { all_of }) if all_of.len() == 1 => {
+                schema = resolve_schema(spec, &all_of[0]);
+            }
+            _ => return ValueShape::Scalar,
+        }
+    }
+    ValueShape::Scalar
 }

@@ -91,7 +91,7 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             };
-            let shape = value_shape(self.spec, schema);
+            let shape = access::value_shape(self.spec, schema);
             if location == ParameterLocation::Path && !template.contains(&data.name) {
                 return Err((
                     self.lines.place(pointer),
@@ -251,27 +251,4 @@ fn schema_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> SchemaKind {
         Some(Kind::Type(Type::Object(_))) => SchemaKind::Object,
         _ => SchemaKind::Any,
     }
-}
-
-/// Whether a schema's value is one value, a list or an object (through references and
-/// single-member `allOf`s).
-pub(super) fn value_shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> ValueShape {
-    let mut schema = access::resolve_schema(spec, schema);
-    for _ in 0..8 {
-        match schema.map(|s| &s.schema_kind) {
-            Some(Kind::Type(Type::Array(_))) => return ValueShape::Array,
-            Some(Kind::Type(Type::Object(_))) => return ValueShape::Object,
-            Some(Kind::Any(any)) if any.items.is_some() => return ValueShape::Array,
-            Some(Kind::Any(any))
-                if !any.properties.is_empty() || any.additional_properties.is_some() =>
-            {
-                return ValueShape::Object;
-            }
-            Some(Kind::AllOf { all_of }) if all_of.len() == 1 => {
-                schema = access::resolve_schema(spec, &all_of[0]);
-            }
-            _ => return ValueShape::Scalar,
-        }
-    }
-    ValueShape::Scalar
 }

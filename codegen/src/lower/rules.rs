@@ -123,7 +123,7 @@ pub(super) fn field_rules(
             continue;
         };
         let at = written_at(schema, format!("{at}/schema"));
-        let single = super::parameters::value_shape(spec, schema) == ValueShape::Scalar;
+        let single = access::value_shape(spec, schema) == ValueShape::Scalar;
         let (name, required) = (&parameter_data.name, parameter_data.required && single);
         let schema = access::resolve_schema(spec, schema);
         rules.push(rule(FieldLocation::Query, name, required, schema, at));

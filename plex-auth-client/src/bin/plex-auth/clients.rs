@@ -2,47 +2,13 @@
 //! `--timeout`, `--no-retry`) and the command's token source.
 
 use plex_auth_client::{
-    ClientBuilder, ClientIdentity, ClientKind, PlexTvClient, PlexTvV1Client, PmsClient,
-    RetryConfig, Timeouts, TokenSource,
+    ClientBuilder, ClientKind, PlexTvClient, PlexTvV1Client, PmsClient, RetryConfig, TokenSource,
 };
 
-use crate::config;
 use crate::credentials::Credentials;
 use crate::failure::Failure;
 use crate::flags::ConnectionFlags;
-
-/// The client identity the flags (or the stored identifier) give.
-pub(crate) fn identity(flags: &ConnectionFlags) -> Result<ClientIdentity, Failure> {
-    identity_as(flags, None)
-}
-
-/// The flags' identity, as the installation `client_identifier` when one is given (a kept
-/// account's).
-pub(crate) fn identity_as(
-    flags: &ConnectionFlags,
-    client_identifier: Option<&str>,
-) -> Result<ClientIdentity, Failure> {
-    let given = client_identifier.or(flags.client_identifier.as_deref());
-    let client_identifier = config::client_identifier(given)?;
-    let mut identity =
-        ClientIdentity::new(client_identifier, &flags.product, &flags.product_version)
-            .platform(&flags.platform);
-    if let Some(device) = &flags.device {
-        identity = identity.device(device);
-    }
-    if let Some(name) = &flags.device_name {
-        identity = identity.device_name(name);
-    }
-    Ok(identity)
-}
-
-/// The timeouts `--timeout` asks for, if it does.
-pub(crate) fn timeouts(flags: &ConnectionFlags) -> Option<Timeouts> {
-    flags.timeout.map(|total| Timeouts {
-        connect: total.min(Timeouts::default().connect),
-        total,
-    })
-}
+use crate::identity::identity;
 
 /// Applies `--timeout`, `--no-retry` and the token source to a client builder.
 fn configure<C: ClientKind>(
@@ -50,7 +16,7 @@ fn configure<C: ClientKind>(
     mut builder: ClientBuilder<C>,
     source: Option<&TokenSource>,
 ) -> ClientBuilder<C> {
-    if let Some(timeouts) = timeouts(flags) {
+    if let Some(timeouts) = flags.timeouts() {
         builder = builder.timeouts(timeouts);
     }
     if flags.no_retry {

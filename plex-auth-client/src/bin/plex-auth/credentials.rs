@@ -9,11 +9,12 @@ use plex_auth_client::{
     TokenSourceBuilder,
 };
 
-use crate::clients::{identity, identity_as, timeouts};
 use crate::config;
 use crate::failure::Failure;
 use crate::flags::{ConnectionFlags, TokenArg};
-use crate::output::{Output, first_of};
+use crate::identity::{identity, identity_as};
+use crate::lists::first_of;
+use crate::output::Output;
 
 /// How many kept accounts a message names before "and N more".
 const ACCOUNTS_NAMED: usize = 10;
@@ -149,7 +150,7 @@ pub(crate) fn jwt_source(
     builder: TokenSourceBuilder,
 ) -> Result<TokenSource, Failure> {
     let mut builder = builder.clients_base_url(&flags.plex_clients_url);
-    if let Some(timeouts) = timeouts(flags) {
+    if let Some(timeouts) = flags.timeouts() {
         builder = builder.timeouts(timeouts);
     }
     Ok(builder.build()?)

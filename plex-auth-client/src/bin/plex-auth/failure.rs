@@ -6,8 +6,8 @@ use plex_auth_client::{Error, ErrorKind};
 use serde_json::{Value, json};
 
 use crate::exit;
+use crate::lists::first_of;
 use crate::message::describe;
-use crate::output::first_of;
 
 /// How many attempts a failed `connect` prints in text, one a line, before "and N more".
 const ATTEMPTS_PRINTED: usize = 5;

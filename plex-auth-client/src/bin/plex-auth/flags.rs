@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use clap::Args;
+use plex_auth_client::Timeouts;
 
 /// The heading of the flags every command shares, after the command's own options.
 pub(crate) const SHARED_HEADING: &str = "Identity and connection";
@@ -121,4 +122,14 @@ pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
         .filter(|seconds| *seconds > 0.0 && *seconds <= MAX_SECONDS)
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
         .ok_or_else(|| format!("{text:?} is not a number of seconds between 0 and {MAX_SECONDS}"))
+}
+
+impl ConnectionFlags {
+    /// The timeouts `--timeout` asks for, if it does.
+    pub(crate) fn timeouts(&self) -> Option<Timeouts> {
+        self.timeout.map(|total| Timeouts {
+            connect: total.min(Timeouts::default().connect),
+            total,
+        })
+    }
 }

@@ -10,11 +10,12 @@ use plex_auth_client::{KeptAccount, KeptCredential, Redactor, TokenSource};
 use serde_json::json;
 
 use crate::account_name::{account_name, display_name};
-use crate::clients::{identity, plex_tv_with};
+use crate::clients::plex_tv_with;
 use crate::config;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::KeepArgs;
+use crate::identity::identity;
 use crate::output::printable;
 use crate::run::Context;
 

@@ -10,11 +10,11 @@ use plex_auth_client::{Connector, Error, Redactor, ServerSummary, find_server};
 use serde_json::json;
 
 use super::servers::account_servers;
-use crate::clients::identity;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::{TokenArg, parse_seconds};
-use crate::output::first_of;
+use crate::identity::identity;
+use crate::lists::first_of;
 use crate::run::{Context, Run};
 
 /// How many servers the "choose one" message names before "and N more".

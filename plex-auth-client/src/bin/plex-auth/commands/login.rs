@@ -10,10 +10,11 @@ use plex_auth_client::{
 };
 use tokio::time::Instant;
 
-use crate::clients::{identity, plex_tv};
+use crate::clients::plex_tv;
 use crate::credentials::new_jwt_source;
 use crate::failure::Failure;
 use crate::flags::{KeepArgs, parse_seconds};
+use crate::identity::identity;
 use crate::keep::{account_of, finish};
 use crate::progress::Countdown;
 use crate::run::{Context, Run};

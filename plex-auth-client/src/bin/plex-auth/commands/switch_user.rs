@@ -14,7 +14,7 @@ use crate::clients::plex_tv;
 use crate::exit;
 use crate::failure::Failure;
 use crate::flags::TokenArg;
-use crate::output::first_of;
+use crate::lists::first_of;
 use crate::run::{Context, Run};
 
 /// How many profiles a message names before "and N more".
