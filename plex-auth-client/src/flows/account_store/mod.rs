@@ -2,15 +2,17 @@
 //! application's, holding the account's token (or its JWT and device key), and which account
 //! is the current one.
 
+mod account;
 mod format;
+mod token_store;
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+
+pub use account::{AccountListing, KeptAccount, KeptCredential};
+pub use token_store::AccountTokenStore;
 
 use crate::flows::private_file;
-use crate::types::UserPlexAccount;
-use crate::{DeviceKey, Secret, TokenStore};
 
 /// The largest account file read: a JWT and a key take about 2 KiB.
 const MAX_FILE_LEN: u64 = 64 * 1024;
@@ -52,114 +54,6 @@ const MAX_UUID_LEN: usize = 64;
 #[derive(Clone, Debug)]
 pub struct AccountStore {
     folder: PathBuf,
-}
-
-/// An account kept by an [`AccountStore`]: who it is and its credential.
-///
-/// `Debug` shows no secret: the token is a [`Secret`], the device key shows its id only.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct KeptAccount {
-    /// plex.tv's numeric id of the account.
-    pub id: i64,
-    /// plex.tv's uuid of the account: its file's name.
-    pub uuid: String,
-    /// Its username, or the title of a managed user.
-    pub name: String,
-    /// Its email address, when it has one.
-    pub email: Option<String>,
-    /// The client identifier it signed in with, when kept: a JWT account's device key is
-    /// registered under it, so renewing signs as that installation. `None` in files written
-    /// before it was kept.
-    pub client_identifier: Option<String>,
-    /// What signs it in.
-    pub credential: KeptCredential,
-}
-
-/// What [`AccountStore::list`] found: the accounts it could read, and an error naming each
-/// file it could not (never quoting it).
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct AccountListing {
-    /// The accounts read, by name.
-    pub accounts: Vec<KeptAccount>,
-    /// One error per account file that could not be read.
-    pub unreadable: Vec<io::Error>,
-}
-
-/// What signs a kept account in.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum KeptCredential {
-    /// A legacy token: no expiry of its own.
-    Legacy(Secret),
-    /// A plex.tv JWT and the device key that renews it
-    /// ([`TokenSource::jwt`](crate::TokenSource::jwt) with
-    /// [`AccountStore::token_store`]).
-    Jwt {
-        /// The current JWT.
-        token: Secret,
-        /// The device key plex.tv knows this installation by, for this account.
-        key: DeviceKey,
-    },
-}
-
-impl KeptCredential {
-    /// The token: the legacy token, or the current JWT.
-    pub fn token(&self) -> &Secret {
-        match self {
-            KeptCredential::Legacy(token) | KeptCredential::Jwt { token, .. } => token,
-        }
-    }
-}
-
-impl KeptAccount {
-    /// An account to keep.
-    pub fn new(
-        id: i64,
-        uuid: impl Into<String>,
-        name: impl Into<String>,
-        credential: KeptCredential,
-    ) -> Self {
-        Self {
-            id,
-            uuid: uuid.into(),
-            name: name.into(),
-            email: None,
-            client_identifier: None,
-            credential,
-        }
-    }
-
-    /// The account plex.tv answered (`getTokenDetails`, a sign-in), signed in by `credential`:
-    /// its id, uuid, username (its title when it has none) and email.
-    pub fn from_account(account: &UserPlexAccount, credential: KeptCredential) -> Self {
-        let name = if account.username.is_empty() {
-            &account.title
-        } else {
-            &account.username
-        };
-        Self {
-            id: account.id,
-            uuid: account.uuid.clone(),
-            name: name.clone(),
-            email: Some(account.email.clone()).filter(|email| !email.is_empty()),
-            client_identifier: None,
-            credential,
-        }
-    }
-
-    /// The same account with `email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// The same account, signed in as the installation `client_identifier`.
-    pub fn with_client_identifier(mut self, client_identifier: impl Into<String>) -> Self {
-        self.client_identifier = Some(client_identifier.into());
-        self
-    }
 }
 
 impl AccountStore {
@@ -388,87 +282,7 @@ impl AccountStore {
     /// When `uuid` cannot name a file.
     pub fn token_store(&self, uuid: &str) -> io::Result<AccountTokenStore> {
         self.path(uuid)?;
-        Ok(AccountTokenStore {
-            store: self.clone(),
-            uuid: uuid.to_string(),
-            known: Arc::default(),
-        })
-    }
-}
-
-/// A kept account's token as a [`TokenStore`]: see [`AccountStore::token_store`].
-#[derive(Clone, Debug)]
-pub struct AccountTokenStore {
-    store: AccountStore,
-    uuid: String,
-    /// The token last loaded or saved: the only one a save may replace.
-    known: Arc<Mutex<Option<Secret>>>,
-}
-
-impl AccountTokenStore {
-    fn known(&self) -> std::sync::MutexGuard<'_, Option<Secret>> {
-        self.known
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The account as kept, while its file holds `known` (any token when none is known yet).
-    fn unchanged(&self, known: Option<&Secret>) -> io::Result<KeptAccount> {
-        let Some(account) = self.store.load(&self.uuid)? else {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                "the account is no longer kept (signed out meanwhile?)",
-            ));
-        };
-        match known {
-            Some(known) if account.credential.token().expose() != known.expose() => {
-                Err(io::Error::other(
-                    "the account was signed in again meanwhile: its newer token stays kept",
-                ))
-            }
-            _ => Ok(account),
-        }
-    }
-}
-
-impl TokenStore for AccountTokenStore {
-    fn load(&self) -> io::Result<Option<Secret>> {
-        let account = self.store.load(&self.uuid)?;
-        let token = account.map(|account| account.credential.token().clone());
-        *self.known() = token.clone();
-        Ok(token)
-    }
-
-    fn save(&self, token: &Secret) -> io::Result<()> {
-        let mut known = self.known();
-        let mut account = self.unchanged(known.as_ref())?;
-        account.credential = match account.credential {
-            KeptCredential::Jwt { key, .. } => KeptCredential::Jwt {
-                token: token.clone(),
-                key,
-            },
-            KeptCredential::Legacy(_) => KeptCredential::Legacy(token.clone()),
-        };
-        let expected = known.clone();
-        self.store
-            .save_if(&account, || self.unchanged(expected.as_ref()).map(|_| ()))?;
-        *known = Some(token.clone());
-        Ok(())
-    }
-
-    fn clear(&self) -> io::Result<()> {
-        let mut known = self.known();
-        let kept = self.store.load(&self.uuid)?;
-        // A newer sign-in is not this store's to forget.
-        let replaced = matches!(
-            (&kept, known.as_ref()),
-            (Some(account), Some(known)) if account.credential.token().expose() != known.expose()
-        );
-        if kept.is_some() && !replaced {
-            self.store.remove(&self.uuid)?;
-        }
-        *known = None;
-        Ok(())
+        Ok(AccountTokenStore::new(self.clone(), uuid.to_string()))
     }
 }
 

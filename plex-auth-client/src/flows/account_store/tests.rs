@@ -1,5 +1,6 @@
 use super::*;
 use crate::flows::private_file::tests::scratch;
+use crate::{DeviceKey, Secret, TokenStore};
 
 fn legacy(uuid: &str, name: &str, token: &str) -> KeptAccount {
     KeptAccount::new(7, uuid, name, KeptCredential::Legacy(Secret::new(token)))
