@@ -268,7 +268,7 @@ impl AccountStore {
         Ok(self.path(uuid).is_ok().then(|| uuid.to_string()))
     }
 
-    /// A [`TokenStore`] over the account `uuid`'s file, for a
+    /// A [`TokenStore`](crate::TokenStore) over the account `uuid`'s file, for a
     /// [`TokenSource`](crate::TokenSource) that renews the account's JWT: it loads the kept
     /// token, saves each renewed one in the account's file (its key and names kept), and
     /// clearing it forgets the account ([`remove`](Self::remove)).
