@@ -38,7 +38,8 @@ impl Home {
         Self(dir)
     }
 
-    fn env(&self) -> Vec<(&'static str, String)> {
+    /// HOME and XDG_CONFIG_HOME, pointing into this folder.
+    pub(super) fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("HOME", self.0.display().to_string()),
             (

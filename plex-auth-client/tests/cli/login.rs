@@ -163,21 +163,10 @@ fn on_a_terminal_the_wait_counts_down_in_place() {
     let mut args = plex_tv_args(&server, "login");
     // Three polls 0.6 s apart: the countdown is drawn at least twice.
     args.extend(["--interval".into(), "0.6".into(), "--no-store".into()]);
-    let command = std::iter::once(env!("CARGO_BIN_EXE_plex-auth").to_string())
-        .chain(args)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let Ok(output) = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .stdin(std::process::Stdio::null())
-        .output()
-    else {
-        eprintln!("no `script` on this machine: the terminal path is not run");
+    let Some((status, screen)) = on_a_terminal(&args, &[]) else {
         return;
     };
-    let screen = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
-    assert_eq!(output.status.code(), Some(0), "{screen}");
+    assert_eq!(status, Some(0), "{screen}");
     let line = "plex-auth: waiting for the approval of code CODE: 14:";
     assert!(
         screen.starts_with("plex-auth: go to https://plex.tv/link and enter the code CODE\n\r"),
@@ -193,6 +182,56 @@ fn on_a_terminal_the_wait_counts_down_in_place() {
         "{screen:?}"
     );
     assert!(screen.ends_with("auth_token\n"), "{screen:?}");
+}
+
+/// `args` run on a pseudo-terminal (util-linux's `script`), with only `env` in the
+/// environment: the exit code and the screen, or `None` where `script` is not installed.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(args: &[String], env: &[(&str, String)]) -> Option<(Option<i32>, String)> {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_plex-auth").to_string())
+        .chain(args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Ok(output) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .envs(env.iter().map(|(name, value)| (name, value)))
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script` on this machine: the terminal path is not run");
+        return None;
+    };
+    let screen = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    Some((output.status.code(), screen))
+}
+
+/// On a terminal, a token that was kept is not printed: the screen says how to get it.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_a_kept_token_is_not_shown() {
+    let server = plex_tv(
+        |n| match n {
+            0 => Answer::json(200, recorded("plextv-pins-201-new.json")),
+            _ => Answer::json(200, recorded("plextv-pins-200-linked.json")),
+        },
+        Answer::new(204),
+    );
+    let home = super::kept::Home::new("terminal");
+    let args = login_args(&server);
+    let Some((status, screen)) = on_a_terminal(&args, &home.env()) else {
+        return;
+    };
+    assert_eq!(status, Some(0), "{screen}");
+    assert!(
+        screen.ends_with("The token is not shown: `plex-auth token` prints it.\n"),
+        "{screen:?}"
+    );
+    assert!(!screen.contains("auth_token"), "{screen:?}");
+    // It was kept: `plex-auth token` prints it, to a script.
+    let output = home.run(&["token"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "auth_token\n");
 }
 
 #[test]
