@@ -195,6 +195,21 @@ pub(crate) mod tests {
         dir
     }
 
+    /// On Unix: `file` is the user's alone (0600), and so is `folder` (0700) when given.
+    pub(crate) fn assert_user_only(file: &Path, folder: Option<&Path>) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+            if let Some(folder) = folder {
+                assert_eq!(mode(folder), 0o700, "{}", folder.display());
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (file, folder);
+    }
+
     #[test]
     fn syncs_the_folder_of_a_path_with_or_without_one() {
         let dir = scratch("sync-folder");
@@ -233,17 +248,7 @@ pub(crate) mod tests {
         );
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-            let mode = fs::metadata(path.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o700);
-        }
+        assert_user_only(&path, path.parent());
         remove(&path).unwrap();
         remove(&path).unwrap();
         assert_eq!(read_bounded(&path, 16, ADVICE).unwrap(), None);

@@ -124,17 +124,7 @@ mod tests {
         assert_eq!(load_or_create_client_identifier(&path).unwrap(), first);
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-            let mode = fs::metadata(path.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o700);
-        }
+        crate::flows::private_file::tests::assert_user_only(&path, path.parent());
         assert_ne!(new_uuid_v4(), first);
         fs::remove_dir_all(dir).unwrap();
     }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::flows::private_file::tests::scratch;
+use crate::flows::private_file::tests::{assert_user_only, scratch};
 use crate::{DeviceKey, Secret, TokenStore};
 
 fn legacy(uuid: &str, name: &str, token: &str) -> KeptAccount {
@@ -53,17 +53,7 @@ fn keeps_one_private_file_per_account_and_reads_it_back() {
     assert!(!debug.contains("header.claims"), "{debug}");
     assert!(!debug.contains(key.to_bytes().expose().trim()), "{debug}");
 
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        let mode = std::fs::metadata(store.folder())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o700);
-    }
+    assert_user_only(&path, Some(store.folder()));
     // No temporary file is left behind.
     assert_eq!(std::fs::read_dir(store.folder()).unwrap().count(), 2);
     std::fs::remove_dir_all(dir).unwrap();

@@ -179,15 +179,7 @@ mod tests {
         );
         store.save(&Secret::new("another")).unwrap();
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), "another\n");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(store.path())
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        crate::flows::private_file::tests::assert_user_only(store.path(), None);
         let err = store.save(&Secret::new("two\nlines")).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
         assert!(!err.to_string().contains("two"), "{err}");
